@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the service locally on workerd via `wrangler dev`, with Durable Object
+# storage persisted under .wrangler/state. Port: PORT=9000 npm run dev, or
+# npm run dev -- --port 9000. Other wrangler dev flags pass through.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+args=("$@")
+case " $* " in
+  *" --port "*|*" --port="*) ;;
+  *) args+=(--port "${PORT:-8787}") ;;
+esac
+exec wrangler dev --persist-to "$ROOT/.wrangler/state" "${args[@]}"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every check: formatting, clippy (native core and wasm glue), the
+# native core tests, the OpenAPI lint, a release build, and the Miniflare
+# suite that drives the built Worker over HTTP.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --check
+step "clippy (native core)"
+cargo clippy --all-targets -- -D warnings
+step "clippy (wasm32 edge)"
+cargo clippy --target wasm32-unknown-unknown -- -D warnings
+step "cargo test (core)"
+cargo test
+step "openapi lint"
+redocly lint openapi.yaml
+step "build"
+worker-build --release
+step "miniflare suite"
+node --test --test-concurrency=1 tests/

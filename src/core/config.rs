@@ -1,0 +1,125 @@
+//! Deployment configuration, read from the Worker's `[vars]`.
+//!
+//! Every limit has a default, so an empty `[vars]` runs the service as
+//! documented; tests shrink limits by overriding single vars. A value that
+//! does not parse or is out of range is a deployment error, reported by
+//! name rather than silently replaced.
+
+use crate::core::error::{ApiError, ErrorKind};
+
+/// Hard ceiling for `MAX_BODY_BYTES`: one SQLite BLOB holds at most 2 MB.
+pub const BODY_CEILING_BYTES: u64 = 2_000_000;
+
+/// The service's limits and settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Base URL used in `ingest_url`/`view_url`; `None` means the request's origin.
+    pub public_url: Option<String>,
+    /// Largest accepted ingest body, in bytes (`MAX_BODY_BYTES`).
+    pub max_body_bytes: u64,
+    /// Lifetime of a bin, in seconds (`BIN_TTL_SECONDS`).
+    pub bin_ttl_s: u64,
+    /// Captures kept per bin before the oldest are evicted (`MAX_CAPTURES_PER_BIN`).
+    pub max_captures: u64,
+    /// Body bytes kept per bin before the oldest are evicted (`MAX_STORED_BYTES_PER_BIN`).
+    pub max_stored_bytes: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            public_url: None,
+            max_body_bytes: 1024 * 1024,
+            bin_ttl_s: 86_400,
+            max_captures: 10_000,
+            max_stored_bytes: 100 * 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// Builds the config from a var lookup; unset or empty vars take defaults.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ApiError> {
+        let get = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let d = Config::default();
+        let num = |name: &str, default: u64, min: u64, max: u64| number(name, get(name), default, min, max);
+        let cfg = Config {
+            public_url: get("PUBLIC_URL").map(|u| public_url(&u)).transpose()?,
+            max_body_bytes: num("MAX_BODY_BYTES", d.max_body_bytes, 0, BODY_CEILING_BYTES)?,
+            bin_ttl_s: num("BIN_TTL_SECONDS", d.bin_ttl_s, 1, 365 * 86_400)?,
+            max_captures: num("MAX_CAPTURES_PER_BIN", d.max_captures, 1, 10_000_000)?,
+            max_stored_bytes: num("MAX_STORED_BYTES_PER_BIN", d.max_stored_bytes, 1, 9_000_000_000)?,
+        };
+        if cfg.max_stored_bytes < cfg.max_body_bytes {
+            return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));
+        }
+        Ok(cfg)
+    }
+}
+
+fn misconfigured(details: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorKind::Misconfigured, "service misconfigured").with_details(details)
+}
+
+fn number(name: &str, raw: Option<String>, default: u64, min: u64, max: u64) -> Result<u64, ApiError> {
+    let Some(raw) = raw else { return Ok(default) };
+    match raw.parse::<u64>() {
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        _ => Err(misconfigured(format!("{name}={raw:?} must be an integer from {min} to {max}"))),
+    }
+}
+
+/// Validates `PUBLIC_URL`: absolute http(s), no query or fragment; a trailing
+/// slash is dropped so paths can be appended.
+fn public_url(raw: &str) -> Result<String, ApiError> {
+    let bad = || misconfigured(format!("PUBLIC_URL={raw:?} must be an absolute http(s) URL such as https://hooks.example.com"));
+    let rest = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://")).ok_or_else(bad)?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || raw.contains(['?', '#', ' ']) {
+        return Err(bad());
+    }
+    Ok(raw.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<Config, ApiError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn empty_vars_give_defaults() {
+        assert_eq!(parse(&[]).unwrap(), Config::default());
+        assert_eq!(parse(&[("PUBLIC_URL", ""), ("MAX_BODY_BYTES", " ")]).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn overrides_apply() {
+        let c = parse(&[("MAX_BODY_BYTES", "10"), ("BIN_TTL_SECONDS", "3"), ("MAX_CAPTURES_PER_BIN", "5"), ("MAX_STORED_BYTES_PER_BIN", "100")]).unwrap();
+        assert_eq!((c.max_body_bytes, c.bin_ttl_s, c.max_captures, c.max_stored_bytes), (10, 3, 5, 100));
+    }
+
+    #[test]
+    fn public_url_is_normalised() {
+        let c = parse(&[("PUBLIC_URL", "https://hooks.example.com/")]).unwrap();
+        assert_eq!(c.public_url.as_deref(), Some("https://hooks.example.com"));
+    }
+
+    #[test]
+    fn bad_values_name_the_var() {
+        for (k, v) in [("MAX_BODY_BYTES", "lots"), ("MAX_BODY_BYTES", "3000000"), ("BIN_TTL_SECONDS", "0"), ("PUBLIC_URL", "ftp://x"), ("PUBLIC_URL", "https://")] {
+            let err = parse(&[(k, v)]).unwrap_err();
+            assert_eq!(err.status(), 500);
+            assert!(err.details.unwrap().contains(k), "{k}={v}");
+        }
+    }
+
+    #[test]
+    fn store_cap_must_hold_one_body() {
+        assert!(parse(&[("MAX_BODY_BYTES", "100"), ("MAX_STORED_BYTES_PER_BIN", "99")]).is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! Per-bin retention: when a bin holds too many captures or too many body
+//! bytes, the oldest captures are evicted first.
+
+/// How much a bin holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    /// Number of captures.
+    pub count: u64,
+    /// Sum of body sizes, in bytes.
+    pub bytes: u64,
+}
+
+/// What a bin may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most captures kept.
+    pub max_count: u64,
+    /// Most body bytes kept.
+    pub max_bytes: u64,
+}
+
+impl Usage {
+    /// True if this usage breaks either limit.
+    pub fn over(self, limits: Limits) -> bool {
+        self.count > limits.max_count || self.bytes > limits.max_bytes
+    }
+}
+
+/// Plans an eviction from the oldest captures, given as `(seq, body_size)`
+/// in ascending `seq` order. Returns how many of them to drop and the usage
+/// after dropping them. If the usage is still over and every row given was
+/// dropped, the caller fetches the next-oldest batch and plans again.
+pub fn plan(mut usage: Usage, limits: Limits, oldest: &[(u64, u64)]) -> (usize, Usage) {
+    let mut drop = 0;
+    for &(_, size) in oldest {
+        if !usage.over(limits) {
+            break;
+        }
+        usage.count = usage.count.saturating_sub(1);
+        usage.bytes = usage.bytes.saturating_sub(size);
+        drop += 1;
+    }
+    (drop, usage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: Limits = Limits { max_count: 3, max_bytes: 100 };
+
+    #[test]
+    fn nothing_to_do_within_limits() {
+        assert_eq!(plan(Usage { count: 3, bytes: 100 }, LIMITS, &[(1, 10)]), (0, Usage { count: 3, bytes: 100 }));
+    }
+
+    #[test]
+    fn count_limit_drops_the_oldest() {
+        let (n, after) = plan(Usage { count: 4, bytes: 40 }, LIMITS, &[(1, 10), (2, 10), (3, 10)]);
+        assert_eq!(n, 1);
+        assert_eq!(after, Usage { count: 3, bytes: 30 });
+    }
+
+    #[test]
+    fn byte_limit_can_drop_several() {
+        let (n, after) = plan(Usage { count: 3, bytes: 150 }, LIMITS, &[(1, 30), (2, 30), (3, 90)]);
+        assert_eq!(n, 2);
+        assert_eq!(after, Usage { count: 1, bytes: 90 });
+    }
+
+    #[test]
+    fn reports_when_a_batch_is_not_enough() {
+        let (n, after) = plan(Usage { count: 10, bytes: 0 }, LIMITS, &[(1, 0), (2, 0)]);
+        assert_eq!(n, 2);
+        assert!(after.over(LIMITS));
+    }
+}

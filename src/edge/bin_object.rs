@@ -1,0 +1,191 @@
+//! The Durable Object that is one bin: it owns the bin's captures in its
+//! SQLite storage and the alarm that ends the bin's life.
+
+use super::body::read_limited;
+use super::respond::{error_response, platform, to_response};
+use super::settings;
+use super::store::Store;
+use crate::core::bin::BinMeta;
+use crate::core::capture::{self, IngestInput};
+use crate::core::config::Config;
+use crate::core::error::ApiError;
+use crate::core::ids::{parse_request_id, request_id};
+use crate::core::listing;
+use crate::core::model::RequestAccepted;
+use crate::core::reply::Reply;
+use crate::core::retention::Limits;
+use crate::core::route::{self, Route};
+use crate::core::time::rfc3339_ms;
+use crate::core::{internal, raw};
+use std::cell::RefCell;
+use worker::{durable_object, Date, DurableObject, Env, Request, Response, State};
+
+/// One bin. `meta` caches the bin record: `None` until first loaded, then
+/// `Some(None)` for "no bin here" or `Some(Some(..))`.
+#[durable_object]
+pub struct BinObject {
+    state: State,
+    config: Result<Config, ApiError>,
+    meta: RefCell<Option<Option<BinMeta>>>,
+}
+
+fn now_ms() -> i64 {
+    Date::now().as_millis() as i64
+}
+
+impl DurableObject for BinObject {
+    fn new(state: State, env: Env) -> Self {
+        BinObject { config: settings::config(&env), state, meta: RefCell::new(None) }
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        match self.handle(req).await {
+            Ok(response) => Ok(response),
+            Err(err) => error_response(&err),
+        }
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        if let Err(err) = self.on_alarm().await {
+            worker::console_error!("alarm: {}", err);
+        }
+        Response::empty()
+    }
+}
+
+impl BinObject {
+    fn store(&self) -> Store {
+        Store::new(self.state.storage().sql())
+    }
+
+    fn config(&self) -> Result<Config, ApiError> {
+        self.config.clone()
+    }
+
+    async fn handle(&self, req: Request) -> Result<Response, ApiError> {
+        let url = req.url().map_err(platform("url"))?;
+        if url.path() == internal::INIT_PATH {
+            return self.init(req).await;
+        }
+        let route = route::resolve(&req.inner().method(), url.path())?;
+        let now = now_ms();
+        let meta = self.live_meta(now).await?;
+        let reply = match route {
+            Route::Ingest { sub_path, .. } => self.ingest(req, meta, sub_path, url.query().unwrap_or(""), now).await?,
+            Route::ListRequests { bin } => self.list(&req, &bin, url.query().unwrap_or(""))?,
+            Route::GetRequest { bin, rid } => self.detail(&bin, &rid)?,
+            Route::GetRaw { bin, rid } => self.raw(&bin, &rid)?,
+            Route::DeleteBin { .. } => self.delete(&req, &meta).await?,
+            Route::Health | Route::CreateBin => return Err(ApiError::not_found("route not found")),
+        };
+        to_response(reply).map_err(platform("response"))
+    }
+
+    /// The bin record, if the bin exists and has not expired at `now`. An
+    /// expired bin is purged on the spot, whether or not its alarm has run.
+    async fn live_meta(&self, now: i64) -> Result<BinMeta, ApiError> {
+        let cached = self.meta.borrow().clone();
+        let meta = match cached {
+            Some(m) => m,
+            None => {
+                let loaded = self.store().load_meta()?;
+                *self.meta.borrow_mut() = Some(loaded.clone());
+                loaded
+            }
+        };
+        match meta {
+            Some(m) if !m.expired(now) => Ok(m),
+            Some(_) => {
+                self.purge().await?;
+                Err(ApiError::bin_not_found())
+            }
+            None => Err(ApiError::bin_not_found()),
+        }
+    }
+
+    /// Removes every trace of the bin: rows, tables and alarm.
+    async fn purge(&self) -> Result<(), ApiError> {
+        let storage = self.state.storage();
+        storage.delete_alarm().await.map_err(platform("delete alarm"))?;
+        storage.delete_all().await.map_err(platform("delete all"))?;
+        *self.meta.borrow_mut() = Some(None);
+        Ok(())
+    }
+
+    async fn init(&self, mut req: Request) -> Result<Response, ApiError> {
+        let order: internal::InitOrder = req.json().await.map_err(platform("init body"))?;
+        if self.store().load_meta()?.is_some() {
+            return to_response(Reply::empty(409)).map_err(platform("response"));
+        }
+        let meta = BinMeta::new(&order.id, order.token_digest, now_ms(), self.config()?.bin_ttl_s);
+        self.store().create(&meta)?;
+        self.state.storage().set_alarm(meta.expires_at_ms).await.map_err(platform("set alarm"))?;
+        let reply = Reply::json(201, &internal::InitDone { expires_at_ms: meta.expires_at_ms })?;
+        *self.meta.borrow_mut() = Some(Some(meta));
+        to_response(reply).map_err(platform("response"))
+    }
+
+    async fn ingest(&self, mut req: Request, meta: BinMeta, sub_path: String, query: &str, now: i64) -> Result<Reply, ApiError> {
+        let config = self.config()?;
+        let headers = req.headers();
+        capture::check_declared_length(headers.get("content-length").ok().flatten().as_deref(), config.max_body_bytes)?;
+        let input = IngestInput {
+            method: req.inner().method(),
+            sub_path,
+            query: query.to_string(),
+            headers: headers.entries().collect(),
+            set_cookies: headers.get_all("set-cookie").unwrap_or_default(),
+            client_ip: headers.get("cf-connecting-ip").ok().flatten(),
+        };
+        let body = read_limited(&mut req, config.max_body_bytes).await?;
+        // From here to the cache update there is no `.await`: the sequence
+        // number is taken and stored in one atomic step.
+        let mut meta = self.meta.borrow().clone().flatten().unwrap_or(meta);
+        let received_at_ms = now_ms().max(now);
+        let capture = capture::build(input, meta.next_seq, body.len() as u64, received_at_ms);
+        let limits = Limits { max_count: config.max_captures, max_bytes: config.max_stored_bytes };
+        meta.usage = self.store().insert(&capture, body, meta.usage, limits)?;
+        meta.next_seq = capture.seq + 1;
+        *self.meta.borrow_mut() = Some(Some(meta.clone()));
+        let accepted = RequestAccepted { request_id: request_id(&meta.id, capture.seq), received_at: rfc3339_ms(received_at_ms), seq: capture.seq };
+        Reply::json(202, &accepted)
+    }
+
+    fn list(&self, req: &Request, bin: &str, query: &str) -> Result<Reply, ApiError> {
+        let params = listing::parse_params(query)?;
+        let rows = self.store().page(params.before_seq, params.limit + 1)?;
+        let if_none_match = req.headers().get("if-none-match").ok().flatten();
+        listing::page_reply(bin, &rows, params.limit, if_none_match.as_deref())
+    }
+
+    fn detail(&self, bin: &str, rid: &str) -> Result<Reply, ApiError> {
+        let seq = parse_request_id(bin, rid)?;
+        let capture = self.store().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
+        let body = self.store().body(seq)?;
+        Reply::json(200, &capture.view(bin, Some(&body)))
+    }
+
+    fn raw(&self, bin: &str, rid: &str) -> Result<Reply, ApiError> {
+        let seq = parse_request_id(bin, rid)?;
+        let capture = self.store().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
+        let body = self.store().body(seq)?;
+        Ok(raw::raw_reply(capture.content_type.as_deref(), body))
+    }
+
+    async fn delete(&self, req: &Request, meta: &BinMeta) -> Result<Reply, ApiError> {
+        meta.authorize_delete(req.headers().get("x-delete-token").ok().flatten().as_deref())?;
+        self.purge().await?;
+        Ok(Reply::empty(204))
+    }
+
+    async fn on_alarm(&self) -> Result<(), ApiError> {
+        let now = now_ms();
+        let Some(meta) = self.store().load_meta()? else { return Ok(()) };
+        if meta.expired(now) {
+            self.purge().await
+        } else {
+            // Woken early (at-least-once delivery, clock skew): sleep again until expiry.
+            self.state.storage().set_alarm(meta.expires_at_ms).await.map_err(platform("set alarm"))
+        }
+    }
+}

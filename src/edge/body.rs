@@ -1,0 +1,24 @@
+//! Reading a request body whole, without ever holding more than the cap.
+
+use crate::core::capture::too_large;
+use crate::core::error::ApiError;
+use futures::StreamExt;
+use worker::Request;
+
+/// Reads the body of `req`, failing with 413 as soon as it passes
+/// `max_bytes`. A request without a body reads as empty.
+pub async fn read_limited(req: &mut Request, max_bytes: u64) -> Result<Vec<u8>, ApiError> {
+    if req.inner().body().is_none() {
+        return Ok(Vec::new());
+    }
+    let mut stream = req.stream().map_err(|e| ApiError::bad_request("request body unreadable").with_details(e.to_string()))?;
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request("request body unreadable").with_details(e.to_string()))?;
+        if (body.len() + chunk.len()) as u64 > max_bytes {
+            return Err(too_large(max_bytes));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

@@ -1,0 +1,103 @@
+//! The stateless Worker entry: answers what needs no bin (health, bin
+//! creation, preflights, unknown routes) and forwards every bin route to
+//! that bin's Durable Object.
+
+use super::respond::{error_response, platform, to_response};
+use super::settings;
+use crate::core::cors;
+use crate::core::error::ApiError;
+use crate::core::ids::new_bin_id;
+use crate::core::internal::{InitDone, InitOrder, INIT_PATH};
+use crate::core::model::{BinCreated, Health};
+use crate::core::reply::Reply;
+use crate::core::route::{self, Route};
+use crate::core::secret::{new_token, token_digest};
+use std::sync::OnceLock;
+use worker::{event, Context, Date, Env, Method, Request, RequestInit, Response, Stub};
+
+/// Binding name of the bin objects' namespace in wrangler.toml.
+const BINS: &str = "BINS";
+/// Fresh ids drawn before giving up on a create; a collision among 36^12
+/// ids is already vanishingly rare.
+const CREATE_ATTEMPTS: usize = 3;
+
+static STARTED_MS: OnceLock<u64> = OnceLock::new();
+
+#[event(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+    STARTED_MS.get_or_init(|| Date::now().as_millis());
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    match handle(req, &env).await {
+        Ok(response) => Ok(response),
+        Err(err) => error_response(&err),
+    }
+}
+
+async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
+    let url = req.url().map_err(platform("url"))?;
+    let method = req.inner().method();
+    let headers = req.headers();
+    let origin = headers.get("origin").ok().flatten();
+    let requested = headers.get("access-control-request-method").ok().flatten();
+    if cors::is_preflight(&method, origin.as_deref(), requested.as_deref()) {
+        let (methods, _) = route::match_path(url.path()).ok_or_else(|| ApiError::not_found("route not found"))?;
+        let asked_headers = headers.get("access-control-request-headers").ok().flatten();
+        let reply = cors::preflight(methods, requested.as_deref().unwrap_or(""), asked_headers.as_deref());
+        return to_response(reply).map_err(platform("response"));
+    }
+    let route = route::resolve(&method, url.path())?;
+    if let Some(bin) = route.bin() {
+        return bin_stub(env, bin)?.fetch_with_request(req).await.map_err(platform("bin object"));
+    }
+    let reply = match route {
+        Route::Health => health()?,
+        Route::CreateBin => create_bin(env, &base_url(env, &url)?).await?,
+        _ => return Err(ApiError::not_found("route not found")),
+    };
+    to_response(reply).map_err(platform("response"))
+}
+
+fn bin_stub(env: &Env, bin: &str) -> Result<Stub, ApiError> {
+    let namespace = env.durable_object(BINS).map_err(platform("bin namespace"))?;
+    namespace.get_by_name(bin).map_err(platform("bin stub"))
+}
+
+fn health() -> Result<Reply, ApiError> {
+    let started = *STARTED_MS.get_or_init(|| Date::now().as_millis());
+    let uptime_seconds = Date::now().as_millis().saturating_sub(started) / 1000;
+    Reply::json(200, &Health { status: "ok", implementation: "rust", uptime_seconds })
+}
+
+/// `PUBLIC_URL` when set, else the origin the request came in on.
+fn base_url(env: &Env, url: &worker::Url) -> Result<String, ApiError> {
+    Ok(settings::config(env)?.public_url.unwrap_or_else(|| url.origin().ascii_serialization()))
+}
+
+async fn create_bin(env: &Env, base_url: &str) -> Result<Reply, ApiError> {
+    let token = new_token()?;
+    for _ in 0..CREATE_ATTEMPTS {
+        let id = new_bin_id()?;
+        let order = InitOrder { id: id.clone(), token_digest: token_digest(&token) };
+        let mut answer = bin_stub(env, &id)?.fetch_with_request(init_request(&order)?).await.map_err(platform("init"))?;
+        match answer.status_code() {
+            201 => {
+                let done: InitDone = answer.json().await.map_err(platform("init answer"))?;
+                return Reply::json(201, &BinCreated::new(base_url, &id, token, done.expires_at_ms));
+            }
+            409 => continue,
+            status => return Err(ApiError::internal(format!("bin init answered {status}"))),
+        }
+    }
+    Err(ApiError::internal("could not find a free bin id"))
+}
+
+fn init_request(order: &InitOrder) -> Result<Request, ApiError> {
+    let body = serde_json::to_string(order).map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(body.into()));
+    Request::new_with_init(&format!("https://bin{INIT_PATH}"), &init).map_err(platform("init request"))
+}

@@ -1,0 +1,9 @@
+//! Cloudflare Workers glue: the stateless Worker entry and the per-bin
+//! Durable Object. Every decision is delegated to `crate::core`.
+
+mod bin_object;
+mod body;
+mod entry;
+mod respond;
+mod settings;
+mod store;

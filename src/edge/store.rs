@@ -1,0 +1,189 @@
+//! The bin's SQLite storage. Statements run without an `.await` between
+//! them commit together, so each public method here is one atomic step.
+
+use crate::core::bin::BinMeta;
+use crate::core::error::ApiError;
+use crate::core::model::Capture;
+use crate::core::retention::{self, Limits, Usage};
+use serde::Deserialize;
+use worker::{SqlStorage, SqlStorageValue as V};
+
+const SCHEMA: [&str; 3] = [
+    "CREATE TABLE IF NOT EXISTS bin (id TEXT PRIMARY KEY, token_digest TEXT NOT NULL, created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, next_seq INTEGER NOT NULL, capture_count INTEGER NOT NULL, body_bytes INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS captures (seq INTEGER PRIMARY KEY, method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, headers TEXT NOT NULL, set_cookies TEXT NOT NULL, content_type TEXT, client_ip TEXT, body_size INTEGER NOT NULL, received_at_ms INTEGER NOT NULL)",
+    // Bodies live apart so listing never reads them and one body may use a whole 2 MB row.
+    "CREATE TABLE IF NOT EXISTS bodies (seq INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+];
+const CAPTURE_COLUMNS: &str = "seq, method, path, query, headers, set_cookies, content_type, client_ip, body_size, received_at_ms";
+/// Oldest rows fetched per eviction round.
+const EVICTION_BATCH: i64 = 64;
+
+/// Typed access to one bin's tables.
+pub struct Store {
+    sql: SqlStorage,
+}
+
+#[derive(Deserialize)]
+struct BinRow {
+    id: String,
+    token_digest: String,
+    created_at_ms: i64,
+    expires_at_ms: i64,
+    next_seq: u64,
+    capture_count: u64,
+    body_bytes: u64,
+}
+
+#[derive(Deserialize)]
+struct CaptureRow {
+    seq: u64,
+    method: String,
+    path: String,
+    query: String,
+    headers: String,
+    set_cookies: String,
+    content_type: Option<String>,
+    client_ip: Option<String>,
+    body_size: u64,
+    received_at_ms: i64,
+}
+
+#[derive(Deserialize)]
+struct SizeRow {
+    seq: u64,
+    body_size: u64,
+}
+
+fn db(e: worker::Error) -> ApiError {
+    ApiError::internal(format!("storage: {e}"))
+}
+
+fn int(n: u64) -> V {
+    V::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl Store {
+    /// Wraps the object's SQL storage.
+    pub fn new(sql: SqlStorage) -> Self {
+        Store { sql }
+    }
+
+    fn rows<T: serde::de::DeserializeOwned>(&self, query: &str, args: Vec<V>) -> Result<Vec<T>, ApiError> {
+        self.sql.exec(query, args).and_then(|c| c.to_array::<T>()).map_err(db)
+    }
+
+    fn run(&self, query: &str, args: Vec<V>) -> Result<(), ApiError> {
+        self.sql.exec(query, args).map(|_| ()).map_err(db)
+    }
+
+    /// The bin record, or `None` if this object holds no bin. Checking the
+    /// schema first keeps a lookup of an unknown bin from creating storage.
+    pub fn load_meta(&self) -> Result<Option<BinMeta>, ApiError> {
+        let tables: Vec<serde_json::Value> =
+            self.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'bin'", vec![])?;
+        if tables.is_empty() {
+            return Ok(None);
+        }
+        let rows: Vec<BinRow> = self.rows("SELECT * FROM bin LIMIT 1", vec![])?;
+        Ok(rows.into_iter().next().map(|r| BinMeta {
+            id: r.id,
+            token_digest: r.token_digest,
+            created_at_ms: r.created_at_ms,
+            expires_at_ms: r.expires_at_ms,
+            next_seq: r.next_seq,
+            usage: Usage { count: r.capture_count, bytes: r.body_bytes },
+        }))
+    }
+
+    /// Creates the schema and the bin record.
+    pub fn create(&self, meta: &BinMeta) -> Result<(), ApiError> {
+        for statement in SCHEMA {
+            self.run(statement, vec![])?;
+        }
+        self.run(
+            "INSERT INTO bin (id, token_digest, created_at_ms, expires_at_ms, next_seq, capture_count, body_bytes) VALUES (?, ?, ?, ?, ?, 0, 0)",
+            vec![meta.id.as_str().into(), meta.token_digest.as_str().into(), meta.created_at_ms.into(), meta.expires_at_ms.into(), int(meta.next_seq)],
+        )
+    }
+
+    /// Stores `capture` and `body`, then evicts the oldest captures until the
+    /// bin is within `limits`. Returns the bin's usage afterwards.
+    pub fn insert(&self, capture: &Capture, body: Vec<u8>, usage: Usage, limits: Limits) -> Result<Usage, ApiError> {
+        let headers = serde_json::to_string(&capture.headers).map_err(|e| ApiError::internal(e.to_string()))?;
+        let cookies = serde_json::to_string(&capture.set_cookies).map_err(|e| ApiError::internal(e.to_string()))?;
+        self.run(
+            &format!("INSERT INTO captures ({CAPTURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            vec![
+                int(capture.seq), capture.method.as_str().into(), capture.path.as_str().into(), capture.query.as_str().into(),
+                headers.into(), cookies.into(), capture.content_type.clone().into(), capture.client_ip.clone().into(),
+                int(capture.body_size), capture.received_at_ms.into(),
+            ],
+        )?;
+        self.run("INSERT INTO bodies (seq, body) VALUES (?, ?)", vec![int(capture.seq), V::Blob(body)])?;
+        let grown = Usage { count: usage.count + 1, bytes: usage.bytes + capture.body_size };
+        let after = self.evict(grown, limits)?;
+        self.run(
+            "UPDATE bin SET next_seq = ?, capture_count = ?, body_bytes = ?",
+            vec![int(capture.seq + 1), int(after.count), int(after.bytes)],
+        )?;
+        Ok(after)
+    }
+
+    fn evict(&self, mut usage: Usage, limits: Limits) -> Result<Usage, ApiError> {
+        while usage.over(limits) {
+            let oldest: Vec<SizeRow> =
+                self.rows("SELECT seq, body_size FROM captures ORDER BY seq LIMIT ?", vec![EVICTION_BATCH.into()])?;
+            let pairs: Vec<(u64, u64)> = oldest.iter().map(|r| (r.seq, r.body_size)).collect();
+            let (drop, after) = retention::plan(usage, limits, &pairs);
+            let Some(&(cut, _)) = drop.checked_sub(1).and_then(|i| pairs.get(i)) else { break };
+            self.run("DELETE FROM captures WHERE seq <= ?", vec![int(cut)])?;
+            self.run("DELETE FROM bodies WHERE seq <= ?", vec![int(cut)])?;
+            usage = after;
+        }
+        Ok(usage)
+    }
+
+    /// Up to `limit` captures older than `before_seq` (all if `None`), newest first.
+    pub fn page(&self, before_seq: Option<u64>, limit: usize) -> Result<Vec<Capture>, ApiError> {
+        let before = before_seq.unwrap_or(u64::MAX >> 11);
+        let rows: Vec<CaptureRow> = self.rows(
+            &format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq < ? ORDER BY seq DESC LIMIT ?"),
+            vec![int(before), int(limit as u64)],
+        )?;
+        rows.into_iter().map(capture_from_row).collect()
+    }
+
+    /// The capture numbered `seq`, if still retained.
+    pub fn capture(&self, seq: u64) -> Result<Option<Capture>, ApiError> {
+        let rows: Vec<CaptureRow> =
+            self.rows(&format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq = ?"), vec![int(seq)])?;
+        rows.into_iter().next().map(capture_from_row).transpose()
+    }
+
+    /// The body of capture `seq` (empty if it is gone).
+    pub fn body(&self, seq: u64) -> Result<Vec<u8>, ApiError> {
+        let cursor = self.sql.exec("SELECT body FROM bodies WHERE seq = ?", vec![int(seq)]).map_err(db)?;
+        for row in cursor.raw() {
+            if let Some(V::Blob(bytes)) = row.map_err(db)?.into_iter().next() {
+                return Ok(bytes);
+            }
+        }
+        Ok(Vec::new())
+    }
+}
+
+fn capture_from_row(r: CaptureRow) -> Result<Capture, ApiError> {
+    let corrupt = |e: serde_json::Error| ApiError::internal(format!("stored capture {}: {e}", r.seq));
+    Ok(Capture {
+        headers: serde_json::from_str(&r.headers).map_err(corrupt)?,
+        set_cookies: serde_json::from_str(&r.set_cookies).map_err(corrupt)?,
+        seq: r.seq,
+        method: r.method,
+        path: r.path,
+        query: r.query,
+        content_type: r.content_type,
+        client_ip: r.client_ip,
+        body_size: r.body_size,
+        received_at_ms: r.received_at_ms,
+    })
+}
