@@ -57,10 +57,12 @@ fn header_map(pairs: &[(String, String)], set_cookies: &[String]) -> BTreeMap<St
         if name == "set-cookie" {
             continue;
         }
-        map.entry(name).and_modify(|v| {
-            v.push_str(", ");
-            v.push_str(value);
-        }).or_insert_with(|| value.clone());
+        map.entry(name)
+            .and_modify(|v| {
+                v.push_str(", ");
+                v.push_str(value);
+            })
+            .or_insert_with(|| value.clone());
     }
     if !set_cookies.is_empty() {
         map.insert("set-cookie".into(), set_cookies.join(", "));
@@ -70,7 +72,10 @@ fn header_map(pairs: &[(String, String)], set_cookies: &[String]) -> BTreeMap<St
 
 /// True for an RFC 9110 `token`, the grammar of a method name.
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !s.is_empty()
+        && s.len() <= 32
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// 413 for a body over `max_bytes`.
@@ -102,7 +107,12 @@ mod tests {
 
     #[test]
     fn lowercases_and_joins_repeats() {
-        let c = build(input(&[("X-Tag", "a"), ("x-tag", "b"), ("Content-Type", "text/plain")]), 1, 0, 5);
+        let c = build(
+            input(&[("X-Tag", "a"), ("x-tag", "b"), ("Content-Type", "text/plain")]),
+            1,
+            0,
+            5,
+        );
         assert_eq!(c.headers["x-tag"], "a, b");
         assert_eq!(c.content_type.as_deref(), Some("text/plain"));
         assert_eq!(c.received_at_ms, 5);
@@ -110,17 +120,26 @@ mod tests {
 
     #[test]
     fn keeps_set_cookie_values_apart() {
-        let mut i = input(&[("set-cookie", "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT"), ("set-cookie", "b=2")]);
+        let mut i = input(&[
+            ("set-cookie", "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT"),
+            ("set-cookie", "b=2"),
+        ]);
         i.set_cookies = vec!["a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT".into(), "b=2".into()];
         let c = build(i, 1, 0, 0);
         assert_eq!(c.set_cookies.len(), 2);
-        assert_eq!(c.headers["set-cookie"], "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT, b=2");
+        assert_eq!(
+            c.headers["set-cookie"],
+            "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT, b=2"
+        );
     }
 
     #[test]
     fn honours_a_valid_method_override() {
         assert_eq!(build(input(&[("X-Forwarded-Method", "put")]), 1, 0, 0).method, "PUT");
-        assert_eq!(build(input(&[("x-forwarded-method", "bad method")]), 1, 0, 0).method, "POST");
+        assert_eq!(
+            build(input(&[("x-forwarded-method", "bad method")]), 1, 0, 0).method,
+            "POST"
+        );
         assert_eq!(build(input(&[]), 1, 0, 0).method, "POST");
     }
 

@@ -51,7 +51,9 @@ impl Config {
             max_stored_bytes: num("MAX_STORED_BYTES_PER_BIN", d.max_stored_bytes, 1, 9_000_000_000)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
-            return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));
+            return Err(misconfigured(
+                "MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES",
+            ));
         }
         Ok(cfg)
     }
@@ -65,15 +67,24 @@ fn number(name: &str, raw: Option<String>, default: u64, min: u64, max: u64) -> 
     let Some(raw) = raw else { return Ok(default) };
     match raw.parse::<u64>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(misconfigured(format!("{name}={raw:?} must be an integer from {min} to {max}"))),
+        _ => Err(misconfigured(format!(
+            "{name}={raw:?} must be an integer from {min} to {max}"
+        ))),
     }
 }
 
 /// Validates `PUBLIC_URL`: absolute http(s), no query or fragment; a trailing
 /// slash is dropped so paths can be appended.
 fn public_url(raw: &str) -> Result<String, ApiError> {
-    let bad = || misconfigured(format!("PUBLIC_URL={raw:?} must be an absolute http(s) URL such as https://hooks.example.com"));
-    let rest = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://")).ok_or_else(bad)?;
+    let bad = || {
+        misconfigured(format!(
+            "PUBLIC_URL={raw:?} must be an absolute http(s) URL such as https://hooks.example.com"
+        ))
+    };
+    let rest = raw
+        .strip_prefix("https://")
+        .or_else(|| raw.strip_prefix("http://"))
+        .ok_or_else(bad)?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() || raw.contains(['?', '#', ' ']) {
         return Err(bad());
@@ -94,13 +105,25 @@ mod tests {
     #[test]
     fn empty_vars_give_defaults() {
         assert_eq!(parse(&[]).unwrap(), Config::default());
-        assert_eq!(parse(&[("PUBLIC_URL", ""), ("MAX_BODY_BYTES", " ")]).unwrap(), Config::default());
+        assert_eq!(
+            parse(&[("PUBLIC_URL", ""), ("MAX_BODY_BYTES", " ")]).unwrap(),
+            Config::default()
+        );
     }
 
     #[test]
     fn overrides_apply() {
-        let c = parse(&[("MAX_BODY_BYTES", "10"), ("BIN_TTL_SECONDS", "3"), ("MAX_CAPTURES_PER_BIN", "5"), ("MAX_STORED_BYTES_PER_BIN", "100")]).unwrap();
-        assert_eq!((c.max_body_bytes, c.bin_ttl_s, c.max_captures, c.max_stored_bytes), (10, 3, 5, 100));
+        let c = parse(&[
+            ("MAX_BODY_BYTES", "10"),
+            ("BIN_TTL_SECONDS", "3"),
+            ("MAX_CAPTURES_PER_BIN", "5"),
+            ("MAX_STORED_BYTES_PER_BIN", "100"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.max_body_bytes, c.bin_ttl_s, c.max_captures, c.max_stored_bytes),
+            (10, 3, 5, 100)
+        );
     }
 
     #[test]
@@ -111,7 +134,13 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_var() {
-        for (k, v) in [("MAX_BODY_BYTES", "lots"), ("MAX_BODY_BYTES", "3000000"), ("BIN_TTL_SECONDS", "0"), ("PUBLIC_URL", "ftp://x"), ("PUBLIC_URL", "https://")] {
+        for (k, v) in [
+            ("MAX_BODY_BYTES", "lots"),
+            ("MAX_BODY_BYTES", "3000000"),
+            ("BIN_TTL_SECONDS", "0"),
+            ("PUBLIC_URL", "ftp://x"),
+            ("PUBLIC_URL", "https://"),
+        ] {
             let err = parse(&[(k, v)]).unwrap_err();
             assert_eq!(err.status(), 500);
             assert!(err.details.unwrap().contains(k), "{k}={v}");

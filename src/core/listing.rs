@@ -45,8 +45,13 @@ pub fn parse_params(query: &str) -> Result<ListParams, ApiError> {
 /// `if_none_match` already names this page.
 pub fn page_reply(bin: &str, rows: &[Capture], limit: usize, if_none_match: Option<&str>) -> Result<Reply, ApiError> {
     let shown = &rows[..rows.len().min(limit)];
-    let next_cursor = (rows.len() > limit).then(|| shown.last().map(|c| cursor::encode(c.seq))).flatten();
-    let page = RequestPage { items: shown.iter().map(|c| c.view(bin, None)).collect(), next_cursor };
+    let next_cursor = (rows.len() > limit)
+        .then(|| shown.last().map(|c| cursor::encode(c.seq)))
+        .flatten();
+    let page = RequestPage {
+        items: shown.iter().map(|c| c.view(bin, None)).collect(),
+        next_cursor,
+    };
     let reply = Reply::json(200, &page)?;
     let tag = etag::strong(&reply.body);
     let reply = match if_none_match {
@@ -78,7 +83,13 @@ mod tests {
 
     #[test]
     fn params_default_and_validate() {
-        assert_eq!(parse_params("").unwrap(), ListParams { limit: 20, before_seq: None });
+        assert_eq!(
+            parse_params("").unwrap(),
+            ListParams {
+                limit: 20,
+                before_seq: None
+            }
+        );
         assert_eq!(parse_params("limit=100").unwrap().limit, 100);
         for bad in ["limit=0", "limit=101", "limit=-1", "limit=ten", "limit=", "cursor=nope"] {
             assert_eq!(parse_params(bad).unwrap_err().status(), 400, "{bad}");

@@ -104,10 +104,28 @@ fn match_bin_path(bin: &str, rest: &[&str], path: &str) -> Option<(Methods, Rout
     let bin = bin.to_string();
     match rest {
         [] => Some((Methods::Only(&["DELETE"]), Route::DeleteBin { bin })),
-        ["in", ..] => Some((Methods::Any, Route::Ingest { sub_path: ingest_sub_path(path), bin })),
+        ["in", ..] => Some((
+            Methods::Any,
+            Route::Ingest {
+                sub_path: ingest_sub_path(path),
+                bin,
+            },
+        )),
         ["requests"] => Some((GET, Route::ListRequests { bin })),
-        ["requests", rid] if !rid.is_empty() => Some((GET, Route::GetRequest { bin, rid: rid.to_string() })),
-        ["requests", rid, "raw"] if !rid.is_empty() => Some((GET, Route::GetRaw { bin, rid: rid.to_string() })),
+        ["requests", rid] if !rid.is_empty() => Some((
+            GET,
+            Route::GetRequest {
+                bin,
+                rid: rid.to_string(),
+            },
+        )),
+        ["requests", rid, "raw"] if !rid.is_empty() => Some((
+            GET,
+            Route::GetRaw {
+                bin,
+                rid: rid.to_string(),
+            },
+        )),
         _ => None,
     }
 }
@@ -118,14 +136,17 @@ fn match_bin_path(bin: &str, rest: &[&str], path: &str) -> Option<(Methods, Rout
 fn ingest_sub_path(path: &str) -> String {
     // `/v1/bins/` is 9 bytes, the bin id 12, `/in` 3: the tail starts at 24.
     let tail = path.get(24..).unwrap_or("");
-    if tail.is_empty() { "/".to_string() } else { tail.to_string() }
+    if tail.is_empty() {
+        "/".to_string()
+    } else {
+        tail.to_string()
+    }
 }
 
 /// Resolves `method` and `path` to a route, or the error to answer with.
 pub fn resolve(method: &str, path: &str) -> Result<Route, ApiError> {
-    let (methods, route) = match_path(path).ok_or_else(|| {
-        ApiError::not_found("route not found").with_details(format!("no route for {path}"))
-    })?;
+    let (methods, route) = match_path(path)
+        .ok_or_else(|| ApiError::not_found("route not found").with_details(format!("no route for {path}")))?;
     if methods.allows(method) {
         Ok(route)
     } else {
@@ -149,25 +170,49 @@ mod tests {
     #[test]
     fn resolves_bin_routes() {
         let bin = BIN.to_string();
-        assert_eq!(resolve("DELETE", &format!("/v1/bins/{BIN}")), Ok(Route::DeleteBin { bin: bin.clone() }));
-        assert_eq!(resolve("GET", &format!("/v1/bins/{BIN}/requests")), Ok(Route::ListRequests { bin: bin.clone() }));
+        assert_eq!(
+            resolve("DELETE", &format!("/v1/bins/{BIN}")),
+            Ok(Route::DeleteBin { bin: bin.clone() })
+        );
+        assert_eq!(
+            resolve("GET", &format!("/v1/bins/{BIN}/requests")),
+            Ok(Route::ListRequests { bin: bin.clone() })
+        );
         assert_eq!(
             resolve("GET", &format!("/v1/bins/{BIN}/requests/r1/raw")),
-            Ok(Route::GetRaw { bin: bin.clone(), rid: "r1".into() })
+            Ok(Route::GetRaw {
+                bin: bin.clone(),
+                rid: "r1".into()
+            })
         );
     }
 
     #[test]
     fn ingest_takes_any_method_and_keeps_the_sub_path() {
-        for (path, sub) in [("/in", "/"), ("/in/", "/"), ("/in/github/push", "/github/push"), ("/in//x", "//x")] {
+        for (path, sub) in [
+            ("/in", "/"),
+            ("/in/", "/"),
+            ("/in/github/push", "/github/push"),
+            ("/in//x", "//x"),
+        ] {
             let route = resolve("PROPFIND", &format!("/v1/bins/{BIN}{path}")).unwrap();
-            assert_eq!(route, Route::Ingest { bin: BIN.into(), sub_path: sub.into() }, "{path}");
+            assert_eq!(
+                route,
+                Route::Ingest {
+                    bin: BIN.into(),
+                    sub_path: sub.into()
+                },
+                "{path}"
+            );
         }
     }
 
     #[test]
     fn ingest_prefix_must_be_a_whole_segment() {
-        assert_eq!(resolve("POST", &format!("/v1/bins/{BIN}/inbox")).unwrap_err().status(), 404);
+        assert_eq!(
+            resolve("POST", &format!("/v1/bins/{BIN}/inbox")).unwrap_err().status(),
+            404
+        );
     }
 
     #[test]
@@ -180,7 +225,16 @@ mod tests {
 
     #[test]
     fn unknown_paths_and_bad_bin_ids_are_404() {
-        for path in ["/", "/v1", "/v1/bins/", "/v1/bins/SHORT/requests", "/v1/bins/k3p9q2x7m1nbX", "/v1/bins/k3p9q2x7m1nb/nope", "healthz", "/v1/bins/k3p9q2x7m1nb/requests/"] {
+        for path in [
+            "/",
+            "/v1",
+            "/v1/bins/",
+            "/v1/bins/SHORT/requests",
+            "/v1/bins/k3p9q2x7m1nbX",
+            "/v1/bins/k3p9q2x7m1nb/nope",
+            "healthz",
+            "/v1/bins/k3p9q2x7m1nb/requests/",
+        ] {
             assert_eq!(resolve("GET", path).unwrap_err().status(), 404, "{path}");
         }
     }

@@ -18,7 +18,9 @@ use crate::core::route::{self, Route};
 use crate::core::time::rfc3339_ms;
 use crate::core::{internal, raw};
 use std::cell::RefCell;
-use worker::{durable_object, Date, DurableObject, Env, Request, Response, State};
+use worker::js_sys;
+use worker::wasm_bindgen::JsValue;
+use worker::{durable_object, Date, DurableObject, Env, Request, Response, ScheduledTime, State};
 
 /// One bin. `meta` caches the bin record: `None` until first loaded, then
 /// `Some(None)` for "no bin here" or `Some(Some(..))`.
@@ -33,9 +35,18 @@ fn now_ms() -> i64 {
     Date::now().as_millis() as i64
 }
 
+/// An absolute alarm time. (An `i64` converts to an offset from now instead.)
+fn alarm_at(epoch_ms: i64) -> ScheduledTime {
+    ScheduledTime::new(js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)))
+}
+
 impl DurableObject for BinObject {
     fn new(state: State, env: Env) -> Self {
-        BinObject { config: settings::config(&env), state, meta: RefCell::new(None) }
+        BinObject {
+            config: settings::config(&env),
+            state,
+            meta: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -119,16 +130,35 @@ impl BinObject {
         }
         let meta = BinMeta::new(&order.id, order.token_digest, now_ms(), self.config()?.bin_ttl_s);
         self.store().create(&meta)?;
-        self.state.storage().set_alarm(meta.expires_at_ms).await.map_err(platform("set alarm"))?;
-        let reply = Reply::json(201, &internal::InitDone { expires_at_ms: meta.expires_at_ms })?;
+        self.state
+            .storage()
+            .set_alarm(alarm_at(meta.expires_at_ms))
+            .await
+            .map_err(platform("set alarm"))?;
+        let reply = Reply::json(
+            201,
+            &internal::InitDone {
+                expires_at_ms: meta.expires_at_ms,
+            },
+        )?;
         *self.meta.borrow_mut() = Some(Some(meta));
         to_response(reply).map_err(platform("response"))
     }
 
-    async fn ingest(&self, mut req: Request, meta: BinMeta, sub_path: String, query: &str, now: i64) -> Result<Reply, ApiError> {
+    async fn ingest(
+        &self,
+        mut req: Request,
+        meta: BinMeta,
+        sub_path: String,
+        query: &str,
+        now: i64,
+    ) -> Result<Reply, ApiError> {
         let config = self.config()?;
         let headers = req.headers();
-        capture::check_declared_length(headers.get("content-length").ok().flatten().as_deref(), config.max_body_bytes)?;
+        capture::check_declared_length(
+            headers.get("content-length").ok().flatten().as_deref(),
+            config.max_body_bytes,
+        )?;
         let input = IngestInput {
             method: req.inner().method(),
             sub_path,
@@ -143,11 +173,18 @@ impl BinObject {
         let mut meta = self.meta.borrow().clone().flatten().unwrap_or(meta);
         let received_at_ms = now_ms().max(now);
         let capture = capture::build(input, meta.next_seq, body.len() as u64, received_at_ms);
-        let limits = Limits { max_count: config.max_captures, max_bytes: config.max_stored_bytes };
+        let limits = Limits {
+            max_count: config.max_captures,
+            max_bytes: config.max_stored_bytes,
+        };
         meta.usage = self.store().insert(&capture, body, meta.usage, limits)?;
         meta.next_seq = capture.seq + 1;
         *self.meta.borrow_mut() = Some(Some(meta.clone()));
-        let accepted = RequestAccepted { request_id: request_id(&meta.id, capture.seq), received_at: rfc3339_ms(received_at_ms), seq: capture.seq };
+        let accepted = RequestAccepted {
+            request_id: request_id(&meta.id, capture.seq),
+            received_at: rfc3339_ms(received_at_ms),
+            seq: capture.seq,
+        };
         Reply::json(202, &accepted)
     }
 
@@ -160,14 +197,20 @@ impl BinObject {
 
     fn detail(&self, bin: &str, rid: &str) -> Result<Reply, ApiError> {
         let seq = parse_request_id(bin, rid)?;
-        let capture = self.store().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
+        let capture = self
+            .store()
+            .capture(seq)?
+            .ok_or_else(|| ApiError::not_found("request not found"))?;
         let body = self.store().body(seq)?;
         Reply::json(200, &capture.view(bin, Some(&body)))
     }
 
     fn raw(&self, bin: &str, rid: &str) -> Result<Reply, ApiError> {
         let seq = parse_request_id(bin, rid)?;
-        let capture = self.store().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
+        let capture = self
+            .store()
+            .capture(seq)?
+            .ok_or_else(|| ApiError::not_found("request not found"))?;
         let body = self.store().body(seq)?;
         Ok(raw::raw_reply(capture.content_type.as_deref(), body))
     }
@@ -180,12 +223,18 @@ impl BinObject {
 
     async fn on_alarm(&self) -> Result<(), ApiError> {
         let now = now_ms();
-        let Some(meta) = self.store().load_meta()? else { return Ok(()) };
+        let Some(meta) = self.store().load_meta()? else {
+            return Ok(());
+        };
         if meta.expired(now) {
             self.purge().await
         } else {
             // Woken early (at-least-once delivery, clock skew): sleep again until expiry.
-            self.state.storage().set_alarm(meta.expires_at_ms).await.map_err(platform("set alarm"))
+            self.state
+                .storage()
+                .set_alarm(alarm_at(meta.expires_at_ms))
+                .await
+                .map_err(platform("set alarm"))
         }
     }
 }

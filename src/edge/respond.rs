@@ -17,7 +17,11 @@ pub fn to_response(reply: Reply) -> worker::Result<Response> {
     }
     let builder = Response::builder().with_status(reply.status).with_headers(headers);
     // 204 and 304 must have a null body, not an empty one.
-    Ok(if reply.body.is_empty() { builder.empty() } else { builder.fixed(reply.body) })
+    Ok(if reply.body.is_empty() {
+        builder.empty()
+    } else {
+        builder.fixed(reply.body)
+    })
 }
 
 /// The response for a failed request. Server-side failures are logged; a

@@ -14,7 +14,8 @@ const SCHEMA: [&str; 3] = [
     // Bodies live apart so listing never reads them and one body may use a whole 2 MB row.
     "CREATE TABLE IF NOT EXISTS bodies (seq INTEGER PRIMARY KEY, body BLOB NOT NULL)",
 ];
-const CAPTURE_COLUMNS: &str = "seq, method, path, query, headers, set_cookies, content_type, client_ip, body_size, received_at_ms";
+const CAPTURE_COLUMNS: &str =
+    "seq, method, path, query, headers, set_cookies, content_type, client_ip, body_size, received_at_ms";
 /// Oldest rows fetched per eviction round.
 const EVICTION_BATCH: i64 = 64;
 
@@ -79,8 +80,10 @@ impl Store {
     /// The bin record, or `None` if this object holds no bin. Checking the
     /// schema first keeps a lookup of an unknown bin from creating storage.
     pub fn load_meta(&self) -> Result<Option<BinMeta>, ApiError> {
-        let tables: Vec<serde_json::Value> =
-            self.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'bin'", vec![])?;
+        let tables: Vec<serde_json::Value> = self.rows(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'bin'",
+            vec![],
+        )?;
         if tables.is_empty() {
             return Ok(None);
         }
@@ -91,7 +94,10 @@ impl Store {
             created_at_ms: r.created_at_ms,
             expires_at_ms: r.expires_at_ms,
             next_seq: r.next_seq,
-            usage: Usage { count: r.capture_count, bytes: r.body_bytes },
+            usage: Usage {
+                count: r.capture_count,
+                bytes: r.body_bytes,
+            },
         }))
     }
 
@@ -114,13 +120,26 @@ impl Store {
         self.run(
             &format!("INSERT INTO captures ({CAPTURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             vec![
-                int(capture.seq), capture.method.as_str().into(), capture.path.as_str().into(), capture.query.as_str().into(),
-                headers.into(), cookies.into(), capture.content_type.clone().into(), capture.client_ip.clone().into(),
-                int(capture.body_size), capture.received_at_ms.into(),
+                int(capture.seq),
+                capture.method.as_str().into(),
+                capture.path.as_str().into(),
+                capture.query.as_str().into(),
+                headers.into(),
+                cookies.into(),
+                capture.content_type.clone().into(),
+                capture.client_ip.clone().into(),
+                int(capture.body_size),
+                capture.received_at_ms.into(),
             ],
         )?;
-        self.run("INSERT INTO bodies (seq, body) VALUES (?, ?)", vec![int(capture.seq), V::Blob(body)])?;
-        let grown = Usage { count: usage.count + 1, bytes: usage.bytes + capture.body_size };
+        self.run(
+            "INSERT INTO bodies (seq, body) VALUES (?, ?)",
+            vec![int(capture.seq), V::Blob(body)],
+        )?;
+        let grown = Usage {
+            count: usage.count + 1,
+            bytes: usage.bytes + capture.body_size,
+        };
         let after = self.evict(grown, limits)?;
         self.run(
             "UPDATE bin SET next_seq = ?, capture_count = ?, body_bytes = ?",
@@ -131,11 +150,15 @@ impl Store {
 
     fn evict(&self, mut usage: Usage, limits: Limits) -> Result<Usage, ApiError> {
         while usage.over(limits) {
-            let oldest: Vec<SizeRow> =
-                self.rows("SELECT seq, body_size FROM captures ORDER BY seq LIMIT ?", vec![EVICTION_BATCH.into()])?;
+            let oldest: Vec<SizeRow> = self.rows(
+                "SELECT seq, body_size FROM captures ORDER BY seq LIMIT ?",
+                vec![EVICTION_BATCH.into()],
+            )?;
             let pairs: Vec<(u64, u64)> = oldest.iter().map(|r| (r.seq, r.body_size)).collect();
             let (drop, after) = retention::plan(usage, limits, &pairs);
-            let Some(&(cut, _)) = drop.checked_sub(1).and_then(|i| pairs.get(i)) else { break };
+            let Some(&(cut, _)) = drop.checked_sub(1).and_then(|i| pairs.get(i)) else {
+                break;
+            };
             self.run("DELETE FROM captures WHERE seq <= ?", vec![int(cut)])?;
             self.run("DELETE FROM bodies WHERE seq <= ?", vec![int(cut)])?;
             usage = after;
@@ -155,14 +178,19 @@ impl Store {
 
     /// The capture numbered `seq`, if still retained.
     pub fn capture(&self, seq: u64) -> Result<Option<Capture>, ApiError> {
-        let rows: Vec<CaptureRow> =
-            self.rows(&format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq = ?"), vec![int(seq)])?;
+        let rows: Vec<CaptureRow> = self.rows(
+            &format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq = ?"),
+            vec![int(seq)],
+        )?;
         rows.into_iter().next().map(capture_from_row).transpose()
     }
 
     /// The body of capture `seq` (empty if it is gone).
     pub fn body(&self, seq: u64) -> Result<Vec<u8>, ApiError> {
-        let cursor = self.sql.exec("SELECT body FROM bodies WHERE seq = ?", vec![int(seq)]).map_err(db)?;
+        let cursor = self
+            .sql
+            .exec("SELECT body FROM bodies WHERE seq = ?", vec![int(seq)])
+            .map_err(db)?;
         for row in cursor.raw() {
             if let Some(V::Blob(bytes)) = row.map_err(db)?.into_iter().next() {
                 return Ok(bytes);

@@ -1,0 +1,31 @@
+// Starts the built Worker (build/index.js) under Miniflare on a free
+// loopback port, configured from wrangler.toml exactly as `wrangler dev`
+// would be, with single vars overridable per test.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * @param {{ vars?: Record<string, string>, persistTo?: string }} [options]
+ * @returns {Promise<{ url: string, mf: Miniflare, dispose: () => Promise<void> }>}
+ */
+export async function startWorker({ vars = {}, persistTo } = {}) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, "wrangler.toml"));
+  const mf = new Miniflare({
+    ...workerOptions,
+    name: "polyhook-rs",
+    modules: true,
+    scriptPath: path.join(root, "build/index.js"),
+    bindings: { ...workerOptions.bindings, ...vars },
+    host: "127.0.0.1",
+    port: 0,
+    durableObjectsPersist: persistTo ?? false,
+    verbose: false,
+  });
+  const ready = await mf.ready;
+  const url = ready.origin;
+  return { url, mf, dispose: () => mf.dispose() };
+}
