@@ -90,3 +90,23 @@ test("a bin expires after BIN_TTL_SECONDS: its alarm erases it unasked", async (
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a capture whose body is still arriving when the bin is deleted is refused, not stored", async () => {
+  const bin = await createBin(worker.url);
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  const parts = [Buffer.from("first half "), gate.then(() => Buffer.from("second half"))];
+  const body = new ReadableStream({
+    async pull(controller) {
+      const next = parts.shift();
+      if (next === undefined) controller.close();
+      else controller.enqueue(await next);
+    },
+  });
+  const upload = fetch(`${worker.url}/v1/bins/${bin.id}/in`, { method: "POST", body, duplex: "half" });
+  await sleep(300);
+  assert.equal((await del(worker.url, bin.id, bin.delete_token)).status, 204);
+  release();
+  await assertError(await upload, 404);
+  await assertError(await fetch(`${worker.url}/v1/bins/${bin.id}/requests`), 404);
+});

@@ -82,7 +82,7 @@ impl BinObject {
         let now = now_ms();
         let meta = self.live_meta(now).await?;
         let reply = match route {
-            Route::Ingest { sub_path, .. } => self.ingest(req, meta, sub_path, url.query().unwrap_or(""), now).await?,
+            Route::Ingest { sub_path, .. } => self.ingest(req, sub_path, url.query().unwrap_or(""), now).await?,
             Route::ListRequests { bin } => self.list(&req, &bin, url.query().unwrap_or(""))?,
             Route::GetRequest { bin, rid } => self.detail(&bin, &rid)?,
             Route::GetRaw { bin, rid } => self.raw(&bin, &rid)?,
@@ -145,14 +145,7 @@ impl BinObject {
         to_response(reply).map_err(platform("response"))
     }
 
-    async fn ingest(
-        &self,
-        mut req: Request,
-        meta: BinMeta,
-        sub_path: String,
-        query: &str,
-        now: i64,
-    ) -> Result<Reply, ApiError> {
+    async fn ingest(&self, mut req: Request, sub_path: String, query: &str, now: i64) -> Result<Reply, ApiError> {
         let config = self.config()?;
         let headers = req.headers();
         capture::check_declared_length(
@@ -169,8 +162,11 @@ impl BinObject {
         };
         let body = read_limited(&mut req, config.max_body_bytes).await?;
         // From here to the cache update there is no `.await`: the sequence
-        // number is taken and stored in one atomic step.
-        let mut meta = self.meta.borrow().clone().flatten().unwrap_or(meta);
+        // number is taken and stored in one atomic step. The bin may have
+        // been deleted while the body was read; then there is nothing to add to.
+        let Some(mut meta) = self.meta.borrow().clone().flatten() else {
+            return Err(ApiError::bin_not_found());
+        };
         let received_at_ms = now_ms().max(now);
         let capture = capture::build(input, meta.next_seq, body.len() as u64, received_at_ms);
         let limits = Limits {
