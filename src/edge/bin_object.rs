@@ -11,7 +11,7 @@ use crate::core::config::Config;
 use crate::core::error::ApiError;
 use crate::core::ids::{parse_request_id, request_id};
 use crate::core::listing;
-use crate::core::model::RequestAccepted;
+use crate::core::model::{Capture, RequestAccepted};
 use crate::core::reply::Reply;
 use crate::core::retention::Limits;
 use crate::core::route::{self, Route};
@@ -191,23 +191,23 @@ impl BinObject {
         listing::page_reply(bin, &rows, params.limit, if_none_match.as_deref())
     }
 
-    fn detail(&self, bin: &str, rid: &str) -> Result<Reply, ApiError> {
+    /// Capture `rid` of bin `bin` with its body, or 404.
+    fn stored(&self, bin: &str, rid: &str) -> Result<(Capture, Vec<u8>), ApiError> {
         let seq = parse_request_id(bin, rid)?;
         let capture = self
             .store()
             .capture(seq)?
             .ok_or_else(|| ApiError::not_found("request not found"))?;
-        let body = self.store().body(seq)?;
+        Ok((capture, self.store().body(seq)?))
+    }
+
+    fn detail(&self, bin: &str, rid: &str) -> Result<Reply, ApiError> {
+        let (capture, body) = self.stored(bin, rid)?;
         Reply::json(200, &capture.view(bin, Some(&body)))
     }
 
     fn raw(&self, bin: &str, rid: &str) -> Result<Reply, ApiError> {
-        let seq = parse_request_id(bin, rid)?;
-        let capture = self
-            .store()
-            .capture(seq)?
-            .ok_or_else(|| ApiError::not_found("request not found"))?;
-        let body = self.store().body(seq)?;
+        let (capture, body) = self.stored(bin, rid)?;
         Ok(raw::raw_reply(capture.content_type.as_deref(), body))
     }
 
