@@ -23,6 +23,10 @@ pub struct Config {
     pub max_captures: u64,
     /// Body bytes kept per bin before the oldest are evicted (`MAX_STORED_BYTES_PER_BIN`).
     pub max_stored_bytes: u64,
+    /// Seconds between keep-alive comments on idle streams (`SSE_KEEPALIVE_SECONDS`).
+    pub sse_keepalive_s: u64,
+    /// Bytes a subscriber may have waiting before it is cut off (`SSE_QUEUE_BYTES`).
+    pub sse_queue_bytes: u64,
 }
 
 impl Default for Config {
@@ -33,6 +37,8 @@ impl Default for Config {
             bin_ttl_s: 86_400,
             max_captures: 10_000,
             max_stored_bytes: 100 * 1024 * 1024,
+            sse_keepalive_s: 15,
+            sse_queue_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -49,6 +55,8 @@ impl Config {
             bin_ttl_s: num("BIN_TTL_SECONDS", d.bin_ttl_s, 1, 365 * 86_400)?,
             max_captures: num("MAX_CAPTURES_PER_BIN", d.max_captures, 1, 10_000_000)?,
             max_stored_bytes: num("MAX_STORED_BYTES_PER_BIN", d.max_stored_bytes, 1, 9_000_000_000)?,
+            sse_keepalive_s: num("SSE_KEEPALIVE_SECONDS", d.sse_keepalive_s, 1, 3600)?,
+            sse_queue_bytes: num("SSE_QUEUE_BYTES", d.sse_queue_bytes, 1, 64 * 1024 * 1024)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured(
@@ -150,5 +158,12 @@ mod tests {
     #[test]
     fn store_cap_must_hold_one_body() {
         assert!(parse(&[("MAX_BODY_BYTES", "100"), ("MAX_STORED_BYTES_PER_BIN", "99")]).is_err());
+    }
+
+    #[test]
+    fn stream_settings() {
+        let c = parse(&[("SSE_KEEPALIVE_SECONDS", "1"), ("SSE_QUEUE_BYTES", "2048")]).unwrap();
+        assert_eq!((c.sse_keepalive_s, c.sse_queue_bytes), (1, 2048));
+        assert!(parse(&[("SSE_KEEPALIVE_SECONDS", "0")]).is_err());
     }
 }

@@ -4,6 +4,7 @@ use crate::core::cursor;
 use crate::core::error::ApiError;
 use crate::core::etag;
 use crate::core::model::{Capture, RequestPage};
+use crate::core::namespace::Namespace;
 use crate::core::query::param;
 use crate::core::reply::Reply;
 
@@ -21,6 +22,8 @@ pub struct ListParams {
     pub limit: usize,
     /// Only items with a smaller sequence number (from the cursor).
     pub before_seq: Option<u64>,
+    /// Only items captured in this namespace (the `path` parameter).
+    pub namespace: Namespace,
 }
 
 /// Parses `limit` and `cursor` from a raw query string.
@@ -37,7 +40,11 @@ pub fn parse_params(query: &str) -> Result<ListParams, ApiError> {
             })?,
     };
     let before_seq = param(query, "cursor").map(|c| cursor::decode(&c)).transpose()?;
-    Ok(ListParams { limit, before_seq })
+    Ok(ListParams {
+        limit,
+        before_seq,
+        namespace: Namespace::from_query(query),
+    })
 }
 
 /// Builds the page reply from up to `limit + 1` captures, newest first: the
@@ -87,8 +94,13 @@ mod tests {
             parse_params("").unwrap(),
             ListParams {
                 limit: 20,
-                before_seq: None
+                before_seq: None,
+                namespace: Namespace::root()
             }
+        );
+        assert_eq!(
+            parse_params("path=/github").unwrap().namespace,
+            Namespace::new("/github")
         );
         assert_eq!(parse_params("limit=100").unwrap().limit, 100);
         for bad in ["limit=0", "limit=101", "limit=-1", "limit=ten", "limit=", "cursor=nope"] {

@@ -19,6 +19,8 @@ pub enum Route {
     Ingest { bin: String, sub_path: String },
     /// `GET /v1/bins/{bin}/requests`.
     ListRequests { bin: String },
+    /// `GET /v1/bins/{bin}/stream`: the live SSE feed.
+    Stream { bin: String },
     /// `GET /v1/bins/{bin}/requests/{rid}`.
     GetRequest { bin: String, rid: String },
     /// `GET /v1/bins/{bin}/requests/{rid}/raw`.
@@ -33,6 +35,7 @@ impl Route {
             Route::DeleteBin { bin }
             | Route::Ingest { bin, .. }
             | Route::ListRequests { bin }
+            | Route::Stream { bin }
             | Route::GetRequest { bin, .. }
             | Route::GetRaw { bin, .. } => Some(bin),
         }
@@ -46,6 +49,7 @@ impl Route {
             Route::DeleteBin { .. } => "delete_bin",
             Route::Ingest { .. } => "ingest",
             Route::ListRequests { .. } => "list_requests",
+            Route::Stream { .. } => "stream",
             Route::GetRequest { .. } => "get_request",
             Route::GetRaw { .. } => "get_raw",
         }
@@ -112,6 +116,7 @@ fn match_bin_path(bin: &str, rest: &[&str], path: &str) -> Option<(Methods, Rout
             },
         )),
         ["requests"] => Some((GET, Route::ListRequests { bin })),
+        ["stream"] => Some((GET, Route::Stream { bin })),
         ["requests", rid] if !rid.is_empty() => Some((
             GET,
             Route::GetRequest {
@@ -245,5 +250,15 @@ mod tests {
         assert_eq!(route.bin(), Some(BIN));
         assert_eq!(route.label(), "get_request");
         assert_eq!(Route::Health.bin(), None);
+    }
+
+    #[test]
+    fn resolves_the_stream() {
+        let route = resolve("GET", &format!("/v1/bins/{BIN}/stream")).unwrap();
+        assert_eq!(route, Route::Stream { bin: BIN.into() });
+        assert_eq!(
+            resolve("POST", &format!("/v1/bins/{BIN}/stream")).unwrap_err().status(),
+            405
+        );
     }
 }

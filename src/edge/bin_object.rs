@@ -2,33 +2,43 @@
 //! SQLite storage and the alarm that ends the bin's life.
 
 use super::body::read_limited;
-use super::respond::{error_response, platform, to_response};
+use super::respond::{error_response, platform, streaming, to_response};
 use super::settings;
 use super::store::Store;
+use super::stream::{self, Backlog, Membership};
 use crate::core::bin::BinMeta;
 use crate::core::capture::{self, IngestInput};
 use crate::core::config::Config;
 use crate::core::error::ApiError;
+use crate::core::events::{self, End};
+use crate::core::hub::Hub;
 use crate::core::ids::{parse_request_id, request_id};
 use crate::core::listing;
 use crate::core::model::{Capture, RequestAccepted};
+use crate::core::namespace::Namespace;
+use crate::core::query::param;
 use crate::core::reply::Reply;
 use crate::core::retention::Limits;
 use crate::core::route::{self, Route};
 use crate::core::time::rfc3339_ms;
 use crate::core::{internal, raw};
+use crate::core::{queue, resume};
 use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
 use worker::js_sys;
 use worker::wasm_bindgen::JsValue;
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, ScheduledTime, State};
 
 /// One bin. `meta` caches the bin record: `None` until first loaded, then
-/// `Some(None)` for "no bin here" or `Some(Some(..))`.
+/// `Some(None)` for "no bin here" or `Some(Some(..))`. `hub` holds the live
+/// stream subscribers.
 #[durable_object]
 pub struct BinObject {
     state: State,
     config: Result<Config, ApiError>,
     meta: RefCell<Option<Option<BinMeta>>>,
+    hub: Rc<RefCell<Hub>>,
 }
 
 fn now_ms() -> i64 {
@@ -46,6 +56,7 @@ impl DurableObject for BinObject {
             config: settings::config(&env),
             state,
             meta: RefCell::new(None),
+            hub: Rc::default(),
         }
     }
 
@@ -82,6 +93,7 @@ impl BinObject {
         let now = now_ms();
         let meta = self.live_meta(now).await?;
         let reply = match route {
+            Route::Stream { bin } => return self.stream(&req, bin, url.query().unwrap_or("")),
             Route::Ingest { sub_path, .. } => self.ingest(req, sub_path, url.query().unwrap_or(""), now).await?,
             Route::ListRequests { bin } => self.list(&req, &bin, url.query().unwrap_or(""))?,
             Route::GetRequest { bin, rid } => self.detail(&bin, &rid)?,
@@ -107,15 +119,20 @@ impl BinObject {
         match meta {
             Some(m) if !m.expired(now) => Ok(m),
             Some(_) => {
-                self.purge().await?;
+                self.purge(End::Expired).await?;
                 Err(ApiError::bin_not_found())
             }
             None => Err(ApiError::bin_not_found()),
         }
     }
 
-    /// Removes every trace of the bin: rows, tables and alarm.
-    async fn purge(&self) -> Result<(), ApiError> {
+    /// Ends the bin: subscribers get the final event, then every trace of
+    /// the bin goes (rows, tables and alarm). The cache says "gone" first, so
+    /// requests arriving meanwhile already get 404.
+    async fn purge(&self, end: End) -> Result<(), ApiError> {
+        if let Some(Some(meta)) = self.meta.replace(Some(None)) {
+            self.hub.borrow_mut().close_all(&events::ended(&meta.id, end));
+        }
         let storage = self.state.storage();
         storage.delete_alarm().await.map_err(platform("delete alarm"))?;
         storage.delete_all().await.map_err(platform("delete all"))?;
@@ -173,9 +190,17 @@ impl BinObject {
             max_count: config.max_captures,
             max_bytes: config.max_stored_bytes,
         };
+        // Encoded once, and only if someone listens; shared by every subscriber.
+        let frame = match self.hub.borrow().is_empty() {
+            true => None,
+            false => Some(events::request(&meta.id, &capture, &body)?),
+        };
         meta.usage = self.store().insert(&capture, body, meta.usage, limits)?;
         meta.next_seq = capture.seq + 1;
         *self.meta.borrow_mut() = Some(Some(meta.clone()));
+        if let Some(frame) = frame {
+            self.hub.borrow_mut().publish(&capture.path, &frame);
+        }
         let accepted = RequestAccepted {
             request_id: request_id(&meta.id, capture.seq),
             received_at: rfc3339_ms(received_at_ms),
@@ -184,9 +209,39 @@ impl BinObject {
         Reply::json(202, &accepted)
     }
 
+    /// Opens a subscriber stream. Joining the hub and reading the bin's next
+    /// sequence number happen with no `.await` between, so every capture is
+    /// either in the backlog or arrives live: no gap, no duplicate.
+    fn stream(&self, req: &Request, bin: String, query: &str) -> Result<Response, ApiError> {
+        let config = self.config()?;
+        let header = req.headers().get("last-event-id").ok().flatten();
+        let asked = resume::asked(header.as_deref(), param(query, "last_event_id").as_deref());
+        let next_seq = self.meta.borrow().clone().flatten().map_or(1, |m| m.next_seq);
+        let start = resume::plan(&asked, next_seq, self.store().oldest_seq()?);
+        let namespace = Namespace::from_query(query);
+        let (outbox, inbox) = queue::bounded(config.sse_queue_bytes as usize);
+        let id = self.hub.borrow_mut().join(namespace.clone(), outbox);
+        let membership = Membership {
+            hub: Rc::clone(&self.hub),
+            id,
+        };
+        let backlog = Backlog {
+            store: self.store(),
+            bin,
+            namespace,
+            after: start.backlog_after,
+            until: start.live_from,
+        };
+        let keepalive = Duration::from_secs(config.sse_keepalive_s);
+        let body = stream::body(start.notices, backlog, inbox, keepalive, membership);
+        streaming(&stream::HEADERS, body).map_err(platform("stream response"))
+    }
+
     fn list(&self, req: &Request, bin: &str, query: &str) -> Result<Reply, ApiError> {
         let params = listing::parse_params(query)?;
-        let rows = self.store().page(params.before_seq, params.limit + 1)?;
+        let rows = self
+            .store()
+            .page(params.before_seq, params.limit + 1, &params.namespace)?;
         let if_none_match = req.headers().get("if-none-match").ok().flatten();
         listing::page_reply(bin, &rows, params.limit, if_none_match.as_deref())
     }
@@ -213,7 +268,7 @@ impl BinObject {
 
     async fn delete(&self, req: &Request, meta: &BinMeta) -> Result<Reply, ApiError> {
         meta.authorize_delete(req.headers().get("x-delete-token").ok().flatten().as_deref())?;
-        self.purge().await?;
+        self.purge(End::Deleted).await?;
         Ok(Reply::empty(204))
     }
 
@@ -223,7 +278,7 @@ impl BinObject {
             return Ok(());
         };
         if meta.expired(now) {
-            self.purge().await
+            self.purge(End::Expired).await
         } else {
             // Woken early (at-least-once delivery, clock skew): sleep again until expiry.
             self.state

@@ -7,3 +7,4 @@ mod entry;
 mod respond;
 mod settings;
 mod store;
+mod stream;

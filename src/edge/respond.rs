@@ -6,15 +6,20 @@ use crate::core::error::ApiError;
 use crate::core::reply::Reply;
 use worker::{console_error, Headers, Response};
 
-/// Builds the runtime response for `reply`, adding CORS headers.
-pub fn to_response(reply: Reply) -> worker::Result<Response> {
+fn headers_with_cors<'a>(extra: impl IntoIterator<Item = (&'a str, &'a str)>) -> worker::Result<Headers> {
     let headers = Headers::new();
     for (name, value) in cors::response_headers() {
         headers.set(name, value)?;
     }
-    for (name, value) in &reply.headers {
+    for (name, value) in extra {
         headers.append(name, value)?;
     }
+    Ok(headers)
+}
+
+/// Builds the runtime response for `reply`, adding CORS headers.
+pub fn to_response(reply: Reply) -> worker::Result<Response> {
+    let headers = headers_with_cors(reply.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))?;
     let builder = Response::builder().with_status(reply.status).with_headers(headers);
     // 204 and 304 must have a null body, not an empty one.
     Ok(if reply.body.is_empty() {
@@ -22,6 +27,18 @@ pub fn to_response(reply: Reply) -> worker::Result<Response> {
     } else {
         builder.fixed(reply.body)
     })
+}
+
+/// A 200 streaming response with `headers` plus CORS.
+pub fn streaming<S>(headers: &[(&str, &str)], body: S) -> worker::Result<Response>
+where
+    S: futures::Stream<Item = worker::Result<Vec<u8>>> + 'static,
+{
+    let headers = headers_with_cors(headers.iter().copied())?;
+    Response::builder()
+        .with_status(200)
+        .with_headers(headers)
+        .from_stream(body)
 }
 
 /// The response for a failed request. Server-side failures are logged; a

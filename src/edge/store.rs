@@ -4,6 +4,7 @@
 use crate::core::bin::BinMeta;
 use crate::core::error::ApiError;
 use crate::core::model::Capture;
+use crate::core::namespace::Namespace;
 use crate::core::retention::{self, Limits, Usage};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue as V};
@@ -166,14 +167,32 @@ impl Store {
         Ok(usage)
     }
 
-    /// Up to `limit` captures older than `before_seq` (all if `None`), newest first.
-    pub fn page(&self, before_seq: Option<u64>, limit: usize) -> Result<Vec<Capture>, ApiError> {
-        let before = before_seq.unwrap_or(u64::MAX >> 11);
-        let rows: Vec<CaptureRow> = self.rows(
-            &format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq < ? ORDER BY seq DESC LIMIT ?"),
-            vec![int(before), int(limit as u64)],
-        )?;
+    /// Up to `limit` captures in `namespace` older than `before_seq` (all if
+    /// `None`), newest first.
+    pub fn page(&self, before_seq: Option<u64>, limit: usize, namespace: &Namespace) -> Result<Vec<Capture>, ApiError> {
+        let (filter, mut args) = namespace_filter(namespace);
+        args.splice(0..0, [int(before_seq.unwrap_or(u64::MAX >> 11))]);
+        args.push(int(limit as u64));
+        let query = format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq < ?{filter} ORDER BY seq DESC LIMIT ?");
+        let rows: Vec<CaptureRow> = self.rows(&query, args)?;
         rows.into_iter().map(capture_from_row).collect()
+    }
+
+    /// Up to `limit` captures in `namespace` with `after < seq < until`, oldest first.
+    pub fn range(&self, after: u64, until: u64, namespace: &Namespace, limit: usize) -> Result<Vec<Capture>, ApiError> {
+        let (filter, mut args) = namespace_filter(namespace);
+        args.splice(0..0, [int(after), int(until)]);
+        args.push(int(limit as u64));
+        let query =
+            format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq > ? AND seq < ?{filter} ORDER BY seq LIMIT ?");
+        let rows: Vec<CaptureRow> = self.rows(&query, args)?;
+        rows.into_iter().map(capture_from_row).collect()
+    }
+
+    /// The oldest retained sequence number, if any capture is retained.
+    pub fn oldest_seq(&self) -> Result<Option<u64>, ApiError> {
+        let rows: Vec<SizeRow> = self.rows("SELECT seq, body_size FROM captures ORDER BY seq LIMIT 1", vec![])?;
+        Ok(rows.first().map(|r| r.seq))
     }
 
     /// The capture numbered `seq`, if still retained.
@@ -198,6 +217,19 @@ impl Store {
         }
         Ok(Vec::new())
     }
+}
+
+/// The SQL condition and arguments restricting `path` to `namespace`.
+/// `substr`/`length` count characters on both sides, so non-ASCII prefixes work.
+fn namespace_filter(namespace: &Namespace) -> (&'static str, Vec<V>) {
+    if namespace.is_root() {
+        return ("", vec![]);
+    }
+    let below = format!("{}/", namespace.prefix());
+    (
+        " AND (path = ? OR substr(path, 1, length(?)) = ?)",
+        vec![namespace.prefix().into(), below.clone().into(), below.into()],
+    )
 }
 
 fn capture_from_row(r: CaptureRow) -> Result<Capture, ApiError> {
