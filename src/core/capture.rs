@@ -29,11 +29,8 @@ pub struct IngestInput {
 /// received at `now_ms`.
 pub fn build(input: IngestInput, seq: u64, body_size: u64, now_ms: i64) -> Capture {
     let headers = header_map(&input.headers, &input.set_cookies);
-    let method = headers
-        .get(METHOD_OVERRIDE)
-        .filter(|m| is_token(m))
-        .map(|m| m.to_ascii_uppercase())
-        .unwrap_or(input.method);
+    let method =
+        headers.get(METHOD_OVERRIDE).filter(|m| is_token(m)).map(|m| m.to_ascii_uppercase()).unwrap_or(input.method);
     Capture {
         seq,
         method,
@@ -72,10 +69,7 @@ fn header_map(pairs: &[(String, String)], set_cookies: &[String]) -> BTreeMap<St
 
 /// True for an RFC 9110 `token`, the grammar of a method name.
 fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 32
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// 413 for a body over `max_bytes`.
@@ -107,12 +101,7 @@ mod tests {
 
     #[test]
     fn lowercases_and_joins_repeats() {
-        let c = build(
-            input(&[("X-Tag", "a"), ("x-tag", "b"), ("Content-Type", "text/plain")]),
-            1,
-            0,
-            5,
-        );
+        let c = build(input(&[("X-Tag", "a"), ("x-tag", "b"), ("Content-Type", "text/plain")]), 1, 0, 5);
         assert_eq!(c.headers["x-tag"], "a, b");
         assert_eq!(c.content_type.as_deref(), Some("text/plain"));
         assert_eq!(c.received_at_ms, 5);
@@ -120,26 +109,17 @@ mod tests {
 
     #[test]
     fn keeps_set_cookie_values_apart() {
-        let mut i = input(&[
-            ("set-cookie", "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT"),
-            ("set-cookie", "b=2"),
-        ]);
+        let mut i = input(&[("set-cookie", "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT"), ("set-cookie", "b=2")]);
         i.set_cookies = vec!["a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT".into(), "b=2".into()];
         let c = build(i, 1, 0, 0);
         assert_eq!(c.set_cookies.len(), 2);
-        assert_eq!(
-            c.headers["set-cookie"],
-            "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT, b=2"
-        );
+        assert_eq!(c.headers["set-cookie"], "a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT, b=2");
     }
 
     #[test]
     fn honours_a_valid_method_override() {
         assert_eq!(build(input(&[("X-Forwarded-Method", "put")]), 1, 0, 0).method, "PUT");
-        assert_eq!(
-            build(input(&[("x-forwarded-method", "bad method")]), 1, 0, 0).method,
-            "POST"
-        );
+        assert_eq!(build(input(&[("x-forwarded-method", "bad method")]), 1, 0, 0).method, "POST");
         assert_eq!(build(input(&[]), 1, 0, 0).method, "POST");
     }
 

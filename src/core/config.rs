@@ -59,9 +59,7 @@ impl Config {
             sse_queue_bytes: num("SSE_QUEUE_BYTES", d.sse_queue_bytes, 1, 64 * 1024 * 1024)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
-            return Err(misconfigured(
-                "MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES",
-            ));
+            return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));
         }
         Ok(cfg)
     }
@@ -75,9 +73,7 @@ fn number(name: &str, raw: Option<String>, default: u64, min: u64, max: u64) -> 
     let Some(raw) = raw else { return Ok(default) };
     match raw.parse::<u64>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(misconfigured(format!(
-            "{name}={raw:?} must be an integer from {min} to {max}"
-        ))),
+        _ => Err(misconfigured(format!("{name}={raw:?} must be an integer from {min} to {max}"))),
     }
 }
 
@@ -85,14 +81,9 @@ fn number(name: &str, raw: Option<String>, default: u64, min: u64, max: u64) -> 
 /// slash is dropped so paths can be appended.
 fn public_url(raw: &str) -> Result<String, ApiError> {
     let bad = || {
-        misconfigured(format!(
-            "PUBLIC_URL={raw:?} must be an absolute http(s) URL such as https://hooks.example.com"
-        ))
+        misconfigured(format!("PUBLIC_URL={raw:?} must be an absolute http(s) URL such as https://hooks.example.com"))
     };
-    let rest = raw
-        .strip_prefix("https://")
-        .or_else(|| raw.strip_prefix("http://"))
-        .ok_or_else(bad)?;
+    let rest = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://")).ok_or_else(bad)?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() || raw.contains(['?', '#', ' ']) {
         return Err(bad());
@@ -113,10 +104,7 @@ mod tests {
     #[test]
     fn empty_vars_give_defaults() {
         assert_eq!(parse(&[]).unwrap(), Config::default());
-        assert_eq!(
-            parse(&[("PUBLIC_URL", ""), ("MAX_BODY_BYTES", " ")]).unwrap(),
-            Config::default()
-        );
+        assert_eq!(parse(&[("PUBLIC_URL", ""), ("MAX_BODY_BYTES", " ")]).unwrap(), Config::default());
     }
 
     #[test]
@@ -128,10 +116,7 @@ mod tests {
             ("MAX_STORED_BYTES_PER_BIN", "100"),
         ])
         .unwrap();
-        assert_eq!(
-            (c.max_body_bytes, c.bin_ttl_s, c.max_captures, c.max_stored_bytes),
-            (10, 3, 5, 100)
-        );
+        assert_eq!((c.max_body_bytes, c.bin_ttl_s, c.max_captures, c.max_stored_bytes), (10, 3, 5, 100));
     }
 
     #[test]

@@ -14,10 +14,7 @@ const PREFLIGHT_MAX_AGE_S: &str = "86400";
 
 /// Headers added to every response.
 pub fn response_headers() -> [(&'static str, &'static str); 2] {
-    [
-        ("access-control-allow-origin", "*"),
-        ("access-control-expose-headers", EXPOSED_HEADERS),
-    ]
+    [("access-control-allow-origin", "*"), ("access-control-expose-headers", EXPOSED_HEADERS)]
 }
 
 /// True for a CORS preflight: `OPTIONS` with both `Origin` and
@@ -34,9 +31,7 @@ pub fn preflight(methods: Methods, request_method: &str, request_headers: Option
         Methods::Any => request_method.to_string(),
         Methods::Only(_) => methods.allow_header(),
     };
-    let allow_headers = request_headers
-        .filter(|h| !h.trim().is_empty())
-        .unwrap_or(DEFAULT_ALLOWED_HEADERS);
+    let allow_headers = request_headers.filter(|h| !h.trim().is_empty()).unwrap_or(DEFAULT_ALLOWED_HEADERS);
     Reply::empty(204)
         .header("access-control-allow-methods", &allow_methods)
         .header("access-control-allow-headers", allow_headers)
@@ -61,20 +56,14 @@ mod tests {
         let r = preflight(Methods::Any, "PATCH", Some("x-signature, content-type"));
         assert_eq!(r.status, 204);
         assert_eq!(r.header_value("access-control-allow-methods"), Some("PATCH"));
-        assert_eq!(
-            r.header_value("access-control-allow-headers"),
-            Some("x-signature, content-type")
-        );
+        assert_eq!(r.header_value("access-control-allow-headers"), Some("x-signature, content-type"));
     }
 
     #[test]
     fn api_preflight_lists_route_methods() {
         let r = preflight(Methods::Only(&["DELETE"]), "DELETE", None);
         assert_eq!(r.header_value("access-control-allow-methods"), Some("DELETE, OPTIONS"));
-        assert!(r
-            .header_value("access-control-allow-headers")
-            .unwrap()
-            .contains("X-Delete-Token"));
+        assert!(r.header_value("access-control-allow-headers").unwrap().contains("X-Delete-Token"));
     }
 
     #[test]

@@ -62,10 +62,7 @@ mod tests {
     #[test]
     fn is_url_safe() {
         let c = encode(123_456);
-        assert!(
-            c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
-            "{c}"
-        );
+        assert!(c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{c}");
     }
 
     #[test]

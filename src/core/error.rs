@@ -84,12 +84,7 @@ struct ErrorBody<'a> {
 impl ApiError {
     /// An error of `kind` with a message and no details.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        ApiError {
-            kind,
-            message: message.into(),
-            details: None,
-            headers: Vec::new(),
-        }
+        ApiError { kind, message: message.into(), details: None, headers: Vec::new() }
     }
 
     /// Adds details to the error.
@@ -138,11 +133,7 @@ impl ApiError {
 
     /// The contract's `Error` JSON body: `{"error", "details", "code"}`.
     pub fn body_json(&self) -> Vec<u8> {
-        let body = ErrorBody {
-            error: &self.message,
-            details: self.details.as_deref(),
-            code: self.kind.code(),
-        };
+        let body = ErrorBody { error: &self.message, details: self.details.as_deref(), code: self.kind.code() };
         // Serialising a struct of strings cannot fail; fall back to a fixed body regardless.
         serde_json::to_vec(&body).unwrap_or_else(|_| br#"{"error":"internal error"}"#.to_vec())
     }

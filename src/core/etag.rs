@@ -12,10 +12,7 @@ pub fn strong(body: &[u8]) -> String {
 /// 304. `If-None-Match` uses weak comparison: `W/` prefixes are ignored.
 pub fn if_none_match_hits(header: &str, etag: &str) -> bool {
     let ours = etag.trim_start_matches("W/");
-    header
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
+    header.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
 }
 
 #[cfg(test)]

@@ -111,17 +111,7 @@ mod tests {
 
     #[test]
     fn notices_serialise() {
-        let f = notice(
-            "lost",
-            &Lost {
-                first_seq: 1,
-                last_seq: 4,
-                resumes_after: 4,
-            },
-        );
-        assert_eq!(
-            &*f,
-            "event: lost\ndata: {\"first_seq\":1,\"last_seq\":4,\"resumes_after\":4}\n\n"
-        );
+        let f = notice("lost", &Lost { first_seq: 1, last_seq: 4, resumes_after: 4 });
+        assert_eq!(&*f, "event: lost\ndata: {\"first_seq\":1,\"last_seq\":4,\"resumes_after\":4}\n\n");
     }
 }

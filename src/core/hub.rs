@@ -37,11 +37,7 @@ impl Hub {
     /// Adds a subscriber; returns its id for [`Hub::leave`].
     pub fn join(&mut self, namespace: Namespace, outbox: Outbox) -> u64 {
         self.next_id += 1;
-        self.subscribers.push(Subscriber {
-            id: self.next_id,
-            namespace,
-            outbox,
-        });
+        self.subscribers.push(Subscriber { id: self.next_id, namespace, outbox });
         self.next_id
     }
 
@@ -142,14 +138,7 @@ mod tests {
             assert_eq!(block_on(fast_in.next()).unwrap().as_ref(), text);
         }
         let fanout = hub.publish("/", &frame("3"));
-        assert_eq!(
-            fanout,
-            Fanout {
-                delivered: 1,
-                cut: 1,
-                gone: 0
-            }
-        );
+        assert_eq!(fanout, Fanout { delivered: 1, cut: 1, gone: 0 });
         assert_eq!(hub.len(), 1);
         assert!(drain(slow_in).is_empty(), "a cut stream ends at once");
         assert_eq!(block_on(fast_in.next()).unwrap().as_ref(), "3");

@@ -59,10 +59,7 @@ pub fn request_id(bin: &str, seq: u64) -> String {
 /// Any id that is malformed or belongs to another bin is "not found".
 pub fn parse_request_id(bin: &str, rid: &str) -> Result<u64, ApiError> {
     let not_found = || ApiError::not_found("request not found").with_details(format!("no request {rid:?} in this bin"));
-    let seq_text = rid
-        .strip_prefix(bin)
-        .and_then(|r| r.strip_prefix('-'))
-        .ok_or_else(not_found)?;
+    let seq_text = rid.strip_prefix(bin).and_then(|r| r.strip_prefix('-')).ok_or_else(not_found)?;
     parse_seq(seq_text).ok_or_else(not_found)
 }
 
@@ -136,11 +133,7 @@ mod tests {
             "k3p9q2x7m1nb-1x",
             "k3p9q2x7m1nb-99999999999999999",
         ] {
-            assert_eq!(
-                parse_request_id("k3p9q2x7m1nb", rid).unwrap_err().status(),
-                404,
-                "{rid}"
-            );
+            assert_eq!(parse_request_id("k3p9q2x7m1nb", rid).unwrap_err().status(), 404, "{rid}");
         }
     }
 

@@ -30,21 +30,13 @@ pub struct ListParams {
 pub fn parse_params(query: &str) -> Result<ListParams, ApiError> {
     let limit = match param(query, "limit") {
         None => DEFAULT_LIMIT,
-        Some(raw) => raw
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request("invalid limit")
-                    .with_details(format!("limit must be an integer from 1 to {MAX_LIMIT}, got {raw:?}"))
-            })?,
+        Some(raw) => raw.parse::<usize>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+            ApiError::bad_request("invalid limit")
+                .with_details(format!("limit must be an integer from 1 to {MAX_LIMIT}, got {raw:?}"))
+        })?,
     };
     let before_seq = param(query, "cursor").map(|c| cursor::decode(&c)).transpose()?;
-    Ok(ListParams {
-        limit,
-        before_seq,
-        namespace: Namespace::from_query(query),
-    })
+    Ok(ListParams { limit, before_seq, namespace: Namespace::from_query(query) })
 }
 
 /// Builds the page reply from up to `limit + 1` captures, newest first: the
@@ -52,13 +44,8 @@ pub fn parse_params(query: &str) -> Result<ListParams, ApiError> {
 /// `if_none_match` already names this page.
 pub fn page_reply(bin: &str, rows: &[Capture], limit: usize, if_none_match: Option<&str>) -> Result<Reply, ApiError> {
     let shown = &rows[..rows.len().min(limit)];
-    let next_cursor = (rows.len() > limit)
-        .then(|| shown.last().map(|c| cursor::encode(c.seq)))
-        .flatten();
-    let page = RequestPage {
-        items: shown.iter().map(|c| c.view(bin, None)).collect(),
-        next_cursor,
-    };
+    let next_cursor = (rows.len() > limit).then(|| shown.last().map(|c| cursor::encode(c.seq))).flatten();
+    let page = RequestPage { items: shown.iter().map(|c| c.view(bin, None)).collect(), next_cursor };
     let reply = Reply::json(200, &page)?;
     let tag = etag::strong(&reply.body);
     let reply = match if_none_match {
@@ -90,18 +77,8 @@ mod tests {
 
     #[test]
     fn params_default_and_validate() {
-        assert_eq!(
-            parse_params("").unwrap(),
-            ListParams {
-                limit: 20,
-                before_seq: None,
-                namespace: Namespace::root()
-            }
-        );
-        assert_eq!(
-            parse_params("path=/github").unwrap().namespace,
-            Namespace::new("/github")
-        );
+        assert_eq!(parse_params("").unwrap(), ListParams { limit: 20, before_seq: None, namespace: Namespace::root() });
+        assert_eq!(parse_params("path=/github").unwrap().namespace, Namespace::new("/github"));
         assert_eq!(parse_params("limit=100").unwrap().limit, 100);
         for bad in ["limit=0", "limit=101", "limit=-1", "limit=ten", "limit=", "cursor=nope"] {
             assert_eq!(parse_params(bad).unwrap_err().status(), 400, "{bad}");

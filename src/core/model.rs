@@ -191,15 +191,7 @@ mod tests {
 
     #[test]
     fn health_uses_impl_key() {
-        let v = serde_json::to_value(Health {
-            status: "ok",
-            implementation: "rust",
-            uptime_seconds: 3,
-        })
-        .unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"status": "ok", "impl": "rust", "uptime_seconds": 3})
-        );
+        let v = serde_json::to_value(Health { status: "ok", implementation: "rust", uptime_seconds: 3 }).unwrap();
+        assert_eq!(v, serde_json::json!({"status": "ok", "impl": "rust", "uptime_seconds": 3}));
     }
 }

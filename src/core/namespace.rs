@@ -17,16 +17,12 @@ impl Namespace {
 
     /// Normalises a filter: a leading `/` is implied, trailing ones dropped.
     pub fn new(raw: &str) -> Self {
-        Namespace {
-            prefix: format!("/{}", raw.trim_matches('/')).trim_end_matches('/').to_string(),
-        }
+        Namespace { prefix: format!("/{}", raw.trim_matches('/')).trim_end_matches('/').to_string() }
     }
 
     /// The `path` query parameter of a raw query string, or the root.
     pub fn from_query(query: &str) -> Self {
-        param(query, "path")
-            .map(|p| Namespace::new(&p))
-            .unwrap_or_else(Namespace::root)
+        param(query, "path").map(|p| Namespace::new(&p)).unwrap_or_else(Namespace::root)
     }
 
     /// True if `path` is this namespace or lies below it.

@@ -49,14 +49,7 @@ pub struct Inbox {
 pub fn bounded(max_bytes: usize) -> (Outbox, Inbox) {
     let (tx, rx) = unbounded();
     let shared = Rc::new(Shared::default());
-    (
-        Outbox {
-            tx,
-            shared: Rc::clone(&shared),
-            max_bytes,
-        },
-        Inbox { rx, shared },
-    )
+    (Outbox { tx, shared: Rc::clone(&shared), max_bytes }, Inbox { rx, shared })
 }
 
 impl Outbox {
@@ -76,9 +69,7 @@ impl Outbox {
     pub fn force(&self, frame: &Frame) -> Offer {
         match self.tx.unbounded_send(Rc::clone(frame)) {
             Ok(()) => {
-                self.shared
-                    .queued_bytes
-                    .set(self.shared.queued_bytes.get() + frame.len());
+                self.shared.queued_bytes.set(self.shared.queued_bytes.get() + frame.len());
                 Offer::Queued
             }
             Err(_) => Offer::Gone,

@@ -15,20 +15,12 @@ pub struct Reply {
 impl Reply {
     /// A reply with a status and no body.
     pub fn empty(status: u16) -> Self {
-        Reply {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
+        Reply { status, headers: Vec::new(), body: Vec::new() }
     }
 
     /// A JSON reply from already-serialised bytes.
     pub fn json_bytes(status: u16, body: Vec<u8>) -> Self {
-        Reply {
-            status,
-            headers: vec![("content-type".into(), "application/json".into())],
-            body,
-        }
+        Reply { status, headers: vec![("content-type".into(), "application/json".into())], body }
     }
 
     /// A JSON reply serialising `value`; a value that cannot serialise is an internal error.
@@ -46,10 +38,7 @@ impl Reply {
 
     /// The first value of header `name` (case-insensitive).
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 

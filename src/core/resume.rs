@@ -24,11 +24,7 @@ pub enum Asked {
 /// Reads the resume point from the header, else the query parameter. An
 /// empty value means none, as the SSE spec resets an id with an empty field.
 pub fn asked(header: Option<&str>, query_param: Option<&str>) -> Asked {
-    let raw = [header, query_param]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .find(|v| !v.is_empty());
+    let raw = [header, query_param].into_iter().flatten().map(str::trim).find(|v| !v.is_empty());
     match raw {
         None => Asked::Live,
         Some(v) => match v.parse::<u64>() {
@@ -53,11 +49,7 @@ pub struct Start {
 /// number and the oldest sequence number it still retains.
 pub fn plan(asked: &Asked, next_seq: u64, oldest_retained: Option<u64>) -> Start {
     let newest = next_seq.saturating_sub(1);
-    let live = |notices: Vec<Frame>| Start {
-        notices,
-        backlog_after: newest,
-        live_from: next_seq,
-    };
+    let live = |notices: Vec<Frame>| Start { notices, backlog_after: newest, live_from: next_seq };
     match asked {
         Asked::Live => live(vec![]),
         Asked::Malformed(id) => live(vec![reset("malformed_last_event_id", id, newest)]),
@@ -69,32 +61,17 @@ pub fn plan(asked: &Asked, next_seq: u64, oldest_retained: Option<u64>) -> Start
             let mut notices = vec![];
             let mut after = *n;
             if n + 1 < first_kept {
-                let lost = Lost {
-                    first_seq: n + 1,
-                    last_seq: first_kept - 1,
-                    resumes_after: first_kept - 1,
-                };
+                let lost = Lost { first_seq: n + 1, last_seq: first_kept - 1, resumes_after: first_kept - 1 };
                 notices.push(events::notice("lost", &lost));
                 after = first_kept - 1;
             }
-            Start {
-                notices,
-                backlog_after: after,
-                live_from: next_seq,
-            }
+            Start { notices, backlog_after: after, live_from: next_seq }
         }
     }
 }
 
 fn reset(reason: &'static str, id: &str, newest: u64) -> Frame {
-    events::notice(
-        "reset",
-        &Reset {
-            reason,
-            last_event_id: id.to_string(),
-            resumes_after: newest,
-        },
-    )
+    events::notice("reset", &Reset { reason, last_event_id: id.to_string(), resumes_after: newest })
 }
 
 #[cfg(test)]
@@ -110,10 +87,7 @@ mod tests {
         assert_eq!(asked(None, None), Asked::Live);
         assert_eq!(asked(Some("abc"), None), Asked::Malformed("abc".into()));
         assert_eq!(asked(Some("-1"), None), Asked::Malformed("-1".into()));
-        assert_eq!(
-            asked(Some("99999999999999999999"), None),
-            Asked::Malformed("99999999999999999999".into())
-        );
+        assert_eq!(asked(Some("99999999999999999999"), None), Asked::Malformed("99999999999999999999".into()));
     }
 
     #[test]

@@ -47,17 +47,11 @@ pub fn plan(mut usage: Usage, limits: Limits, oldest: &[(u64, u64)]) -> (usize, 
 mod tests {
     use super::*;
 
-    const LIMITS: Limits = Limits {
-        max_count: 3,
-        max_bytes: 100,
-    };
+    const LIMITS: Limits = Limits { max_count: 3, max_bytes: 100 };
 
     #[test]
     fn nothing_to_do_within_limits() {
-        assert_eq!(
-            plan(Usage { count: 3, bytes: 100 }, LIMITS, &[(1, 10)]),
-            (0, Usage { count: 3, bytes: 100 })
-        );
+        assert_eq!(plan(Usage { count: 3, bytes: 100 }, LIMITS, &[(1, 10)]), (0, Usage { count: 3, bytes: 100 }));
     }
 
     #[test]

@@ -108,29 +108,11 @@ fn match_bin_path(bin: &str, rest: &[&str], path: &str) -> Option<(Methods, Rout
     let bin = bin.to_string();
     match rest {
         [] => Some((Methods::Only(&["DELETE"]), Route::DeleteBin { bin })),
-        ["in", ..] => Some((
-            Methods::Any,
-            Route::Ingest {
-                sub_path: ingest_sub_path(path),
-                bin,
-            },
-        )),
+        ["in", ..] => Some((Methods::Any, Route::Ingest { sub_path: ingest_sub_path(path), bin })),
         ["requests"] => Some((GET, Route::ListRequests { bin })),
         ["stream"] => Some((GET, Route::Stream { bin })),
-        ["requests", rid] if !rid.is_empty() => Some((
-            GET,
-            Route::GetRequest {
-                bin,
-                rid: rid.to_string(),
-            },
-        )),
-        ["requests", rid, "raw"] if !rid.is_empty() => Some((
-            GET,
-            Route::GetRaw {
-                bin,
-                rid: rid.to_string(),
-            },
-        )),
+        ["requests", rid] if !rid.is_empty() => Some((GET, Route::GetRequest { bin, rid: rid.to_string() })),
+        ["requests", rid, "raw"] if !rid.is_empty() => Some((GET, Route::GetRaw { bin, rid: rid.to_string() })),
         _ => None,
     }
 }
@@ -175,49 +157,25 @@ mod tests {
     #[test]
     fn resolves_bin_routes() {
         let bin = BIN.to_string();
-        assert_eq!(
-            resolve("DELETE", &format!("/v1/bins/{BIN}")),
-            Ok(Route::DeleteBin { bin: bin.clone() })
-        );
-        assert_eq!(
-            resolve("GET", &format!("/v1/bins/{BIN}/requests")),
-            Ok(Route::ListRequests { bin: bin.clone() })
-        );
+        assert_eq!(resolve("DELETE", &format!("/v1/bins/{BIN}")), Ok(Route::DeleteBin { bin: bin.clone() }));
+        assert_eq!(resolve("GET", &format!("/v1/bins/{BIN}/requests")), Ok(Route::ListRequests { bin: bin.clone() }));
         assert_eq!(
             resolve("GET", &format!("/v1/bins/{BIN}/requests/r1/raw")),
-            Ok(Route::GetRaw {
-                bin: bin.clone(),
-                rid: "r1".into()
-            })
+            Ok(Route::GetRaw { bin: bin.clone(), rid: "r1".into() })
         );
     }
 
     #[test]
     fn ingest_takes_any_method_and_keeps_the_sub_path() {
-        for (path, sub) in [
-            ("/in", "/"),
-            ("/in/", "/"),
-            ("/in/github/push", "/github/push"),
-            ("/in//x", "//x"),
-        ] {
+        for (path, sub) in [("/in", "/"), ("/in/", "/"), ("/in/github/push", "/github/push"), ("/in//x", "//x")] {
             let route = resolve("PROPFIND", &format!("/v1/bins/{BIN}{path}")).unwrap();
-            assert_eq!(
-                route,
-                Route::Ingest {
-                    bin: BIN.into(),
-                    sub_path: sub.into()
-                },
-                "{path}"
-            );
+            assert_eq!(route, Route::Ingest { bin: BIN.into(), sub_path: sub.into() }, "{path}");
         }
     }
 
     #[test]
     fn ingest_prefix_must_be_a_whole_segment() {
-        assert_eq!(
-            resolve("POST", &format!("/v1/bins/{BIN}/inbox")).unwrap_err().status(),
-            404
-        );
+        assert_eq!(resolve("POST", &format!("/v1/bins/{BIN}/inbox")).unwrap_err().status(), 404);
     }
 
     #[test]
@@ -256,9 +214,6 @@ mod tests {
     fn resolves_the_stream() {
         let route = resolve("GET", &format!("/v1/bins/{BIN}/stream")).unwrap();
         assert_eq!(route, Route::Stream { bin: BIN.into() });
-        assert_eq!(
-            resolve("POST", &format!("/v1/bins/{BIN}/stream")).unwrap_err().status(),
-            405
-        );
+        assert_eq!(resolve("POST", &format!("/v1/bins/{BIN}/stream")).unwrap_err().status(), 405);
     }
 }

@@ -35,8 +35,7 @@ pub fn event(id: Option<u64>, name: &str, data: &str) -> Frame {
 
 /// Splits on CRLF, CR or LF, the three line ends the SSE parser accepts.
 fn split_lines(data: &str) -> impl Iterator<Item = &str> {
-    data.split('\n')
-        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+    data.split('\n').flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
 }
 
 /// A comment frame (`: text`), which clients ignore; used to open the stream
@@ -56,18 +55,12 @@ mod tests {
 
     #[test]
     fn frames_an_event() {
-        assert_eq!(
-            &*event(Some(7), "request", "{\"a\":1}"),
-            "id: 7\nevent: request\ndata: {\"a\":1}\n\n"
-        );
+        assert_eq!(&*event(Some(7), "request", "{\"a\":1}"), "id: 7\nevent: request\ndata: {\"a\":1}\n\n");
     }
 
     #[test]
     fn one_data_line_per_line() {
-        assert_eq!(
-            &*event(None, "x", "a\nb\r\nc\rd"),
-            "event: x\ndata: a\ndata: b\ndata: c\ndata: d\n\n"
-        );
+        assert_eq!(&*event(None, "x", "a\nb\r\nc\rd"), "event: x\ndata: a\ndata: b\ndata: c\ndata: d\n\n");
         assert_eq!(&*event(None, "x", ""), "event: x\ndata: \n\n");
         assert_eq!(&*event(None, "x", "end\n"), "event: x\ndata: end\ndata: \n\n");
     }

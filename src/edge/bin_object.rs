@@ -2,10 +2,10 @@
 //! SQLite storage and the alarm that ends the bin's life.
 
 use super::body::read_limited;
-use super::respond::{error_response, platform, streaming, to_response};
+use super::respond::{error_response, platform, to_response};
 use super::settings;
 use super::store::Store;
-use super::stream::{self, Backlog, Membership};
+use super::stream;
 use crate::core::bin::BinMeta;
 use crate::core::capture::{self, IngestInput};
 use crate::core::config::Config;
@@ -15,17 +15,13 @@ use crate::core::hub::Hub;
 use crate::core::ids::{parse_request_id, request_id};
 use crate::core::listing;
 use crate::core::model::{Capture, RequestAccepted};
-use crate::core::namespace::Namespace;
-use crate::core::query::param;
 use crate::core::reply::Reply;
 use crate::core::retention::Limits;
 use crate::core::route::{self, Route};
 use crate::core::time::rfc3339_ms;
 use crate::core::{internal, raw};
-use crate::core::{queue, resume};
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 use worker::js_sys;
 use worker::wasm_bindgen::JsValue;
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, ScheduledTime, State};
@@ -52,12 +48,7 @@ fn alarm_at(epoch_ms: i64) -> ScheduledTime {
 
 impl DurableObject for BinObject {
     fn new(state: State, env: Env) -> Self {
-        BinObject {
-            config: settings::config(&env),
-            state,
-            meta: RefCell::new(None),
-            hub: Rc::default(),
-        }
+        BinObject { config: settings::config(&env), state, meta: RefCell::new(None), hub: Rc::default() }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -147,17 +138,8 @@ impl BinObject {
         }
         let meta = BinMeta::new(&order.id, order.token_digest, now_ms(), self.config()?.bin_ttl_s);
         self.store().create(&meta)?;
-        self.state
-            .storage()
-            .set_alarm(alarm_at(meta.expires_at_ms))
-            .await
-            .map_err(platform("set alarm"))?;
-        let reply = Reply::json(
-            201,
-            &internal::InitDone {
-                expires_at_ms: meta.expires_at_ms,
-            },
-        )?;
+        self.state.storage().set_alarm(alarm_at(meta.expires_at_ms)).await.map_err(platform("set alarm"))?;
+        let reply = Reply::json(201, &internal::InitDone { expires_at_ms: meta.expires_at_ms })?;
         *self.meta.borrow_mut() = Some(Some(meta));
         to_response(reply).map_err(platform("response"))
     }
@@ -165,10 +147,7 @@ impl BinObject {
     async fn ingest(&self, mut req: Request, sub_path: String, query: &str, now: i64) -> Result<Reply, ApiError> {
         let config = self.config()?;
         let headers = req.headers();
-        capture::check_declared_length(
-            headers.get("content-length").ok().flatten().as_deref(),
-            config.max_body_bytes,
-        )?;
+        capture::check_declared_length(headers.get("content-length").ok().flatten().as_deref(), config.max_body_bytes)?;
         let input = IngestInput {
             method: req.inner().method(),
             sub_path,
@@ -186,10 +165,7 @@ impl BinObject {
         };
         let received_at_ms = now_ms().max(now);
         let capture = capture::build(input, meta.next_seq, body.len() as u64, received_at_ms);
-        let limits = Limits {
-            max_count: config.max_captures,
-            max_bytes: config.max_stored_bytes,
-        };
+        let limits = Limits { max_count: config.max_captures, max_bytes: config.max_stored_bytes };
         // Encoded once, and only if someone listens; shared by every subscriber.
         let frame = match self.hub.borrow().is_empty() {
             true => None,
@@ -209,39 +185,17 @@ impl BinObject {
         Reply::json(202, &accepted)
     }
 
-    /// Opens a subscriber stream. Joining the hub and reading the bin's next
-    /// sequence number happen with no `.await` between, so every capture is
-    /// either in the backlog or arrives live: no gap, no duplicate.
     fn stream(&self, req: &Request, bin: String, query: &str) -> Result<Response, ApiError> {
-        let config = self.config()?;
-        let header = req.headers().get("last-event-id").ok().flatten();
-        let asked = resume::asked(header.as_deref(), param(query, "last_event_id").as_deref());
         let next_seq = self.meta.borrow().clone().flatten().map_or(1, |m| m.next_seq);
-        let start = resume::plan(&asked, next_seq, self.store().oldest_seq()?);
-        let namespace = Namespace::from_query(query);
-        let (outbox, inbox) = queue::bounded(config.sse_queue_bytes as usize);
-        let id = self.hub.borrow_mut().join(namespace.clone(), outbox);
-        let membership = Membership {
-            hub: Rc::clone(&self.hub),
-            id,
-        };
-        let backlog = Backlog {
-            store: self.store(),
-            bin,
-            namespace,
-            after: start.backlog_after,
-            until: start.live_from,
-        };
-        let keepalive = Duration::from_secs(config.sse_keepalive_s);
-        let body = stream::body(start.notices, backlog, inbox, keepalive, membership);
-        streaming(&stream::HEADERS, body).map_err(platform("stream response"))
+        let last_event_id = req.headers().get("last-event-id").ok().flatten();
+        let config = self.config()?;
+        let bin = stream::Bin { hub: &self.hub, store: self.store(), id: bin, next_seq };
+        stream::open(bin, &config, last_event_id.as_deref(), query)
     }
 
     fn list(&self, req: &Request, bin: &str, query: &str) -> Result<Reply, ApiError> {
         let params = listing::parse_params(query)?;
-        let rows = self
-            .store()
-            .page(params.before_seq, params.limit + 1, &params.namespace)?;
+        let rows = self.store().page(params.before_seq, params.limit + 1, &params.namespace)?;
         let if_none_match = req.headers().get("if-none-match").ok().flatten();
         listing::page_reply(bin, &rows, params.limit, if_none_match.as_deref())
     }
@@ -249,10 +203,7 @@ impl BinObject {
     /// Capture `rid` of bin `bin` with its body, or 404.
     fn stored(&self, bin: &str, rid: &str) -> Result<(Capture, Vec<u8>), ApiError> {
         let seq = parse_request_id(bin, rid)?;
-        let capture = self
-            .store()
-            .capture(seq)?
-            .ok_or_else(|| ApiError::not_found("request not found"))?;
+        let capture = self.store().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
         Ok((capture, self.store().body(seq)?))
     }
 
@@ -281,11 +232,7 @@ impl BinObject {
             self.purge(End::Expired).await
         } else {
             // Woken early (at-least-once delivery, clock skew): sleep again until expiry.
-            self.state
-                .storage()
-                .set_alarm(alarm_at(meta.expires_at_ms))
-                .await
-                .map_err(platform("set alarm"))
+            self.state.storage().set_alarm(alarm_at(meta.expires_at_ms)).await.map_err(platform("set alarm"))
         }
     }
 }

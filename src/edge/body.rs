@@ -11,9 +11,8 @@ pub async fn read_limited(req: &mut Request, max_bytes: u64) -> Result<Vec<u8>, 
     if req.inner().body().is_none() {
         return Ok(Vec::new());
     }
-    let mut stream = req
-        .stream()
-        .map_err(|e| ApiError::bad_request("request body unreadable").with_details(e.to_string()))?;
+    let mut stream =
+        req.stream().map_err(|e| ApiError::bad_request("request body unreadable").with_details(e.to_string()))?;
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| ApiError::bad_request("request body unreadable").with_details(e.to_string()))?;

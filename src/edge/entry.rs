@@ -51,10 +51,7 @@ async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
     }
     let route = route::resolve(&method, url.path())?;
     if let Some(bin) = route.bin() {
-        return bin_stub(env, bin)?
-            .fetch_with_request(req)
-            .await
-            .map_err(platform("bin object"));
+        return bin_stub(env, bin)?.fetch_with_request(req).await.map_err(platform("bin object"));
     }
     let reply = match route {
         Route::Health => health()?,
@@ -72,35 +69,21 @@ fn bin_stub(env: &Env, bin: &str) -> Result<Stub, ApiError> {
 fn health() -> Result<Reply, ApiError> {
     let started = *STARTED_MS.get_or_init(|| Date::now().as_millis());
     let uptime_seconds = Date::now().as_millis().saturating_sub(started) / 1000;
-    Reply::json(
-        200,
-        &Health {
-            status: "ok",
-            implementation: "rust",
-            uptime_seconds,
-        },
-    )
+    Reply::json(200, &Health { status: "ok", implementation: "rust", uptime_seconds })
 }
 
 /// `PUBLIC_URL` when set, else the origin the request came in on.
 fn base_url(env: &Env, url: &worker::Url) -> Result<String, ApiError> {
-    Ok(settings::config(env)?
-        .public_url
-        .unwrap_or_else(|| url.origin().ascii_serialization()))
+    Ok(settings::config(env)?.public_url.unwrap_or_else(|| url.origin().ascii_serialization()))
 }
 
 async fn create_bin(env: &Env, base_url: &str) -> Result<Reply, ApiError> {
     let token = new_token()?;
     for _ in 0..CREATE_ATTEMPTS {
         let id = new_bin_id()?;
-        let order = InitOrder {
-            id: id.clone(),
-            token_digest: token_digest(&token),
-        };
-        let mut answer = bin_stub(env, &id)?
-            .fetch_with_request(init_request(&order)?)
-            .await
-            .map_err(platform("init"))?;
+        let order = InitOrder { id: id.clone(), token_digest: token_digest(&token) };
+        let mut answer =
+            bin_stub(env, &id)?.fetch_with_request(init_request(&order)?).await.map_err(platform("init"))?;
         match answer.status_code() {
             201 => {
                 let done: InitDone = answer.json().await.map_err(platform("init answer"))?;

@@ -22,11 +22,7 @@ pub fn to_response(reply: Reply) -> worker::Result<Response> {
     let headers = headers_with_cors(reply.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))?;
     let builder = Response::builder().with_status(reply.status).with_headers(headers);
     // 204 and 304 must have a null body, not an empty one.
-    Ok(if reply.body.is_empty() {
-        builder.empty()
-    } else {
-        builder.fixed(reply.body)
-    })
+    Ok(if reply.body.is_empty() { builder.empty() } else { builder.fixed(reply.body) })
 }
 
 /// A 200 streaming response with `headers` plus CORS.
@@ -35,10 +31,7 @@ where
     S: futures::Stream<Item = worker::Result<Vec<u8>>> + 'static,
 {
     let headers = headers_with_cors(headers.iter().copied())?;
-    Response::builder()
-        .with_status(200)
-        .with_headers(headers)
-        .from_stream(body)
+    Response::builder().with_status(200).with_headers(headers).from_stream(body)
 }
 
 /// The response for a failed request. Server-side failures are logged; a

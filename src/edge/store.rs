@@ -81,10 +81,8 @@ impl Store {
     /// The bin record, or `None` if this object holds no bin. Checking the
     /// schema first keeps a lookup of an unknown bin from creating storage.
     pub fn load_meta(&self) -> Result<Option<BinMeta>, ApiError> {
-        let tables: Vec<serde_json::Value> = self.rows(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'bin'",
-            vec![],
-        )?;
+        let tables: Vec<serde_json::Value> =
+            self.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'bin'", vec![])?;
         if tables.is_empty() {
             return Ok(None);
         }
@@ -95,10 +93,7 @@ impl Store {
             created_at_ms: r.created_at_ms,
             expires_at_ms: r.expires_at_ms,
             next_seq: r.next_seq,
-            usage: Usage {
-                count: r.capture_count,
-                bytes: r.body_bytes,
-            },
+            usage: Usage { count: r.capture_count, bytes: r.body_bytes },
         }))
     }
 
@@ -133,14 +128,8 @@ impl Store {
                 capture.received_at_ms.into(),
             ],
         )?;
-        self.run(
-            "INSERT INTO bodies (seq, body) VALUES (?, ?)",
-            vec![int(capture.seq), V::Blob(body)],
-        )?;
-        let grown = Usage {
-            count: usage.count + 1,
-            bytes: usage.bytes + capture.body_size,
-        };
+        self.run("INSERT INTO bodies (seq, body) VALUES (?, ?)", vec![int(capture.seq), V::Blob(body)])?;
+        let grown = Usage { count: usage.count + 1, bytes: usage.bytes + capture.body_size };
         let after = self.evict(grown, limits)?;
         self.run(
             "UPDATE bin SET next_seq = ?, capture_count = ?, body_bytes = ?",
@@ -151,10 +140,8 @@ impl Store {
 
     fn evict(&self, mut usage: Usage, limits: Limits) -> Result<Usage, ApiError> {
         while usage.over(limits) {
-            let oldest: Vec<SizeRow> = self.rows(
-                "SELECT seq, body_size FROM captures ORDER BY seq LIMIT ?",
-                vec![EVICTION_BATCH.into()],
-            )?;
+            let oldest: Vec<SizeRow> =
+                self.rows("SELECT seq, body_size FROM captures ORDER BY seq LIMIT ?", vec![EVICTION_BATCH.into()])?;
             let pairs: Vec<(u64, u64)> = oldest.iter().map(|r| (r.seq, r.body_size)).collect();
             let (drop, after) = retention::plan(usage, limits, &pairs);
             let Some(&(cut, _)) = drop.checked_sub(1).and_then(|i| pairs.get(i)) else {
@@ -197,19 +184,14 @@ impl Store {
 
     /// The capture numbered `seq`, if still retained.
     pub fn capture(&self, seq: u64) -> Result<Option<Capture>, ApiError> {
-        let rows: Vec<CaptureRow> = self.rows(
-            &format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq = ?"),
-            vec![int(seq)],
-        )?;
+        let rows: Vec<CaptureRow> =
+            self.rows(&format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq = ?"), vec![int(seq)])?;
         rows.into_iter().next().map(capture_from_row).transpose()
     }
 
     /// The body of capture `seq` (empty if it is gone).
     pub fn body(&self, seq: u64) -> Result<Vec<u8>, ApiError> {
-        let cursor = self
-            .sql
-            .exec("SELECT body FROM bodies WHERE seq = ?", vec![int(seq)])
-            .map_err(db)?;
+        let cursor = self.sql.exec("SELECT body FROM bodies WHERE seq = ?", vec![int(seq)]).map_err(db)?;
         for row in cursor.raw() {
             if let Some(V::Blob(bytes)) = row.map_err(db)?.into_iter().next() {
                 return Ok(bytes);

@@ -2,19 +2,23 @@
 //! lazily from storage, then live frames from the hub, with keep-alive
 //! comments merged in.
 
+use super::respond::{platform, streaming};
 use super::store::Store;
+use crate::core::config::Config;
 use crate::core::error::ApiError;
 use crate::core::events::{self, Lost};
 use crate::core::hub::Hub;
 use crate::core::namespace::Namespace;
-use crate::core::queue::Inbox;
+use crate::core::query::param;
+use crate::core::queue::{self, Inbox};
+use crate::core::resume;
 use crate::core::sse::{self, Frame};
 use futures::future::ready;
 use futures::stream::{self, Stream, StreamExt};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
-use worker::{console_error, Delay};
+use worker::{console_error, Delay, Response};
 
 /// Captures read from storage per backlog step; bounds memory per subscriber.
 const BACKLOG_BATCH: usize = 16;
@@ -64,19 +68,11 @@ impl Backlog {
         let oldest = self.store.oldest_seq()?.unwrap_or(self.until);
         if oldest > self.after + 1 {
             let last = oldest.min(self.until) - 1;
-            frames.push(events::notice(
-                "lost",
-                &Lost {
-                    first_seq: self.after + 1,
-                    last_seq: last,
-                    resumes_after: last,
-                },
-            ));
+            frames
+                .push(events::notice("lost", &Lost { first_seq: self.after + 1, last_seq: last, resumes_after: last }));
             self.after = last;
         }
-        let captures = self
-            .store
-            .range(self.after, self.until, &self.namespace, BACKLOG_BATCH)?;
+        let captures = self.store.range(self.after, self.until, &self.namespace, BACKLOG_BATCH)?;
         if captures.is_empty() {
             self.after = self.until;
         }
@@ -113,22 +109,15 @@ pub fn body(
     membership: Membership,
 ) -> impl Stream<Item = Result<Vec<u8>, worker::Error>> {
     let head = stream::iter(std::iter::once(sse::preamble()).chain(notices));
-    let main = head
-        .chain(backlog_stream(backlog))
-        .chain(inbox)
-        .map(Some)
-        .chain(stream::once(ready(None)));
+    let main = head.chain(backlog_stream(backlog)).chain(inbox).map(Some).chain(stream::once(ready(None)));
     let pings = stream::unfold((), move |()| async move {
         Delay::from(keepalive).await;
         Some((Some(sse::comment("ping")), ()))
     });
-    stream::select(main, pings)
-        .take_while(|frame| ready(frame.is_some()))
-        .filter_map(ready)
-        .map(move |frame| {
-            let _alive = &membership;
-            Ok(frame.as_bytes().to_vec())
-        })
+    stream::select(main, pings).take_while(|frame| ready(frame.is_some())).filter_map(ready).map(move |frame| {
+        let _alive = &membership;
+        Ok(frame.as_bytes().to_vec())
+    })
 }
 
 /// Response headers of a stream (CORS is added with the others).
@@ -138,3 +127,31 @@ pub const HEADERS: [(&str, &str); 3] = [
     ("cache-control", "no-cache, no-transform"),
     ("x-accel-buffering", "no"),
 ];
+
+/// The parts of a bin a new subscription needs.
+pub struct Bin<'a> {
+    /// The bin's subscribers.
+    pub hub: &'a Rc<RefCell<Hub>>,
+    /// The bin's storage.
+    pub store: Store,
+    /// The bin id.
+    pub id: String,
+    /// The sequence number the next capture will get.
+    pub next_seq: u64,
+}
+
+/// Opens a subscriber stream on `bin`. Joining the hub and planning the
+/// backlog happen with no `.await` between, so every capture is either in
+/// the backlog or arrives live: no gap, no duplicate.
+pub fn open(bin: Bin, config: &Config, last_event_id: Option<&str>, query: &str) -> Result<Response, ApiError> {
+    let asked = resume::asked(last_event_id, param(query, "last_event_id").as_deref());
+    let start = resume::plan(&asked, bin.next_seq, bin.store.oldest_seq()?);
+    let namespace = Namespace::from_query(query);
+    let (outbox, inbox) = queue::bounded(usize::try_from(config.sse_queue_bytes).unwrap_or(usize::MAX));
+    let id = bin.hub.borrow_mut().join(namespace.clone(), outbox);
+    let membership = Membership { hub: Rc::clone(bin.hub), id };
+    let backlog =
+        Backlog { store: bin.store, bin: bin.id, namespace, after: start.backlog_after, until: start.live_from };
+    let keepalive = Duration::from_secs(config.sse_keepalive_s);
+    streaming(&HEADERS, body(start.notices, backlog, inbox, keepalive, membership)).map_err(platform("stream response"))
+}
