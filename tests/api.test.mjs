@@ -20,6 +20,7 @@ test("POST /v1/bins answers the contract's BinCreated", async () => {
   assert.match(bin.id, /^[a-z0-9]{12}$/);
   assert.equal(bin.ingest_url, `${worker.url}/v1/bins/${bin.id}/in`);
   assert.equal(bin.view_url, `${worker.url}/v1/bins/${bin.id}/requests`);
+  assert.equal(bin.stream_url, `${worker.url}/v1/bins/${bin.id}/stream`);
   assert.ok(bin.delete_token.length >= 32, "token carries at least 128 bits");
   const ttl = Date.parse(bin.expires_at) - Date.now();
   assert.ok(ttl > 86_000_000 && ttl <= 86_400_000, `expires in ${ttl} ms`);

@@ -21,6 +21,8 @@ pub struct BinCreated {
     pub delete_token: String,
     /// RFC 3339 instant after which the bin is gone.
     pub expires_at: String,
+    /// Additive: the bin's live SSE feed.
+    pub stream_url: String,
 }
 
 impl BinCreated {
@@ -31,6 +33,7 @@ impl BinCreated {
             id: id.to_string(),
             ingest_url: format!("{bin_url}/in"),
             view_url: format!("{bin_url}/requests"),
+            stream_url: format!("{bin_url}/stream"),
             delete_token,
             expires_at: rfc3339_ms(expires_at_ms),
         }
@@ -187,6 +190,7 @@ mod tests {
         let b = BinCreated::new("https://h.example", "k3p9q2x7m1nb", "t".into(), 0);
         assert_eq!(b.ingest_url, "https://h.example/v1/bins/k3p9q2x7m1nb/in");
         assert_eq!(b.view_url, "https://h.example/v1/bins/k3p9q2x7m1nb/requests");
+        assert_eq!(b.stream_url, "https://h.example/v1/bins/k3p9q2x7m1nb/stream");
     }
 
     #[test]
