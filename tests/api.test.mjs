@@ -1,7 +1,7 @@
 // Bin creation, health, routing errors and CORS, over real HTTP.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker } from "./support/worker.mjs";
+import { startWorker, withWorker } from "./support/worker.mjs";
 import { createBin, ingestOk, getJson, assertError } from "./support/api.mjs";
 
 let worker;
@@ -30,13 +30,10 @@ test("POST /v1/bins answers the contract's BinCreated", async () => {
 });
 
 test("PUBLIC_URL overrides the request origin in bin URLs", async () => {
-  const w = await startWorker({ vars: { PUBLIC_URL: "https://hooks.example.com/" } });
-  try {
-    const bin = await createBin(w.url);
-    assert.equal(bin.ingest_url, `https://hooks.example.com/v1/bins/${bin.id}/in`);
-  } finally {
-    await w.dispose();
-  }
+  await withWorker({ vars: { PUBLIC_URL: "https://hooks.example.com/" } }, async (w) => {
+  const bin = await createBin(w.url);
+  assert.equal(bin.ingest_url, `https://hooks.example.com/v1/bins/${bin.id}/in`);
+  });
 });
 
 test("unknown routes are 404 JSON, wrong methods 405 with Allow", async () => {

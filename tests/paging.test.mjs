@@ -2,7 +2,7 @@
 // and retention.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker } from "./support/worker.mjs";
+import { startWorker, withWorker } from "./support/worker.mjs";
 import { createBin, ingestOk, getJson, assertError } from "./support/api.mjs";
 
 let worker;
@@ -106,20 +106,17 @@ test("a strong ETag turns a repeated read into 304 until the page changes", asyn
 });
 
 test("retention keeps the newest captures within the count and byte caps", async () => {
-  const w = await startWorker({ vars: { MAX_CAPTURES_PER_BIN: "5", MAX_STORED_BYTES_PER_BIN: "3000", MAX_BODY_BYTES: "1000" } });
-  try {
-    const bin = await createBin(w.url);
-    for (let i = 1; i <= 8; i += 1) await ingestOk(w.url, bin.id, { body: "x".repeat(10) });
-    let page = await getJson(`${w.url}/v1/bins/${bin.id}/requests`);
-    assert.deepEqual(page.items.map((c) => c.seq), [8, 7, 6, 5, 4], "count cap keeps the newest five");
-    await assertError(await fetch(`${w.url}/v1/bins/${bin.id}/requests/${bin.id}-3`), 404);
+  await withWorker({ vars: { MAX_CAPTURES_PER_BIN: "5", MAX_STORED_BYTES_PER_BIN: "3000", MAX_BODY_BYTES: "1000" } }, async (w) => {
+  const bin = await createBin(w.url);
+  for (let i = 1; i <= 8; i += 1) await ingestOk(w.url, bin.id, { body: "x".repeat(10) });
+  let page = await getJson(`${w.url}/v1/bins/${bin.id}/requests`);
+  assert.deepEqual(page.items.map((c) => c.seq), [8, 7, 6, 5, 4], "count cap keeps the newest five");
+  await assertError(await fetch(`${w.url}/v1/bins/${bin.id}/requests/${bin.id}-3`), 404);
 
-    for (let i = 0; i < 3; i += 1) await ingestOk(w.url, bin.id, { body: "y".repeat(1000) });
-    page = await getJson(`${w.url}/v1/bins/${bin.id}/requests`);
-    const bytes = page.items.reduce((sum, c) => sum + c.body_size, 0);
-    assert.ok(bytes <= 3000, `stored ${bytes} bytes`);
-    assert.deepEqual(page.items.map((c) => c.seq), [11, 10, 9], "byte cap evicts oldest first");
-  } finally {
-    await w.dispose();
-  }
+  for (let i = 0; i < 3; i += 1) await ingestOk(w.url, bin.id, { body: "y".repeat(1000) });
+  page = await getJson(`${w.url}/v1/bins/${bin.id}/requests`);
+  const bytes = page.items.reduce((sum, c) => sum + c.body_size, 0);
+  assert.ok(bytes <= 3000, `stored ${bytes} bytes`);
+  assert.deepEqual(page.items.map((c) => c.seq), [11, 10, 9], "byte cap evicts oldest first");
+  });
 });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startWorker } from "./support/worker.mjs";
+import { startWorker, withWorker } from "./support/worker.mjs";
 import { createBin, ingestOk, getJson, assertError } from "./support/api.mjs";
 import { subscribe } from "./support/sse.mjs";
 
@@ -181,68 +181,59 @@ test("a malformed or future Last-Event-ID gets a reset event, then live", async 
 });
 
 test("resuming from an evicted id announces the loss, then sends what is kept", async () => {
-  const w = await startWorker({ vars: { MAX_CAPTURES_PER_BIN: "3" } });
-  try {
-    const bin = await createBin(w.url);
-    for (let i = 0; i < 6; i += 1) await ingestOk(w.url, bin.id, { body: `${i}` });
-    const sub = subscribe(`${w.url}/v1/bins/${bin.id}/stream`, { lastEventId: "1" });
-    await sub.until((ev) => ev.length >= 4, 15_000, "lost + 3");
-    sub.close();
-    assert.equal(sub.events[0].type, "lost");
-    assert.deepEqual(sub.events[0].data, { first_seq: 2, last_seq: 3, resumes_after: 3 });
-    assert.deepEqual(sub.seqs(), [4, 5, 6]);
-  } finally {
-    await w.dispose();
-  }
+  await withWorker({ vars: { MAX_CAPTURES_PER_BIN: "3" } }, async (w) => {
+  const bin = await createBin(w.url);
+  for (let i = 0; i < 6; i += 1) await ingestOk(w.url, bin.id, { body: `${i}` });
+  const sub = subscribe(`${w.url}/v1/bins/${bin.id}/stream`, { lastEventId: "1" });
+  await sub.until((ev) => ev.length >= 4, 15_000, "lost + 3");
+  sub.close();
+  assert.equal(sub.events[0].type, "lost");
+  assert.deepEqual(sub.events[0].data, { first_seq: 2, last_seq: 3, resumes_after: 3 });
+  assert.deepEqual(sub.seqs(), [4, 5, 6]);
+  });
 });
 
 test("a subscriber that never reads is cut off; others keep receiving and ingest keeps answering", async () => {
-  const w = await startWorker({ vars: { SSE_QUEUE_BYTES: "65536" } });
-  try {
-    const bin = await createBin(w.url);
-    const url = `${w.url}/v1/bins/${bin.id}/stream`;
-    let stalledText = "";
-    let stalledEnded = false;
-    const stalled = await new Promise((resolve) => http.get(url, resolve));
-    stalled.setEncoding("utf8");
-    stalled.on("data", (d) => { stalledText += d; });
-    stalled.on("end", () => { stalledEnded = true; });
-    stalled.pause(); // never reads again until the end of the test
-    const healthy = subscribe(url);
-    await healthy.opened;
-    const body = randomBytes(256 * 1024);
-    const sent = [];
-    for (let i = 0; i < 80; i += 1) sent.push((await ingestOk(w.url, bin.id, { body })).seq);
-    await healthy.until(() => healthy.seqs().length >= sent.length, 60_000, "all events at the healthy subscriber");
-    assert.deepEqual(healthy.seqs(), sent, "the healthy subscriber got everything in order");
-    healthy.close();
-    stalled.resume();
-    const deadline = Date.now() + 30_000;
-    while (!stalledEnded && Date.now() < deadline) await sleep(50);
-    assert.ok(stalledEnded, "the stalled stream was closed by the server");
-    const got = (stalledText.match(/^id: \d+$/gm) ?? []).map((l) => Number(l.slice(4)));
-    assert.ok(got.length < sent.length, `the stalled subscriber was cut after ${got.length} events`);
-    assert.deepEqual(got, sent.slice(0, got.length), "what it did get has no holes");
-  } finally {
-    await w.dispose();
-  }
+  await withWorker({ vars: { SSE_QUEUE_BYTES: "65536" } }, async (w) => {
+  const bin = await createBin(w.url);
+  const url = `${w.url}/v1/bins/${bin.id}/stream`;
+  let stalledText = "";
+  let stalledEnded = false;
+  const stalled = await new Promise((resolve) => http.get(url, resolve));
+  stalled.setEncoding("utf8");
+  stalled.on("data", (d) => { stalledText += d; });
+  stalled.on("end", () => { stalledEnded = true; });
+  stalled.pause(); // never reads again until the end of the test
+  const healthy = subscribe(url);
+  await healthy.opened;
+  const body = randomBytes(256 * 1024);
+  const sent = [];
+  for (let i = 0; i < 80; i += 1) sent.push((await ingestOk(w.url, bin.id, { body })).seq);
+  await healthy.until(() => healthy.seqs().length >= sent.length, 60_000, "all events at the healthy subscriber");
+  assert.deepEqual(healthy.seqs(), sent, "the healthy subscriber got everything in order");
+  healthy.close();
+  stalled.resume();
+  const deadline = Date.now() + 30_000;
+  while (!stalledEnded && Date.now() < deadline) await sleep(50);
+  assert.ok(stalledEnded, "the stalled stream was closed by the server");
+  const got = (stalledText.match(/^id: \d+$/gm) ?? []).map((l) => Number(l.slice(4)));
+  assert.ok(got.length < sent.length, `the stalled subscriber was cut after ${got.length} events`);
+  assert.deepEqual(got, sent.slice(0, got.length), "what it did get has no holes");
+  });
 });
 
 test("when the bin expires, subscribers get a final expired event and the stream closes", async () => {
-  const w = await startWorker({ vars: { BIN_TTL_SECONDS: "2" } });
-  try {
-    const bin = await createBin(w.url);
-    const res = await fetch(`${w.url}/v1/bins/${bin.id}/stream`);
-    const reader = res.body.getReader();
-    let text = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
-    assert.match(text, /event: expired\ndata: \{"bin":"[a-z0-9]{12}","reason":"expired"\}\n\n$/);
-    await assertError(await fetch(`${w.url}/v1/bins/${bin.id}/stream`), 404);
-  } finally {
-    await w.dispose();
+  await withWorker({ vars: { BIN_TTL_SECONDS: "2" } }, async (w) => {
+  const bin = await createBin(w.url);
+  const res = await fetch(`${w.url}/v1/bins/${bin.id}/stream`);
+  const reader = res.body.getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
   }
+  assert.match(text, /event: expired\ndata: \{"bin":"[a-z0-9]{12}","reason":"expired"\}\n\n$/);
+  await assertError(await fetch(`${w.url}/v1/bins/${bin.id}/stream`), 404);
+  });
 });

@@ -80,22 +80,10 @@ pub fn notice<T: Serialize>(name: &str, data: &T) -> Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     #[test]
     fn request_events_carry_seq_and_body() {
-        let capture = Capture {
-            seq: 3,
-            method: "POST".into(),
-            path: "/".into(),
-            query: String::new(),
-            headers: BTreeMap::new(),
-            set_cookies: vec![],
-            content_type: None,
-            client_ip: None,
-            body_size: 2,
-            received_at_ms: 0,
-        };
+        let capture = Capture::sample(3, 2);
         let f = request("k3p9q2x7m1nb", &capture, b"hi").unwrap();
         assert!(f.starts_with("id: 3\nevent: request\ndata: {"));
         assert!(f.contains("\"body_b64\":\"aGk=\""));

@@ -58,21 +58,9 @@ pub fn page_reply(bin: &str, rows: &[Capture], limit: usize, if_none_match: Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn capture(seq: u64) -> Capture {
-        Capture {
-            seq,
-            method: "POST".into(),
-            path: "/".into(),
-            query: String::new(),
-            headers: BTreeMap::new(),
-            set_cookies: vec![],
-            content_type: None,
-            client_ip: None,
-            body_size: 0,
-            received_at_ms: 0,
-        }
+        Capture::sample(seq, 0)
     }
 
     #[test]

@@ -76,6 +76,25 @@ pub struct Capture {
     pub received_at_ms: i64,
 }
 
+impl Capture {
+    /// A bodiless POST capture for tests.
+    #[cfg(test)]
+    pub fn sample(seq: u64, body_size: u64) -> Capture {
+        Capture {
+            seq,
+            method: "POST".into(),
+            path: "/".into(),
+            query: String::new(),
+            headers: BTreeMap::new(),
+            set_cookies: vec![],
+            content_type: None,
+            client_ip: None,
+            body_size,
+            received_at_ms: 0,
+        }
+    }
+}
+
 /// The contract's `CapturedRequest`, plus additive fields.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CapturedRequest<'a> {

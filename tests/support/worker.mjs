@@ -29,3 +29,18 @@ export async function startWorker({ vars = {}, persistTo } = {}) {
   const url = ready.origin;
   return { url, mf, dispose: () => mf.dispose() };
 }
+
+/**
+ * Runs `fn` against a worker started with `options`, disposing it afterwards.
+ * @template T
+ * @param {{ vars?: Record<string, string>, persistTo?: string }} options
+ * @param {(worker: { url: string, mf: Miniflare }) => Promise<T>} fn
+ */
+export async function withWorker(options, fn) {
+  const worker = await startWorker(options);
+  try {
+    return await fn(worker);
+  } finally {
+    await worker.dispose();
+  }
+}
