@@ -31,8 +31,8 @@ test("POST /v1/bins answers the contract's BinCreated", async () => {
 
 test("PUBLIC_URL overrides the request origin in bin URLs", async () => {
   await withWorker({ vars: { PUBLIC_URL: "https://hooks.example.com/" } }, async (w) => {
-  const bin = await createBin(w.url);
-  assert.equal(bin.ingest_url, `https://hooks.example.com/v1/bins/${bin.id}/in`);
+    const bin = await createBin(w.url);
+    assert.equal(bin.ingest_url, `https://hooks.example.com/v1/bins/${bin.id}/in`);
   });
 });
 

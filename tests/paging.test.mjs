@@ -107,16 +107,16 @@ test("a strong ETag turns a repeated read into 304 until the page changes", asyn
 
 test("retention keeps the newest captures within the count and byte caps", async () => {
   await withWorker({ vars: { MAX_CAPTURES_PER_BIN: "5", MAX_STORED_BYTES_PER_BIN: "3000", MAX_BODY_BYTES: "1000" } }, async (w) => {
-  const bin = await createBin(w.url);
-  for (let i = 1; i <= 8; i += 1) await ingestOk(w.url, bin.id, { body: "x".repeat(10) });
-  let page = await getJson(`${w.url}/v1/bins/${bin.id}/requests`);
-  assert.deepEqual(page.items.map((c) => c.seq), [8, 7, 6, 5, 4], "count cap keeps the newest five");
-  await assertError(await fetch(`${w.url}/v1/bins/${bin.id}/requests/${bin.id}-3`), 404);
+    const bin = await createBin(w.url);
+    for (let i = 1; i <= 8; i += 1) await ingestOk(w.url, bin.id, { body: "x".repeat(10) });
+    let page = await getJson(`${w.url}/v1/bins/${bin.id}/requests`);
+    assert.deepEqual(page.items.map((c) => c.seq), [8, 7, 6, 5, 4], "count cap keeps the newest five");
+    await assertError(await fetch(`${w.url}/v1/bins/${bin.id}/requests/${bin.id}-3`), 404);
 
-  for (let i = 0; i < 3; i += 1) await ingestOk(w.url, bin.id, { body: "y".repeat(1000) });
-  page = await getJson(`${w.url}/v1/bins/${bin.id}/requests`);
-  const bytes = page.items.reduce((sum, c) => sum + c.body_size, 0);
-  assert.ok(bytes <= 3000, `stored ${bytes} bytes`);
-  assert.deepEqual(page.items.map((c) => c.seq), [11, 10, 9], "byte cap evicts oldest first");
+    for (let i = 0; i < 3; i += 1) await ingestOk(w.url, bin.id, { body: "y".repeat(1000) });
+    page = await getJson(`${w.url}/v1/bins/${bin.id}/requests`);
+    const bytes = page.items.reduce((sum, c) => sum + c.body_size, 0);
+    assert.ok(bytes <= 3000, `stored ${bytes} bytes`);
+    assert.deepEqual(page.items.map((c) => c.seq), [11, 10, 9], "byte cap evicts oldest first");
   });
 });

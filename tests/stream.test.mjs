@@ -14,6 +14,13 @@ after(async () => { await worker?.dispose(); });
 
 const streamUrl = (bin, query = "") => `${worker.url}/v1/bins/${bin}/stream${query}`;
 
+/** Reads a streaming response until the server closes it. */
+async function readToEnd(res) {
+  let text = "";
+  for await (const chunk of res.body) text += new TextDecoder().decode(chunk);
+  return text;
+}
+
 test("the stream opens with SSE headers, a comment and a retry hint", async () => {
   const bin = await createBin(worker.url);
   const res = await fetch(streamUrl(bin.id));
@@ -150,16 +157,10 @@ test("keep-alive comments arrive on an idle stream", async () => {
 test("deleting the bin sends a final deleted event and closes the stream", async () => {
   const bin = await createBin(worker.url);
   const res = await fetch(streamUrl(bin.id));
-  const reader = res.body.getReader();
-  await reader.read();
+  const rest = readToEnd(res);
   const del = await fetch(`${worker.url}/v1/bins/${bin.id}`, { method: "DELETE", headers: { "x-delete-token": bin.delete_token } });
   assert.equal(del.status, 204);
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
-  }
+  const text = await rest;
   assert.match(text, /event: deleted\ndata: \{"bin":"[a-z0-9]{12}","reason":"deleted"\}\n\n$/);
 });
 
@@ -182,58 +183,52 @@ test("a malformed or future Last-Event-ID gets a reset event, then live", async 
 
 test("resuming from an evicted id announces the loss, then sends what is kept", async () => {
   await withWorker({ vars: { MAX_CAPTURES_PER_BIN: "3" } }, async (w) => {
-  const bin = await createBin(w.url);
-  for (let i = 0; i < 6; i += 1) await ingestOk(w.url, bin.id, { body: `${i}` });
-  const sub = subscribe(`${w.url}/v1/bins/${bin.id}/stream`, { lastEventId: "1" });
-  await sub.until((ev) => ev.length >= 4, 15_000, "lost + 3");
-  sub.close();
-  assert.equal(sub.events[0].type, "lost");
-  assert.deepEqual(sub.events[0].data, { first_seq: 2, last_seq: 3, resumes_after: 3 });
-  assert.deepEqual(sub.seqs(), [4, 5, 6]);
+    const bin = await createBin(w.url);
+    for (let i = 0; i < 6; i += 1) await ingestOk(w.url, bin.id, { body: `${i}` });
+    const sub = subscribe(`${w.url}/v1/bins/${bin.id}/stream`, { lastEventId: "1" });
+    await sub.until((ev) => ev.length >= 4, 15_000, "lost + 3");
+    sub.close();
+    assert.equal(sub.events[0].type, "lost");
+    assert.deepEqual(sub.events[0].data, { first_seq: 2, last_seq: 3, resumes_after: 3 });
+    assert.deepEqual(sub.seqs(), [4, 5, 6]);
   });
 });
 
 test("a subscriber that never reads is cut off; others keep receiving and ingest keeps answering", async () => {
   await withWorker({ vars: { SSE_QUEUE_BYTES: "65536" } }, async (w) => {
-  const bin = await createBin(w.url);
-  const url = `${w.url}/v1/bins/${bin.id}/stream`;
-  let stalledText = "";
-  let stalledEnded = false;
-  const stalled = await new Promise((resolve) => http.get(url, resolve));
-  stalled.setEncoding("utf8");
-  stalled.on("data", (d) => { stalledText += d; });
-  stalled.on("end", () => { stalledEnded = true; });
-  stalled.pause(); // never reads again until the end of the test
-  const healthy = subscribe(url);
-  await healthy.opened;
-  const body = randomBytes(256 * 1024);
-  const sent = [];
-  for (let i = 0; i < 80; i += 1) sent.push((await ingestOk(w.url, bin.id, { body })).seq);
-  await healthy.until(() => healthy.seqs().length >= sent.length, 60_000, "all events at the healthy subscriber");
-  assert.deepEqual(healthy.seqs(), sent, "the healthy subscriber got everything in order");
-  healthy.close();
-  stalled.resume();
-  const deadline = Date.now() + 30_000;
-  while (!stalledEnded && Date.now() < deadline) await sleep(50);
-  assert.ok(stalledEnded, "the stalled stream was closed by the server");
-  const got = (stalledText.match(/^id: \d+$/gm) ?? []).map((l) => Number(l.slice(4)));
-  assert.ok(got.length < sent.length, `the stalled subscriber was cut after ${got.length} events`);
-  assert.deepEqual(got, sent.slice(0, got.length), "what it did get has no holes");
+    const bin = await createBin(w.url);
+    const url = `${w.url}/v1/bins/${bin.id}/stream`;
+    let stalledText = "";
+    let stalledEnded = false;
+    const stalled = await new Promise((resolve) => http.get(url, resolve));
+    stalled.setEncoding("utf8");
+    stalled.on("data", (d) => { stalledText += d; });
+    stalled.on("end", () => { stalledEnded = true; });
+    stalled.pause(); // never reads again until the end of the test
+    const healthy = subscribe(url);
+    await healthy.opened;
+    const body = randomBytes(256 * 1024);
+    const sent = [];
+    for (let i = 0; i < 80; i += 1) sent.push((await ingestOk(w.url, bin.id, { body })).seq);
+    await healthy.until(() => healthy.seqs().length >= sent.length, 60_000, "all events at the healthy subscriber");
+    assert.deepEqual(healthy.seqs(), sent, "the healthy subscriber got everything in order");
+    healthy.close();
+    stalled.resume();
+    const deadline = Date.now() + 30_000;
+    while (!stalledEnded && Date.now() < deadline) await sleep(50);
+    assert.ok(stalledEnded, "the stalled stream was closed by the server");
+    const got = (stalledText.match(/^id: \d+$/gm) ?? []).map((l) => Number(l.slice(4)));
+    assert.ok(got.length < sent.length, `the stalled subscriber was cut after ${got.length} events`);
+    assert.deepEqual(got, sent.slice(0, got.length), "what it did get has no holes");
   });
 });
 
 test("when the bin expires, subscribers get a final expired event and the stream closes", async () => {
   await withWorker({ vars: { BIN_TTL_SECONDS: "2" } }, async (w) => {
-  const bin = await createBin(w.url);
-  const res = await fetch(`${w.url}/v1/bins/${bin.id}/stream`);
-  const reader = res.body.getReader();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
-  }
-  assert.match(text, /event: expired\ndata: \{"bin":"[a-z0-9]{12}","reason":"expired"\}\n\n$/);
-  await assertError(await fetch(`${w.url}/v1/bins/${bin.id}/stream`), 404);
+    const bin = await createBin(w.url);
+    const res = await fetch(`${w.url}/v1/bins/${bin.id}/stream`);
+    const text = await readToEnd(res);
+    assert.match(text, /event: expired\ndata: \{"bin":"[a-z0-9]{12}","reason":"expired"\}\n\n$/);
+    await assertError(await fetch(`${w.url}/v1/bins/${bin.id}/stream`), 404);
   });
 });
