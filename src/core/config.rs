@@ -27,6 +27,12 @@ pub struct Config {
     pub sse_keepalive_s: u64,
     /// Bytes a subscriber may have waiting before it is cut off (`SSE_QUEUE_BYTES`).
     pub sse_queue_bytes: u64,
+    /// Wait before a replay's first retry, doubling per retry (`REPLAY_BACKOFF_BASE_MS`).
+    pub replay_backoff_base_ms: u64,
+    /// Time limit of one replay attempt (`REPLAY_TIMEOUT_MS`).
+    pub replay_timeout_ms: u64,
+    /// Longest `Retry-After` a replay honours (`REPLAY_RETRY_AFTER_CAP_SECONDS`).
+    pub replay_retry_after_cap_s: u64,
 }
 
 impl Default for Config {
@@ -39,6 +45,9 @@ impl Default for Config {
             max_stored_bytes: 100 * 1024 * 1024,
             sse_keepalive_s: 15,
             sse_queue_bytes: 4 * 1024 * 1024,
+            replay_backoff_base_ms: 1000,
+            replay_timeout_ms: 10_000,
+            replay_retry_after_cap_s: 60,
         }
     }
 }
@@ -57,6 +66,9 @@ impl Config {
             max_stored_bytes: num("MAX_STORED_BYTES_PER_BIN", d.max_stored_bytes, 1, 9_000_000_000)?,
             sse_keepalive_s: num("SSE_KEEPALIVE_SECONDS", d.sse_keepalive_s, 1, 3600)?,
             sse_queue_bytes: num("SSE_QUEUE_BYTES", d.sse_queue_bytes, 1, 64 * 1024 * 1024)?,
+            replay_backoff_base_ms: num("REPLAY_BACKOFF_BASE_MS", d.replay_backoff_base_ms, 1, 600_000)?,
+            replay_timeout_ms: num("REPLAY_TIMEOUT_MS", d.replay_timeout_ms, 1, 120_000)?,
+            replay_retry_after_cap_s: num("REPLAY_RETRY_AFTER_CAP_SECONDS", d.replay_retry_after_cap_s, 0, 86_400)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));
@@ -150,5 +162,17 @@ mod tests {
         let c = parse(&[("SSE_KEEPALIVE_SECONDS", "1"), ("SSE_QUEUE_BYTES", "2048")]).unwrap();
         assert_eq!((c.sse_keepalive_s, c.sse_queue_bytes), (1, 2048));
         assert!(parse(&[("SSE_KEEPALIVE_SECONDS", "0")]).is_err());
+    }
+
+    #[test]
+    fn replay_settings() {
+        let c = parse(&[
+            ("REPLAY_BACKOFF_BASE_MS", "50"),
+            ("REPLAY_TIMEOUT_MS", "300"),
+            ("REPLAY_RETRY_AFTER_CAP_SECONDS", "2"),
+        ])
+        .unwrap();
+        assert_eq!((c.replay_backoff_base_ms, c.replay_timeout_ms, c.replay_retry_after_cap_s), (50, 300, 2));
+        assert!(parse(&[("REPLAY_TIMEOUT_MS", "0")]).is_err());
     }
 }

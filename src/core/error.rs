@@ -20,6 +20,8 @@ pub enum ErrorKind {
     NotFound,
     /// The route exists but not for this method. HTTP 405.
     MethodNotAllowed,
+    /// The resource is not in a state that allows this. HTTP 409.
+    Conflict,
     /// The request body is larger than the configured cap. HTTP 413.
     PayloadTooLarge,
     /// The caller is over its rate limit. HTTP 429.
@@ -39,6 +41,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => 403,
             ErrorKind::NotFound => 404,
             ErrorKind::MethodNotAllowed => 405,
+            ErrorKind::Conflict => 409,
             ErrorKind::PayloadTooLarge => 413,
             ErrorKind::RateLimited => 429,
             ErrorKind::Misconfigured | ErrorKind::Internal => 500,
@@ -53,6 +56,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::NotFound => "not_found",
             ErrorKind::MethodNotAllowed => "method_not_allowed",
+            ErrorKind::Conflict => "conflict",
             ErrorKind::PayloadTooLarge => "payload_too_large",
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::Misconfigured => "misconfigured",

@@ -61,9 +61,13 @@ impl Hub {
     /// Offers `frame`, captured on `path`, to every subscriber whose
     /// namespace contains that path.
     pub fn publish(&mut self, path: &str, frame: &Frame) -> Fanout {
+        self.publish_where(frame, |ns| ns.contains(path))
+    }
+
+    fn publish_where(&mut self, frame: &Frame, wants: impl Fn(&Namespace) -> bool) -> Fanout {
         let mut fanout = Fanout::default();
         self.subscribers.retain(|s| {
-            if !s.namespace.contains(path) {
+            if !wants(&s.namespace) {
                 return true;
             }
             match s.outbox.offer(frame) {
@@ -83,6 +87,11 @@ impl Hub {
             }
         });
         fanout
+    }
+
+    /// Offers `frame` to every subscriber, whatever its namespace.
+    pub fn broadcast(&mut self, frame: &Frame) -> Fanout {
+        self.publish_where(frame, |_| true)
     }
 
     /// Sends every subscriber a final frame and ends every stream once it

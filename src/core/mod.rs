@@ -1,6 +1,8 @@
 //! The platform-independent core. Nothing here imports `worker`: it takes
 //! time as an argument and is tested natively with `cargo test`.
 
+pub mod alarm;
+pub mod backoff;
 pub mod bin;
 pub mod capture;
 pub mod config;
@@ -9,6 +11,7 @@ pub mod cursor;
 pub mod error;
 pub mod etag;
 pub mod events;
+pub mod forward;
 pub mod hub;
 pub mod ids;
 pub mod internal;
@@ -18,6 +21,10 @@ pub mod namespace;
 pub mod query;
 pub mod queue;
 pub mod raw;
+pub mod replay;
+pub mod replay_list;
+pub mod replay_order;
+pub mod replay_view;
 pub mod reply;
 pub mod resume;
 pub mod retention;

@@ -5,6 +5,7 @@
 
 use crate::core::error::ApiError;
 use crate::core::ids::is_bin_id;
+use crate::core::replay::parse_replay_id;
 
 /// A resolved public route with its path parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,14 @@ pub enum Route {
     GetRequest { bin: String, rid: String },
     /// `GET /v1/bins/{bin}/requests/{rid}/raw`.
     GetRaw { bin: String, rid: String },
+    /// `POST /v1/bins/{bin}/requests/{rid}/replay`.
+    StartReplay { bin: String, rid: String },
+    /// `GET /v1/bins/{bin}/replays`.
+    ListReplays { bin: String },
+    /// `GET /v1/replays/{bin}-r{n}`.
+    GetReplay { bin: String, n: u64 },
+    /// `POST /v1/replays/{bin}-r{n}/retry`.
+    RetryReplay { bin: String, n: u64 },
 }
 
 impl Route {
@@ -37,7 +46,11 @@ impl Route {
             | Route::ListRequests { bin }
             | Route::Stream { bin }
             | Route::GetRequest { bin, .. }
-            | Route::GetRaw { bin, .. } => Some(bin),
+            | Route::GetRaw { bin, .. }
+            | Route::StartReplay { bin, .. }
+            | Route::ListReplays { bin }
+            | Route::GetReplay { bin, .. }
+            | Route::RetryReplay { bin, .. } => Some(bin),
         }
     }
 
@@ -52,6 +65,10 @@ impl Route {
             Route::Stream { .. } => "stream",
             Route::GetRequest { .. } => "get_request",
             Route::GetRaw { .. } => "get_raw",
+            Route::StartReplay { .. } => "start_replay",
+            Route::ListReplays { .. } => "list_replays",
+            Route::GetReplay { .. } => "get_replay",
+            Route::RetryReplay { .. } => "retry_replay",
         }
     }
 }
@@ -100,6 +117,14 @@ pub fn match_path(path: &str) -> Option<(Methods, Route)> {
         ["healthz"] => Some((GET, Route::Health)),
         ["v1", "bins"] => Some((Methods::Only(&["POST"]), Route::CreateBin)),
         ["v1", "bins", bin, rest @ ..] if is_bin_id(bin) => match_bin_path(bin, rest, path),
+        ["v1", "replays", id, rest @ ..] => {
+            let (bin, n) = parse_replay_id(id).ok()?;
+            match rest {
+                [] => Some((GET, Route::GetReplay { bin, n })),
+                ["retry"] => Some((Methods::Only(&["POST"]), Route::RetryReplay { bin, n })),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -113,6 +138,10 @@ fn match_bin_path(bin: &str, rest: &[&str], path: &str) -> Option<(Methods, Rout
         ["stream"] => Some((GET, Route::Stream { bin })),
         ["requests", rid] if !rid.is_empty() => Some((GET, Route::GetRequest { bin, rid: rid.to_string() })),
         ["requests", rid, "raw"] if !rid.is_empty() => Some((GET, Route::GetRaw { bin, rid: rid.to_string() })),
+        ["requests", rid, "replay"] if !rid.is_empty() => {
+            Some((Methods::Only(&["POST"]), Route::StartReplay { bin, rid: rid.to_string() }))
+        }
+        ["replays"] => Some((GET, Route::ListReplays { bin })),
         _ => None,
     }
 }
@@ -215,5 +244,24 @@ mod tests {
         let route = resolve("GET", &format!("/v1/bins/{BIN}/stream")).unwrap();
         assert_eq!(route, Route::Stream { bin: BIN.into() });
         assert_eq!(resolve("POST", &format!("/v1/bins/{BIN}/stream")).unwrap_err().status(), 405);
+    }
+
+    #[test]
+    fn resolves_replay_routes() {
+        let bin = || BIN.to_string();
+        let base = format!("/v1/bins/{BIN}");
+        assert_eq!(
+            resolve("POST", &format!("{base}/requests/r1/replay")),
+            Ok(Route::StartReplay { bin: bin(), rid: "r1".into() })
+        );
+        assert_eq!(resolve("GET", &format!("{base}/replays")), Ok(Route::ListReplays { bin: bin() }));
+        assert_eq!(resolve("GET", &format!("/v1/replays/{BIN}-r3")), Ok(Route::GetReplay { bin: bin(), n: 3 }));
+        assert_eq!(
+            resolve("POST", &format!("/v1/replays/{BIN}-r3/retry")),
+            Ok(Route::RetryReplay { bin: bin(), n: 3 })
+        );
+        assert_eq!(resolve("GET", &format!("/v1/replays/{BIN}-r3/retry")).unwrap_err().status(), 405);
+        assert_eq!(resolve("GET", "/v1/replays/nope").unwrap_err().status(), 404);
+        assert_eq!(Route::GetReplay { bin: bin(), n: 3 }.bin(), Some(BIN));
     }
 }

@@ -31,18 +31,18 @@ use worker::{durable_object, Date, DurableObject, Env, Request, Response, Schedu
 /// stream subscribers.
 #[durable_object]
 pub struct BinObject {
-    state: State,
+    pub(super) state: State,
     config: Result<Config, ApiError>,
-    meta: RefCell<Option<Option<BinMeta>>>,
-    hub: Rc<RefCell<Hub>>,
+    pub(super) meta: RefCell<Option<Option<BinMeta>>>,
+    pub(super) hub: Rc<RefCell<Hub>>,
 }
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     Date::now().as_millis() as i64
 }
 
 /// An absolute alarm time. (An `i64` converts to an offset from now instead.)
-fn alarm_at(epoch_ms: i64) -> ScheduledTime {
+pub(super) fn alarm_at(epoch_ms: i64) -> ScheduledTime {
     ScheduledTime::new(js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)))
 }
 
@@ -67,12 +67,17 @@ impl DurableObject for BinObject {
 }
 
 impl BinObject {
-    fn store(&self) -> Store {
+    pub(super) fn store(&self) -> Store {
         Store::new(self.state.storage().sql())
     }
 
-    fn config(&self) -> Result<Config, ApiError> {
+    pub(super) fn config(&self) -> Result<Config, ApiError> {
         self.config.clone()
+    }
+
+    /// True while the bin exists (it may be deleted during any `.await`).
+    pub(super) fn bin_alive(&self) -> bool {
+        matches!(*self.meta.borrow(), Some(Some(_)))
     }
 
     async fn handle(&self, req: Request) -> Result<Response, ApiError> {
@@ -90,6 +95,10 @@ impl BinObject {
             Route::GetRequest { bin, rid } => self.detail(&bin, &rid)?,
             Route::GetRaw { bin, rid } => self.raw(&bin, &rid)?,
             Route::DeleteBin { .. } => self.delete(&req, &meta).await?,
+            Route::StartReplay { bin, rid } => self.start_replay(req, &url, &bin, &rid).await?,
+            Route::ListReplays { bin } => self.list_replays(&bin, url.query().unwrap_or(""))?,
+            Route::GetReplay { bin, n } => self.get_replay(&bin, n)?,
+            Route::RetryReplay { bin, n } => self.retry_replay(&bin, n).await?,
             Route::Health | Route::CreateBin => return Err(ApiError::not_found("route not found")),
         };
         to_response(reply).map_err(platform("response"))
@@ -223,16 +232,15 @@ impl BinObject {
         Ok(Reply::empty(204))
     }
 
+    /// The one alarm: expires the bin when its time is up (`live_meta`
+    /// purges it), else runs due replay attempts, then re-arms itself.
     async fn on_alarm(&self) -> Result<(), ApiError> {
-        let now = now_ms();
-        let Some(meta) = self.store().load_meta()? else {
-            return Ok(());
+        let meta = match self.live_meta(now_ms()).await {
+            Ok(meta) => meta,
+            Err(err) if err.status() == 404 => return Ok(()),
+            Err(err) => return Err(err),
         };
-        if meta.expired(now) {
-            self.purge(End::Expired).await
-        } else {
-            // Woken early (at-least-once delivery, clock skew): sleep again until expiry.
-            self.state.storage().set_alarm(alarm_at(meta.expires_at_ms)).await.map_err(platform("set alarm"))
-        }
+        self.run_replays(&meta.id).await?;
+        self.reschedule().await
     }
 }

@@ -4,6 +4,9 @@
 mod bin_object;
 mod body;
 mod entry;
+mod replay_store;
+mod replayer;
+mod replays;
 mod respond;
 mod settings;
 mod store;

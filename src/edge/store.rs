@@ -1,6 +1,7 @@
 //! The bin's SQLite storage. Statements run without an `.await` between
 //! them commit together, so each public method here is one atomic step.
 
+use super::replay_store;
 use crate::core::bin::BinMeta;
 use crate::core::error::ApiError;
 use crate::core::model::Capture;
@@ -86,6 +87,10 @@ impl Store {
         if tables.is_empty() {
             return Ok(None);
         }
+        // Bins created before replays existed get their tables now.
+        for statement in replay_store::SCHEMA {
+            self.run(statement, vec![])?;
+        }
         let rows: Vec<BinRow> = self.rows("SELECT * FROM bin LIMIT 1", vec![])?;
         Ok(rows.into_iter().next().map(|r| BinMeta {
             id: r.id,
@@ -99,7 +104,7 @@ impl Store {
 
     /// Creates the schema and the bin record.
     pub fn create(&self, meta: &BinMeta) -> Result<(), ApiError> {
-        for statement in SCHEMA {
+        for statement in SCHEMA.iter().chain(&replay_store::SCHEMA) {
             self.run(statement, vec![])?;
         }
         self.run(

@@ -1,0 +1,122 @@
+//! The replay tables of a bin's SQLite storage.
+
+use crate::core::error::ApiError;
+use crate::core::replay::{Attempt, Replay, Status};
+use worker::{SqlStorage, SqlStorageValue as V};
+
+/// Replay tables; created with the bin, and on load for bins made before them.
+pub const SCHEMA: [&str; 3] = [
+    "CREATE TABLE IF NOT EXISTS replays (n INTEGER PRIMARY KEY, request_seq INTEGER NOT NULL, target_url TEXT NOT NULL, max_retries INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, round_start INTEGER NOT NULL, last_error TEXT, created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL, next_at_ms INTEGER, lease_until_ms INTEGER)",
+    "CREATE INDEX IF NOT EXISTS replays_by_status ON replays (status, n)",
+    "CREATE TABLE IF NOT EXISTS replay_attempts (replay_n INTEGER NOT NULL, attempt INTEGER NOT NULL, started_at_ms INTEGER NOT NULL, duration_ms INTEGER NOT NULL, status_code INTEGER, error TEXT, PRIMARY KEY (replay_n, attempt))",
+];
+const COLUMNS: &str = "n, request_seq, target_url, max_retries, status, attempts, round_start, last_error, created_at_ms, updated_at_ms, next_at_ms, lease_until_ms";
+
+/// Typed access to one bin's replays.
+pub struct ReplayStore {
+    sql: SqlStorage,
+}
+
+#[derive(serde::Deserialize)]
+struct Next {
+    n: u64,
+}
+
+fn db(e: worker::Error) -> ApiError {
+    ApiError::internal(format!("replay storage: {e}"))
+}
+
+fn int(n: u64) -> V {
+    V::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl ReplayStore {
+    /// Wraps the object's SQL storage.
+    pub fn new(sql: SqlStorage) -> Self {
+        ReplayStore { sql }
+    }
+
+    fn rows<T: serde::de::DeserializeOwned>(&self, query: &str, args: Vec<V>) -> Result<Vec<T>, ApiError> {
+        self.sql.exec(query, args).and_then(|c| c.to_array::<T>()).map_err(db)
+    }
+
+    /// The number the next replay gets. Replays are never evicted, so the
+    /// largest number only grows.
+    pub fn next_n(&self) -> Result<u64, ApiError> {
+        let rows: Vec<Next> = self.rows("SELECT COALESCE(MAX(n), 0) + 1 AS n FROM replays", vec![])?;
+        Ok(rows.first().map_or(1, |r| r.n))
+    }
+
+    /// Inserts or updates `replay`.
+    pub fn save(&self, r: &Replay) -> Result<(), ApiError> {
+        let args = vec![
+            int(r.n),
+            int(r.request_seq),
+            r.target_url.as_str().into(),
+            int(u64::from(r.max_retries)),
+            r.status.as_str().into(),
+            int(u64::from(r.attempts)),
+            int(u64::from(r.round_start)),
+            r.last_error.clone().into(),
+            r.created_at_ms.into(),
+            r.updated_at_ms.into(),
+            r.next_at_ms.into(),
+            r.lease_until_ms.into(),
+        ];
+        let query = format!("INSERT OR REPLACE INTO replays ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        self.sql.exec(&query, args).map(|_| ()).map_err(db)
+    }
+
+    /// Replay `n`, if it exists.
+    pub fn get(&self, n: u64) -> Result<Option<Replay>, ApiError> {
+        Ok(self.rows(&format!("SELECT {COLUMNS} FROM replays WHERE n = ?"), vec![int(n)])?.into_iter().next())
+    }
+
+    /// Every replay that still has work: queued or in progress.
+    pub fn pending(&self) -> Result<Vec<Replay>, ApiError> {
+        self.rows(
+            &format!("SELECT {COLUMNS} FROM replays WHERE status IN ('queued', 'in_progress') ORDER BY n"),
+            vec![],
+        )
+    }
+
+    /// Up to `limit` replays with `n < before`, newest first, optionally of one status.
+    pub fn page(&self, status: Option<Status>, before: Option<u64>, limit: usize) -> Result<Vec<Replay>, ApiError> {
+        let before = int(before.unwrap_or(u64::MAX >> 11));
+        let limit = int(limit as u64);
+        match status {
+            Some(s) => self.rows(
+                &format!("SELECT {COLUMNS} FROM replays WHERE status = ? AND n < ? ORDER BY n DESC LIMIT ?"),
+                vec![s.as_str().into(), before, limit],
+            ),
+            None => self.rows(
+                &format!("SELECT {COLUMNS} FROM replays WHERE n < ? ORDER BY n DESC LIMIT ?"),
+                vec![before, limit],
+            ),
+        }
+    }
+
+    /// Every attempt of replay `n`, oldest first.
+    pub fn attempts(&self, n: u64) -> Result<Vec<Attempt>, ApiError> {
+        self.rows(
+            "SELECT attempt, started_at_ms, duration_ms, status_code, error FROM replay_attempts WHERE replay_n = ? ORDER BY attempt",
+            vec![int(n)],
+        )
+    }
+
+    /// Records one attempt of replay `n`.
+    pub fn add_attempt(&self, n: u64, a: &Attempt) -> Result<(), ApiError> {
+        let args = vec![
+            int(n),
+            int(u64::from(a.attempt)),
+            a.started_at_ms.into(),
+            int(a.duration_ms),
+            a.status_code.map(i64::from).into(),
+            a.error.clone().into(),
+        ];
+        self.sql
+            .exec("INSERT OR REPLACE INTO replay_attempts (replay_n, attempt, started_at_ms, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?, ?)", args)
+            .map(|_| ())
+            .map_err(db)
+    }
+}
