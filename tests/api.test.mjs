@@ -105,3 +105,24 @@ test("an ingest preflight is answered, not captured; a plain OPTIONS is captured
   assert.equal(page.items[0].id, plain.request_id);
   assert.equal(page.items[0].method, "OPTIONS");
 });
+
+test("errors answered before the body is read leave kept-alive connections usable", async () => {
+  // The runtime drops a connection whose request body was left unread; a
+  // client reusing it would fail its next request.
+  const bin = await createBin(worker.url);
+  let failures = 0;
+  for (let i = 0; i < 100; i += 1) {
+    const early = [
+      fetch(`${worker.url}/v1/bins/zzzzzzzzzzzz/in`, { method: "POST", body: "x".repeat(1000) }),
+      fetch(`${worker.url}/v1/bins/${bin.id}/requests/${bin.id}-99/replay`, { method: "POST", body: "{}" }),
+      fetch(`${worker.url}/nope`, { method: "POST", body: "y".repeat(1000) }),
+    ][i % 3];
+    try {
+      await (await early).arrayBuffer();
+      await (await fetch(`${worker.url}/healthz`)).arrayBuffer();
+    } catch {
+      failures += 1;
+    }
+  }
+  assert.equal(failures, 0);
+});

@@ -1,7 +1,7 @@
 //! The Durable Object that is one bin: it owns the bin's captures in its
 //! SQLite storage and the alarm that ends the bin's life.
 
-use super::body::read_limited;
+use super::body::{drain, read_limited};
 use super::respond::{error_response, platform, to_response};
 use super::settings;
 use super::store::Store;
@@ -52,9 +52,14 @@ impl DurableObject for BinObject {
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        // The trait clone copies the handle; the inherent `clone` would tee the body.
+        let raw = Clone::clone(req.inner());
         match self.handle(req).await {
             Ok(response) => Ok(response),
-            Err(err) => error_response(&err),
+            Err(err) => {
+                drain(&raw).await;
+                error_response(&err)
+            }
         }
     }
 

@@ -23,3 +23,24 @@ pub async fn read_limited(req: &mut Request, max_bytes: u64) -> Result<Vec<u8>, 
     }
     Ok(body)
 }
+
+/// Most bytes read off an unconsumed body before answering anyway.
+const DRAIN_MAX_BYTES: usize = 2 * 1024 * 1024;
+
+/// Reads and discards what is left of a request body that a handler did not
+/// consume (an early 404 or 400). Answering with the body unread makes the
+/// runtime drop the connection, which breaks the client's next request on
+/// a kept-alive socket. A body larger than 2 MiB is left to that fate.
+pub async fn drain(req: &worker::worker_sys::web_sys::Request) {
+    if req.body_used() || req.body().is_none() {
+        return;
+    }
+    let Ok(mut stream) = Request::from(Clone::clone(req)).stream() else { return };
+    let mut seen = 0;
+    while let Some(Ok(chunk)) = stream.next().await {
+        seen += chunk.len();
+        if seen > DRAIN_MAX_BYTES {
+            return;
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! creation, preflights, unknown routes) and forwards every bin route to
 //! that bin's Durable Object.
 
+use super::body::drain;
 use super::respond::{error_response, platform, to_response};
 use super::settings;
 use crate::core::cors;
@@ -31,9 +32,14 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    // The trait clone copies the handle; the inherent `clone` would tee the body.
+    let raw = Clone::clone(req.inner());
     match handle(req, &env).await {
         Ok(response) => Ok(response),
-        Err(err) => error_response(&err),
+        Err(err) => {
+            drain(&raw).await;
+            error_response(&err)
+        }
     }
 }
 
