@@ -5,6 +5,7 @@
 //! | `request` | `seq`  | a capture, as the detail endpoint shows it (with `body_b64`) |
 //! | `lost`    | none   | on resume, captures after the given id were already evicted |
 //! | `reset`   | none   | on resume, the given id was malformed or ahead of the bin |
+//! | `replay`  | none   | a replay changed status (the `Replay` with its attempts) |
 //! | `deleted` | none   | the bin was deleted; the stream then closes |
 //! | `expired` | none   | the bin expired; the stream then closes |
 //!
