@@ -5,6 +5,7 @@
 //! does not parse or is out of range is a deployment error, reported by
 //! name rather than silently replaced.
 
+use crate::core::bucket::Rate;
 use crate::core::error::{ApiError, ErrorKind};
 
 /// Hard ceiling for `MAX_BODY_BYTES`: one SQLite BLOB holds at most 2 MB.
@@ -33,6 +34,14 @@ pub struct Config {
     pub replay_timeout_ms: u64,
     /// Longest `Retry-After` a replay honours (`REPLAY_RETRY_AFTER_CAP_SECONDS`).
     pub replay_retry_after_cap_s: u64,
+    /// Ingest requests per second per client IP, sustained (`RATE_LIMIT_PER_SECOND`).
+    pub ingest_rate_per_s: u64,
+    /// Ingest burst per client IP (`RATE_LIMIT_BURST`).
+    pub ingest_burst: u64,
+    /// Bins created per minute per client IP, sustained (`CREATE_LIMIT_PER_MINUTE`).
+    pub create_rate_per_min: u64,
+    /// Bin-creation burst per client IP (`CREATE_LIMIT_BURST`).
+    pub create_burst: u64,
 }
 
 impl Default for Config {
@@ -48,11 +57,25 @@ impl Default for Config {
             replay_backoff_base_ms: 1000,
             replay_timeout_ms: 10_000,
             replay_retry_after_cap_s: 60,
+            ingest_rate_per_s: 10,
+            ingest_burst: 30,
+            create_rate_per_min: 10,
+            create_burst: 10,
         }
     }
 }
 
 impl Config {
+    /// The per-IP ingest bucket.
+    pub fn ingest_rate(&self) -> Rate {
+        Rate { per_s: self.ingest_rate_per_s as f64, burst: self.ingest_burst as f64 }
+    }
+
+    /// The per-IP bin-creation bucket.
+    pub fn create_rate(&self) -> Rate {
+        Rate { per_s: self.create_rate_per_min as f64 / 60.0, burst: self.create_burst as f64 }
+    }
+
     /// Builds the config from a var lookup; unset or empty vars take defaults.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ApiError> {
         let get = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
@@ -69,6 +92,10 @@ impl Config {
             replay_backoff_base_ms: num("REPLAY_BACKOFF_BASE_MS", d.replay_backoff_base_ms, 1, 600_000)?,
             replay_timeout_ms: num("REPLAY_TIMEOUT_MS", d.replay_timeout_ms, 1, 120_000)?,
             replay_retry_after_cap_s: num("REPLAY_RETRY_AFTER_CAP_SECONDS", d.replay_retry_after_cap_s, 0, 86_400)?,
+            ingest_rate_per_s: num("RATE_LIMIT_PER_SECOND", d.ingest_rate_per_s, 1, 1_000_000)?,
+            ingest_burst: num("RATE_LIMIT_BURST", d.ingest_burst, 1, 1_000_000)?,
+            create_rate_per_min: num("CREATE_LIMIT_PER_MINUTE", d.create_rate_per_min, 1, 1_000_000)?,
+            create_burst: num("CREATE_LIMIT_BURST", d.create_burst, 1, 1_000_000)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

@@ -4,6 +4,7 @@
 pub mod alarm;
 pub mod backoff;
 pub mod bin;
+pub mod bucket;
 pub mod capture;
 pub mod config;
 pub mod cors;

@@ -7,6 +7,7 @@ use super::settings;
 use super::store::Store;
 use super::stream;
 use crate::core::bin::BinMeta;
+use crate::core::bucket::Limiter;
 use crate::core::capture::{self, IngestInput};
 use crate::core::config::Config;
 use crate::core::error::ApiError;
@@ -35,7 +36,12 @@ pub struct BinObject {
     config: Result<Config, ApiError>,
     pub(super) meta: RefCell<Option<Option<BinMeta>>>,
     pub(super) hub: Rc<RefCell<Hub>>,
+    /// Per-IP ingest buckets; in memory, so a restart forgives everyone.
+    limiter: RefCell<Limiter>,
 }
+
+/// Client IPs with an ingest bucket before idle ones are forgotten.
+const MAX_TRACKED_CLIENTS: usize = 10_000;
 
 pub(super) fn now_ms() -> i64 {
     Date::now().as_millis() as i64
@@ -48,7 +54,10 @@ pub(super) fn alarm_at(epoch_ms: i64) -> ScheduledTime {
 
 impl DurableObject for BinObject {
     fn new(state: State, env: Env) -> Self {
-        BinObject { config: settings::config(&env), state, meta: RefCell::new(None), hub: Rc::default() }
+        let config = settings::config(&env);
+        let rate = config.as_ref().map(Config::ingest_rate).unwrap_or_else(|_| Config::default().ingest_rate());
+        let limiter = RefCell::new(Limiter::new(rate, MAX_TRACKED_CLIENTS));
+        BinObject { config, state, meta: RefCell::new(None), hub: Rc::default(), limiter }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -170,6 +179,9 @@ impl BinObject {
             set_cookies: headers.get_all("set-cookie").unwrap_or_default(),
             client_ip: headers.get("cf-connecting-ip").ok().flatten(),
         };
+        let client = input.client_ip.clone().unwrap_or_else(|| "unknown".into());
+        let limit = self.limiter.borrow_mut().take(&client, now);
+        limit.check()?;
         let body = read_limited(&mut req, config.max_body_bytes).await?;
         // From here to the cache update there is no `.await`: the sequence
         // number is taken and stored in one atomic step. The bin may have
@@ -196,7 +208,7 @@ impl BinObject {
             received_at: rfc3339_ms(received_at_ms),
             seq: capture.seq,
         };
-        Reply::json(202, &accepted)
+        Ok(limit.headers().into_iter().fold(Reply::json(202, &accepted)?, |r, (n, v)| r.header(n, &v)))
     }
 
     fn stream(&self, req: &Request, bin: String, query: &str) -> Result<Response, ApiError> {

@@ -3,8 +3,10 @@
 //! that bin's Durable Object.
 
 use super::body::drain;
+use super::ip_limiter::LIMITERS;
 use super::respond::{error_response, platform, to_response};
 use super::settings;
+use crate::core::bucket::Decision;
 use crate::core::cors;
 use crate::core::error::ApiError;
 use crate::core::ids::new_bin_id;
@@ -61,7 +63,13 @@ async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
     }
     let reply = match route {
         Route::Health => health()?,
-        Route::CreateBin => create_bin(env, &base_url(env, &url)?).await?,
+        Route::CreateBin => {
+            let ip = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".into());
+            let limit = take_create_token(env, &ip).await?;
+            limit.check()?;
+            let created = create_bin(env, &base_url(env, &url)?).await?;
+            limit.headers().into_iter().fold(created, |r, (n, v)| r.header(n, &v))
+        }
         _ => return Err(ApiError::not_found("route not found")),
     };
     to_response(reply).map_err(platform("response"))
@@ -70,6 +78,14 @@ async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
 fn bin_stub(env: &Env, bin: &str) -> Result<Stub, ApiError> {
     let namespace = env.durable_object(BINS).map_err(platform("bin namespace"))?;
     namespace.get_by_name(bin).map_err(platform("bin stub"))
+}
+
+/// Asks the client IP's limiter object for a bin-creation token.
+async fn take_create_token(env: &Env, ip: &str) -> Result<Decision, ApiError> {
+    let namespace = env.durable_object(LIMITERS).map_err(platform("limiter namespace"))?;
+    let stub = namespace.get_by_name(ip).map_err(platform("limiter stub"))?;
+    let mut answer = stub.fetch_with_str("https://limiter/take").await.map_err(platform("limiter"))?;
+    answer.json().await.map_err(platform("limiter answer"))
 }
 
 fn health() -> Result<Reply, ApiError> {

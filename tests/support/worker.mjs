@@ -12,6 +12,14 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
  * @param {{ vars?: Record<string, string>, persistTo?: string }} [options]
  * @returns {Promise<{ url: string, mf: Miniflare, dispose: () => Promise<void> }>}
  */
+/** Limits high enough that only the rate-limit tests meet them. */
+const UNLIMITED = {
+  RATE_LIMIT_PER_SECOND: "1000000",
+  RATE_LIMIT_BURST: "1000000",
+  CREATE_LIMIT_PER_MINUTE: "1000000",
+  CREATE_LIMIT_BURST: "1000000",
+};
+
 export async function startWorker({ vars = {}, persistTo } = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, "wrangler.toml"));
   const mf = new Miniflare({
@@ -19,7 +27,7 @@ export async function startWorker({ vars = {}, persistTo } = {}) {
     name: "polyhook-rs",
     modules: true,
     scriptPath: path.join(root, "build/index.js"),
-    bindings: { ...workerOptions.bindings, ...vars },
+    bindings: { ...workerOptions.bindings, ...UNLIMITED, ...vars },
     host: "127.0.0.1",
     port: 0,
     durableObjectsPersist: persistTo ?? false,
