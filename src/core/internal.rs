@@ -15,6 +15,9 @@ pub struct InitOrder {
     pub id: String,
     /// SHA-256 hex of its delete token.
     pub token_digest: String,
+    /// SHA-256 hex of its read token, for a private bin.
+    #[serde(default)]
+    pub read_token_digest: Option<String>,
 }
 
 /// The object's `201` answer to an [`InitOrder`]. A `409` instead means the

@@ -21,6 +21,9 @@ pub struct BinCreated {
     pub delete_token: String,
     /// RFC 3339 instant after which the bin is gone.
     pub expires_at: String,
+    /// Additive, private bins only: the token that reads the bin. Shown once.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub read_token: Option<String>,
     /// Additive: the bin's live SSE feed.
     pub stream_url: String,
 }
@@ -35,6 +38,7 @@ impl BinCreated {
             view_url: format!("{bin_url}/requests"),
             stream_url: format!("{bin_url}/stream"),
             delete_token,
+            read_token: None,
             expires_at: rfc3339_ms(expires_at_ms),
         }
     }

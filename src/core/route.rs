@@ -54,6 +54,13 @@ impl Route {
         }
     }
 
+    /// True for routes that read a bin's data, which a private bin guards
+    /// with its read token. Ingest stays open (senders cannot
+    /// authenticate) and delete has its own token.
+    pub fn reads_bin(&self) -> bool {
+        !matches!(self, Route::Health | Route::CreateBin | Route::Ingest { .. } | Route::DeleteBin { .. })
+    }
+
     /// A short, stable label for logs and metrics.
     pub fn label(&self) -> &'static str {
         match self {

@@ -16,6 +16,7 @@ use crate::core::hub::Hub;
 use crate::core::ids::{parse_request_id, request_id};
 use crate::core::listing;
 use crate::core::model::{Capture, RequestAccepted};
+use crate::core::query::param;
 use crate::core::reply::Reply;
 use crate::core::retention::Limits;
 use crate::core::route::{self, Route};
@@ -102,6 +103,11 @@ impl BinObject {
         let route = route::resolve(&req.inner().method(), url.path())?;
         let now = now_ms();
         let meta = self.live_meta(now).await?;
+        if route.reads_bin() {
+            let header = req.headers().get("x-authorization").ok().flatten();
+            let presented = header.or_else(|| param(url.query().unwrap_or(""), "token"));
+            meta.authorize_read(presented.as_deref())?;
+        }
         let reply = match route {
             Route::Stream { bin } => return self.stream(&req, bin, url.query().unwrap_or("")),
             Route::Ingest { sub_path, .. } => self.ingest(req, sub_path, url.query().unwrap_or(""), now).await?,
@@ -159,7 +165,8 @@ impl BinObject {
         if self.store().load_meta()?.is_some() {
             return to_response(Reply::empty(409)).map_err(platform("response"));
         }
-        let meta = BinMeta::new(&order.id, order.token_digest, now_ms(), self.config()?.bin_ttl_s);
+        let mut meta = BinMeta::new(&order.id, order.token_digest, now_ms(), self.config()?.bin_ttl_s);
+        meta.read_token_digest = order.read_token_digest;
         self.store().create(&meta)?;
         self.state.storage().set_alarm(alarm_at(meta.expires_at_ms)).await.map_err(platform("set alarm"))?;
         let reply = Reply::json(201, &internal::InitDone { expires_at_ms: meta.expires_at_ms })?;

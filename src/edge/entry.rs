@@ -3,9 +3,11 @@
 //! that bin's Durable Object.
 
 use super::body::drain;
+use super::body::read_limited;
 use super::ip_limiter::LIMITERS;
 use super::respond::{error_response, platform, to_response};
 use super::settings;
+use crate::core::bin::wants_private;
 use crate::core::bucket::Decision;
 use crate::core::cors;
 use crate::core::error::ApiError;
@@ -20,6 +22,8 @@ use worker::{event, Context, Date, Env, Method, Request, RequestInit, Response, 
 
 /// Binding name of the bin objects' namespace in wrangler.toml.
 const BINS: &str = "BINS";
+/// Largest `POST /v1/bins` body read, in bytes.
+const CREATE_BODY_MAX_BYTES: u64 = 4096;
 /// Fresh ids drawn before giving up on a create; a collision among 36^12
 /// ids is already vanishingly rare.
 const CREATE_ATTEMPTS: usize = 3;
@@ -45,7 +49,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     }
 }
 
-async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
+async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let url = req.url().map_err(platform("url"))?;
     let method = req.inner().method();
     let headers = req.headers();
@@ -67,7 +71,8 @@ async fn handle(req: Request, env: &Env) -> Result<Response, ApiError> {
             let ip = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".into());
             let limit = take_create_token(env, &ip).await?;
             limit.check()?;
-            let created = create_bin(env, &base_url(env, &url)?).await?;
+            let private = wants_private(&read_limited(&mut req, CREATE_BODY_MAX_BYTES).await?)?;
+            let created = create_bin(env, &base_url(env, &url)?, private).await?;
             limit.headers().into_iter().fold(created, |r, (n, v)| r.header(n, &v))
         }
         _ => return Err(ApiError::not_found("route not found")),
@@ -99,17 +104,24 @@ fn base_url(env: &Env, url: &worker::Url) -> Result<String, ApiError> {
     Ok(settings::config(env)?.public_url.unwrap_or_else(|| url.origin().ascii_serialization()))
 }
 
-async fn create_bin(env: &Env, base_url: &str) -> Result<Reply, ApiError> {
+async fn create_bin(env: &Env, base_url: &str, private: bool) -> Result<Reply, ApiError> {
     let token = new_token()?;
+    let read_token = if private { Some(new_token()?) } else { None };
     for _ in 0..CREATE_ATTEMPTS {
         let id = new_bin_id()?;
-        let order = InitOrder { id: id.clone(), token_digest: token_digest(&token) };
+        let order = InitOrder {
+            id: id.clone(),
+            token_digest: token_digest(&token),
+            read_token_digest: read_token.as_deref().map(token_digest),
+        };
         let mut answer =
             bin_stub(env, &id)?.fetch_with_request(init_request(&order)?).await.map_err(platform("init"))?;
         match answer.status_code() {
             201 => {
                 let done: InitDone = answer.json().await.map_err(platform("init answer"))?;
-                return Reply::json(201, &BinCreated::new(base_url, &id, token, done.expires_at_ms));
+                let mut created = BinCreated::new(base_url, &id, token, done.expires_at_ms);
+                created.read_token = read_token;
+                return Reply::json(201, &created);
             }
             409 => continue,
             status => return Err(ApiError::internal(format!("bin init answered {status}"))),

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue as V};
 
 const SCHEMA: [&str; 3] = [
-    "CREATE TABLE IF NOT EXISTS bin (id TEXT PRIMARY KEY, token_digest TEXT NOT NULL, created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, next_seq INTEGER NOT NULL, capture_count INTEGER NOT NULL, body_bytes INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS bin (id TEXT PRIMARY KEY, token_digest TEXT NOT NULL, created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, next_seq INTEGER NOT NULL, capture_count INTEGER NOT NULL, body_bytes INTEGER NOT NULL, read_token_digest TEXT)",
     "CREATE TABLE IF NOT EXISTS captures (seq INTEGER PRIMARY KEY, method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, headers TEXT NOT NULL, set_cookies TEXT NOT NULL, content_type TEXT, client_ip TEXT, body_size INTEGER NOT NULL, received_at_ms INTEGER NOT NULL)",
     // Bodies live apart so listing never reads them and one body may use a whole 2 MB row.
     "CREATE TABLE IF NOT EXISTS bodies (seq INTEGER PRIMARY KEY, body BLOB NOT NULL)",
@@ -30,6 +30,9 @@ pub struct Store {
 struct BinRow {
     id: String,
     token_digest: String,
+    // Absent in bins created before private bins existed.
+    #[serde(default)]
+    read_token_digest: Option<String>,
     created_at_ms: i64,
     expires_at_ms: i64,
     next_seq: u64,
@@ -95,6 +98,7 @@ impl Store {
         Ok(rows.into_iter().next().map(|r| BinMeta {
             id: r.id,
             token_digest: r.token_digest,
+            read_token_digest: r.read_token_digest,
             created_at_ms: r.created_at_ms,
             expires_at_ms: r.expires_at_ms,
             next_seq: r.next_seq,
@@ -108,8 +112,15 @@ impl Store {
             self.run(statement, vec![])?;
         }
         self.run(
-            "INSERT INTO bin (id, token_digest, created_at_ms, expires_at_ms, next_seq, capture_count, body_bytes) VALUES (?, ?, ?, ?, ?, 0, 0)",
-            vec![meta.id.as_str().into(), meta.token_digest.as_str().into(), meta.created_at_ms.into(), meta.expires_at_ms.into(), int(meta.next_seq)],
+            "INSERT INTO bin (id, token_digest, read_token_digest, created_at_ms, expires_at_ms, next_seq, capture_count, body_bytes) VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
+            vec![
+                meta.id.as_str().into(),
+                meta.token_digest.as_str().into(),
+                meta.read_token_digest.clone().into(),
+                meta.created_at_ms.into(),
+                meta.expires_at_ms.into(),
+                int(meta.next_seq),
+            ],
         )
     }
 
