@@ -65,6 +65,16 @@ impl ErrorKind {
     }
 }
 
+/// The error code a status stands for, to label answers whose `ApiError`
+/// was built elsewhere (a bin object's answer, seen from the Worker).
+pub fn code_for_status(status: u16) -> Option<&'static str> {
+    use ErrorKind::*;
+    [BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, PayloadTooLarge, RateLimited, Internal]
+        .into_iter()
+        .find(|k| k.status() == status)
+        .map(ErrorKind::code)
+}
+
 /// A failure, with a short message for people and optional details.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -188,6 +198,13 @@ mod tests {
     fn details_serialise_as_null_when_absent() {
         let v: serde_json::Value = serde_json::from_slice(&ApiError::not_found("x").body_json()).unwrap();
         assert!(v["details"].is_null());
+    }
+
+    #[test]
+    fn codes_for_statuses() {
+        assert_eq!(code_for_status(403), Some("forbidden"));
+        assert_eq!(code_for_status(500), Some("internal"));
+        assert_eq!(code_for_status(202), None);
     }
 
     #[test]

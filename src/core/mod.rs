@@ -17,6 +17,7 @@ pub mod hub;
 pub mod ids;
 pub mod internal;
 pub mod listing;
+pub mod log;
 pub mod model;
 pub mod namespace;
 pub mod query;

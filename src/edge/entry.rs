@@ -10,15 +10,16 @@ use super::settings;
 use crate::core::bin::wants_private;
 use crate::core::bucket::Decision;
 use crate::core::cors;
-use crate::core::error::ApiError;
+use crate::core::error::{code_for_status, ApiError};
 use crate::core::ids::new_bin_id;
 use crate::core::internal::{InitDone, InitOrder, INIT_PATH};
+use crate::core::log::{self, RequestLog};
 use crate::core::model::{BinCreated, Health};
 use crate::core::reply::Reply;
 use crate::core::route::{self, Route};
 use crate::core::secret::{new_token, token_digest};
 use std::sync::OnceLock;
-use worker::{event, Context, Date, Env, Method, Request, RequestInit, Response, Stub};
+use worker::{console_log, event, Context, Date, Env, Method, Request, RequestInit, Response, Stub};
 
 /// Binding name of the bin objects' namespace in wrangler.toml.
 const BINS: &str = "BINS";
@@ -38,9 +39,28 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let started = Date::now().as_millis();
     // The trait clone copies the handle; the inherent `clone` would tee the body.
     let raw = Clone::clone(req.inner());
-    match handle(req, &env).await {
+    let method = raw.method();
+    let path = req.path();
+    let result = handle(req, &env).await;
+    let (status, error) = match &result {
+        Ok(response) => (response.status_code(), code_for_status(response.status_code()).map(str::to_string)),
+        Err(err) => (err.status(), Some(err.message.clone())),
+    };
+    let route = route::match_path(&path).map(|(_, r)| r);
+    let record = RequestLog {
+        msg: "request",
+        route: route.as_ref().map_or("unmatched", Route::label),
+        method: &method,
+        bin: route.as_ref().and_then(Route::bin),
+        status,
+        duration_ms: Date::now().as_millis().saturating_sub(started),
+        error: error.as_deref(),
+    };
+    console_log!("{}", log::line(&record));
+    match result {
         Ok(response) => Ok(response),
         Err(err) => {
             drain(&raw).await;

@@ -12,12 +12,13 @@ use crate::core::error::ApiError;
 use crate::core::events;
 use crate::core::forward::replay_headers;
 use crate::core::ids::{parse_request_id, request_id};
+use crate::core::log::{self, AttemptLog};
 use crate::core::replay::{replay_id, Attempt, Replay};
 use crate::core::replay_list;
 use crate::core::replay_order;
 use crate::core::reply::Reply;
 use futures::future::join_all;
-use worker::{Request, Url};
+use worker::{console_log, Request, Url};
 
 /// Largest replay order body read, in bytes.
 const ORDER_MAX_BYTES: u64 = 16 * 1024;
@@ -152,6 +153,17 @@ impl BinObject {
             error: sent.error.clone(),
         };
         self.replays().add_attempt(replay.n, &attempt)?;
+        let id = replay_id(bin, replay.n);
+        let record = AttemptLog {
+            msg: "replay_attempt",
+            bin,
+            replay: &id,
+            attempt: attempt.attempt,
+            status: attempt.status_code,
+            duration_ms: attempt.duration_ms,
+            error: attempt.error.as_deref(),
+        };
+        console_log!("{}", log::line(&record));
         let error = sent.error.unwrap_or_default();
         let retry_after = retry_after_s(sent.retry_after.as_deref());
         let now = now_ms();

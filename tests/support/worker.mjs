@@ -8,10 +8,6 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/**
- * @param {{ vars?: Record<string, string>, persistTo?: string }} [options]
- * @returns {Promise<{ url: string, mf: Miniflare, dispose: () => Promise<void> }>}
- */
 /** Limits high enough that only the rate-limit tests meet them. */
 const UNLIMITED = {
   RATE_LIMIT_PER_SECOND: "1000000",
@@ -20,7 +16,11 @@ const UNLIMITED = {
   CREATE_LIMIT_BURST: "1000000",
 };
 
-export async function startWorker({ vars = {}, persistTo } = {}) {
+/**
+ * @param {{ vars?: Record<string, string>, persistTo?: string, onLine?: (line: string) => void }} [options]
+ *   `onLine` receives each line the runtime writes to stdout (console.log)
+ */
+export async function startWorker({ vars = {}, persistTo, onLine } = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, "wrangler.toml"));
   const mf = new Miniflare({
     ...workerOptions,
@@ -32,6 +32,18 @@ export async function startWorker({ vars = {}, persistTo } = {}) {
     port: 0,
     durableObjectsPersist: persistTo ?? false,
     verbose: false,
+    ...(onLine && {
+      handleRuntimeStdio(stdout, stderr) {
+        let pending = "";
+        stdout.on("data", (chunk) => {
+          pending += chunk;
+          const lines = pending.split("\n");
+          pending = lines.pop();
+          lines.forEach(onLine);
+        });
+        stderr.resume();
+      },
+    }),
   });
   const ready = await mf.ready;
   const url = ready.origin;
