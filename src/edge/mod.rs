@@ -4,6 +4,7 @@
 mod bin_object;
 mod body;
 mod entry;
+mod ingest;
 mod ip_limiter;
 mod replay_store;
 mod replayer;

@@ -1,0 +1,65 @@
+//! The bin object's ingest: one captured request, stored and published.
+
+use super::bin_object::{now_ms, BinObject};
+use super::body::read_limited;
+use crate::core::capture::{self, IngestInput};
+use crate::core::error::ApiError;
+use crate::core::events;
+use crate::core::ids::request_id;
+use crate::core::model::RequestAccepted;
+use crate::core::reply::Reply;
+use crate::core::retention::Limits;
+use crate::core::time::rfc3339_ms;
+use worker::Request;
+
+impl BinObject {
+    pub(super) async fn ingest(
+        &self,
+        mut req: Request,
+        sub_path: String,
+        query: &str,
+        now: i64,
+    ) -> Result<Reply, ApiError> {
+        let config = self.config()?;
+        let headers = req.headers();
+        capture::check_declared_length(headers.get("content-length").ok().flatten().as_deref(), config.max_body_bytes)?;
+        let input = IngestInput {
+            method: req.inner().method(),
+            sub_path,
+            query: query.to_string(),
+            headers: headers.entries().collect(),
+            set_cookies: headers.get_all("set-cookie").unwrap_or_default(),
+            client_ip: headers.get("cf-connecting-ip").ok().flatten(),
+        };
+        let client = input.client_ip.clone().unwrap_or_else(|| "unknown".into());
+        let limit = self.limiter.borrow_mut().take(&client, now);
+        limit.check()?;
+        let body = read_limited(&mut req, config.max_body_bytes).await?;
+        // From here to the cache update there is no `.await`: the sequence
+        // number is taken and stored in one atomic step. The bin may have
+        // been deleted while the body was read; then there is nothing to add to.
+        let Some(mut meta) = self.meta.borrow().clone().flatten() else {
+            return Err(ApiError::bin_not_found());
+        };
+        let received_at_ms = now_ms().max(now);
+        let capture = capture::build(input, meta.next_seq, body.len() as u64, received_at_ms);
+        let limits = Limits { max_count: config.max_captures, max_bytes: config.max_stored_bytes };
+        // Encoded once, and only if someone listens; shared by every subscriber.
+        let frame = match self.hub.borrow().is_empty() {
+            true => None,
+            false => Some(events::request(&meta.id, &capture, &body)?),
+        };
+        meta.usage = self.store().insert(&capture, body, meta.usage, limits)?;
+        meta.next_seq = capture.seq + 1;
+        *self.meta.borrow_mut() = Some(Some(meta.clone()));
+        if let Some(frame) = frame {
+            self.hub.borrow_mut().publish(&capture.path, &frame);
+        }
+        let accepted = RequestAccepted {
+            request_id: request_id(&meta.id, capture.seq),
+            received_at: rfc3339_ms(received_at_ms),
+            seq: capture.seq,
+        };
+        Ok(limit.headers().into_iter().fold(Reply::json(202, &accepted)?, |r, (n, v)| r.header(n, &v)))
+    }
+}
