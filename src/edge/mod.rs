@@ -11,5 +11,6 @@ mod replayer;
 mod replays;
 mod respond;
 mod settings;
+mod sql;
 mod store;
 mod stream;

@@ -1,8 +1,9 @@
 //! The replay tables of a bin's SQLite storage.
 
+use super::sql::{int, rows, run};
 use crate::core::error::ApiError;
 use crate::core::replay::{Attempt, Replay, Status};
-use worker::{SqlStorage, SqlStorageValue as V};
+use worker::SqlStorage;
 
 /// Replay tables; created with the bin, and on load for bins made before them.
 pub const SCHEMA: [&str; 3] = [
@@ -22,28 +23,16 @@ struct Next {
     n: u64,
 }
 
-fn db(e: worker::Error) -> ApiError {
-    ApiError::internal(format!("replay storage: {e}"))
-}
-
-fn int(n: u64) -> V {
-    V::Integer(i64::try_from(n).unwrap_or(i64::MAX))
-}
-
 impl ReplayStore {
     /// Wraps the object's SQL storage.
     pub fn new(sql: SqlStorage) -> Self {
         ReplayStore { sql }
     }
 
-    fn rows<T: serde::de::DeserializeOwned>(&self, query: &str, args: Vec<V>) -> Result<Vec<T>, ApiError> {
-        self.sql.exec(query, args).and_then(|c| c.to_array::<T>()).map_err(db)
-    }
-
     /// The number the next replay gets. Replays are never evicted, so the
     /// largest number only grows.
     pub fn next_n(&self) -> Result<u64, ApiError> {
-        let rows: Vec<Next> = self.rows("SELECT COALESCE(MAX(n), 0) + 1 AS n FROM replays", vec![])?;
+        let rows: Vec<Next> = rows(&self.sql, "SELECT COALESCE(MAX(n), 0) + 1 AS n FROM replays", vec![])?;
         Ok(rows.first().map_or(1, |r| r.n))
     }
 
@@ -64,17 +53,18 @@ impl ReplayStore {
             r.lease_until_ms.into(),
         ];
         let query = format!("INSERT OR REPLACE INTO replays ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        self.sql.exec(&query, args).map(|_| ()).map_err(db)
+        run(&self.sql, &query, args)
     }
 
     /// Replay `n`, if it exists.
     pub fn get(&self, n: u64) -> Result<Option<Replay>, ApiError> {
-        Ok(self.rows(&format!("SELECT {COLUMNS} FROM replays WHERE n = ?"), vec![int(n)])?.into_iter().next())
+        Ok(rows(&self.sql, &format!("SELECT {COLUMNS} FROM replays WHERE n = ?"), vec![int(n)])?.into_iter().next())
     }
 
     /// Every replay that still has work: queued or in progress.
     pub fn pending(&self) -> Result<Vec<Replay>, ApiError> {
-        self.rows(
+        rows(
+            &self.sql,
             &format!("SELECT {COLUMNS} FROM replays WHERE status IN ('queued', 'in_progress') ORDER BY n"),
             vec![],
         )
@@ -85,11 +75,13 @@ impl ReplayStore {
         let before = int(before.unwrap_or(u64::MAX >> 11));
         let limit = int(limit as u64);
         match status {
-            Some(s) => self.rows(
+            Some(s) => rows(
+                &self.sql,
                 &format!("SELECT {COLUMNS} FROM replays WHERE status = ? AND n < ? ORDER BY n DESC LIMIT ?"),
                 vec![s.as_str().into(), before, limit],
             ),
-            None => self.rows(
+            None => rows(
+                &self.sql,
                 &format!("SELECT {COLUMNS} FROM replays WHERE n < ? ORDER BY n DESC LIMIT ?"),
                 vec![before, limit],
             ),
@@ -98,7 +90,7 @@ impl ReplayStore {
 
     /// Every attempt of replay `n`, oldest first.
     pub fn attempts(&self, n: u64) -> Result<Vec<Attempt>, ApiError> {
-        self.rows(
+        rows(&self.sql,
             "SELECT attempt, started_at_ms, duration_ms, status_code, error FROM replay_attempts WHERE replay_n = ? ORDER BY attempt",
             vec![int(n)],
         )
@@ -114,9 +106,10 @@ impl ReplayStore {
             a.status_code.map(i64::from).into(),
             a.error.clone().into(),
         ];
-        self.sql
-            .exec("INSERT OR REPLACE INTO replay_attempts (replay_n, attempt, started_at_ms, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?, ?)", args)
-            .map(|_| ())
-            .map_err(db)
+        run(
+            &self.sql,
+            "INSERT OR REPLACE INTO replay_attempts (replay_n, attempt, started_at_ms, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?, ?)",
+            args,
+        )
     }
 }

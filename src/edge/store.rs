@@ -2,6 +2,7 @@
 //! them commit together, so each public method here is one atomic step.
 
 use super::replay_store;
+use super::sql::{db, int, rows, run};
 use crate::core::bin::BinMeta;
 use crate::core::error::ApiError;
 use crate::core::model::Capture;
@@ -60,41 +61,25 @@ struct SizeRow {
     body_size: u64,
 }
 
-fn db(e: worker::Error) -> ApiError {
-    ApiError::internal(format!("storage: {e}"))
-}
-
-fn int(n: u64) -> V {
-    V::Integer(i64::try_from(n).unwrap_or(i64::MAX))
-}
-
 impl Store {
     /// Wraps the object's SQL storage.
     pub fn new(sql: SqlStorage) -> Self {
         Store { sql }
     }
 
-    fn rows<T: serde::de::DeserializeOwned>(&self, query: &str, args: Vec<V>) -> Result<Vec<T>, ApiError> {
-        self.sql.exec(query, args).and_then(|c| c.to_array::<T>()).map_err(db)
-    }
-
-    fn run(&self, query: &str, args: Vec<V>) -> Result<(), ApiError> {
-        self.sql.exec(query, args).map(|_| ()).map_err(db)
-    }
-
     /// The bin record, or `None` if this object holds no bin. Checking the
     /// schema first keeps a lookup of an unknown bin from creating storage.
     pub fn load_meta(&self) -> Result<Option<BinMeta>, ApiError> {
         let tables: Vec<serde_json::Value> =
-            self.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'bin'", vec![])?;
+            rows(&self.sql, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'bin'", vec![])?;
         if tables.is_empty() {
             return Ok(None);
         }
         // Bins created before replays existed get their tables now.
         for statement in replay_store::SCHEMA {
-            self.run(statement, vec![])?;
+            run(&self.sql, statement, vec![])?;
         }
-        let rows: Vec<BinRow> = self.rows("SELECT * FROM bin LIMIT 1", vec![])?;
+        let rows: Vec<BinRow> = rows(&self.sql, "SELECT * FROM bin LIMIT 1", vec![])?;
         Ok(rows.into_iter().next().map(|r| BinMeta {
             id: r.id,
             token_digest: r.token_digest,
@@ -109,9 +94,9 @@ impl Store {
     /// Creates the schema and the bin record.
     pub fn create(&self, meta: &BinMeta) -> Result<(), ApiError> {
         for statement in SCHEMA.iter().chain(&replay_store::SCHEMA) {
-            self.run(statement, vec![])?;
+            run(&self.sql, statement, vec![])?;
         }
-        self.run(
+        run(&self.sql,
             "INSERT INTO bin (id, token_digest, read_token_digest, created_at_ms, expires_at_ms, next_seq, capture_count, body_bytes) VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
             vec![
                 meta.id.as_str().into(),
@@ -129,7 +114,8 @@ impl Store {
     pub fn insert(&self, capture: &Capture, body: Vec<u8>, usage: Usage, limits: Limits) -> Result<Usage, ApiError> {
         let headers = serde_json::to_string(&capture.headers).map_err(|e| ApiError::internal(e.to_string()))?;
         let cookies = serde_json::to_string(&capture.set_cookies).map_err(|e| ApiError::internal(e.to_string()))?;
-        self.run(
+        run(
+            &self.sql,
             &format!("INSERT INTO captures ({CAPTURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             vec![
                 int(capture.seq),
@@ -144,10 +130,11 @@ impl Store {
                 capture.received_at_ms.into(),
             ],
         )?;
-        self.run("INSERT INTO bodies (seq, body) VALUES (?, ?)", vec![int(capture.seq), V::Blob(body)])?;
+        run(&self.sql, "INSERT INTO bodies (seq, body) VALUES (?, ?)", vec![int(capture.seq), V::Blob(body)])?;
         let grown = Usage { count: usage.count + 1, bytes: usage.bytes + capture.body_size };
         let after = self.evict(grown, limits)?;
-        self.run(
+        run(
+            &self.sql,
             "UPDATE bin SET next_seq = ?, capture_count = ?, body_bytes = ?",
             vec![int(capture.seq + 1), int(after.count), int(after.bytes)],
         )?;
@@ -156,15 +143,18 @@ impl Store {
 
     fn evict(&self, mut usage: Usage, limits: Limits) -> Result<Usage, ApiError> {
         while usage.over(limits) {
-            let oldest: Vec<SizeRow> =
-                self.rows("SELECT seq, body_size FROM captures ORDER BY seq LIMIT ?", vec![EVICTION_BATCH.into()])?;
+            let oldest: Vec<SizeRow> = rows(
+                &self.sql,
+                "SELECT seq, body_size FROM captures ORDER BY seq LIMIT ?",
+                vec![EVICTION_BATCH.into()],
+            )?;
             let pairs: Vec<(u64, u64)> = oldest.iter().map(|r| (r.seq, r.body_size)).collect();
             let (drop, after) = retention::plan(usage, limits, &pairs);
             let Some(&(cut, _)) = drop.checked_sub(1).and_then(|i| pairs.get(i)) else {
                 break;
             };
-            self.run("DELETE FROM captures WHERE seq <= ?", vec![int(cut)])?;
-            self.run("DELETE FROM bodies WHERE seq <= ?", vec![int(cut)])?;
+            run(&self.sql, "DELETE FROM captures WHERE seq <= ?", vec![int(cut)])?;
+            run(&self.sql, "DELETE FROM bodies WHERE seq <= ?", vec![int(cut)])?;
             usage = after;
         }
         Ok(usage)
@@ -177,7 +167,7 @@ impl Store {
         args.splice(0..0, [int(before_seq.unwrap_or(u64::MAX >> 11))]);
         args.push(int(limit as u64));
         let query = format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq < ?{filter} ORDER BY seq DESC LIMIT ?");
-        let rows: Vec<CaptureRow> = self.rows(&query, args)?;
+        let rows: Vec<CaptureRow> = rows(&self.sql, &query, args)?;
         rows.into_iter().map(capture_from_row).collect()
     }
 
@@ -188,20 +178,20 @@ impl Store {
         args.push(int(limit as u64));
         let query =
             format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq > ? AND seq < ?{filter} ORDER BY seq LIMIT ?");
-        let rows: Vec<CaptureRow> = self.rows(&query, args)?;
+        let rows: Vec<CaptureRow> = rows(&self.sql, &query, args)?;
         rows.into_iter().map(capture_from_row).collect()
     }
 
     /// The oldest retained sequence number, if any capture is retained.
     pub fn oldest_seq(&self) -> Result<Option<u64>, ApiError> {
-        let rows: Vec<SizeRow> = self.rows("SELECT seq, body_size FROM captures ORDER BY seq LIMIT 1", vec![])?;
+        let rows: Vec<SizeRow> = rows(&self.sql, "SELECT seq, body_size FROM captures ORDER BY seq LIMIT 1", vec![])?;
         Ok(rows.first().map(|r| r.seq))
     }
 
     /// The capture numbered `seq`, if still retained.
     pub fn capture(&self, seq: u64) -> Result<Option<Capture>, ApiError> {
         let rows: Vec<CaptureRow> =
-            self.rows(&format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq = ?"), vec![int(seq)])?;
+            rows(&self.sql, &format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq = ?"), vec![int(seq)])?;
         rows.into_iter().next().map(capture_from_row).transpose()
     }
 
