@@ -36,6 +36,11 @@ impl Reply {
         self
     }
 
+    /// Adds every header of `headers`.
+    pub fn headers<'a>(self, headers: impl IntoIterator<Item = (&'a str, String)>) -> Self {
+        headers.into_iter().fold(self, |reply, (name, value)| reply.header(name, &value))
+    }
+
     /// The first value of header `name` (case-insensitive).
     pub fn header_value(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())

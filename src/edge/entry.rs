@@ -2,8 +2,7 @@
 //! creation, preflights, unknown routes) and forwards every bin route to
 //! that bin's Durable Object.
 
-use super::body::drain;
-use super::body::read_limited;
+use super::body::{drain, read_limited};
 use super::ip_limiter::LIMITERS;
 use super::respond::{error_response, platform, to_response};
 use super::settings;
@@ -93,7 +92,7 @@ async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             limit.check()?;
             let private = wants_private(&read_limited(&mut req, CREATE_BODY_MAX_BYTES).await?)?;
             let created = create_bin(env, &base_url(env, &url)?, private).await?;
-            limit.headers().into_iter().fold(created, |r, (n, v)| r.header(n, &v))
+            created.headers(limit.headers())
         }
         _ => return Err(ApiError::not_found("route not found")),
     };

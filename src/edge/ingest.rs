@@ -60,6 +60,6 @@ impl BinObject {
             received_at: rfc3339_ms(received_at_ms),
             seq: capture.seq,
         };
-        Ok(limit.headers().into_iter().fold(Reply::json(202, &accepted)?, |r, (n, v)| r.header(n, &v)))
+        Ok(Reply::json(202, &accepted)?.headers(limit.headers()))
     }
 }

@@ -73,9 +73,13 @@ impl BinObject {
     pub(super) fn list_replays(&self, bin: &str, query: &str) -> Result<Reply, ApiError> {
         let (params, status) = replay_list::parse_params(query)?;
         let rows = self.replays().page(status, params.before_seq, params.limit + 1)?;
-        let rows =
-            rows.into_iter().map(|r| Ok((self.replays().attempts(r.n)?, r))).collect::<Result<Vec<_>, ApiError>>()?;
-        let rows: Vec<(Replay, Vec<Attempt>)> = rows.into_iter().map(|(a, r)| (r, a)).collect();
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                let attempts = self.replays().attempts(r.n)?;
+                Ok((r, attempts))
+            })
+            .collect::<Result<Vec<(Replay, Vec<Attempt>)>, ApiError>>()?;
         replay_list::page_reply(bin, &rows, params.limit)
     }
 
