@@ -55,6 +55,18 @@ ensure_npm_packages() {
   fi
 }
 
+# ensure_debian_tool BINARY PACKAGE...: installs the packages when BINARY is
+# missing. Only the test command needs these (promtool, chromium).
+ensure_debian_tool() {
+  local binary="$1"; shift
+  command -v "$binary" >/dev/null && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "installing Debian packages: $* (for $binary)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 ensure_rust_target
 ensure_cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build --locked
 WBG_VERSION="$(wasm_bindgen_version)"

@@ -5,6 +5,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
+ensure_debian_tool promtool prometheus
+ensure_debian_tool chromium chromium
 
 step() { printf '\n== %s\n' "$*"; }
 

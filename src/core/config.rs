@@ -28,6 +28,8 @@ pub struct Config {
     pub sse_keepalive_s: u64,
     /// Bytes a subscriber may have waiting before it is cut off (`SSE_QUEUE_BYTES`).
     pub sse_queue_bytes: u64,
+    /// Open streams per bin before new ones are told to come back later (`SSE_MAX_SUBSCRIBERS`).
+    pub sse_max_subscribers: u64,
     /// Wait before a replay's first retry, doubling per retry (`REPLAY_BACKOFF_BASE_MS`).
     pub replay_backoff_base_ms: u64,
     /// Time limit of one replay attempt (`REPLAY_TIMEOUT_MS`).
@@ -54,6 +56,7 @@ impl Default for Config {
             max_stored_bytes: 100 * 1024 * 1024,
             sse_keepalive_s: 15,
             sse_queue_bytes: 4 * 1024 * 1024,
+            sse_max_subscribers: 1000,
             replay_backoff_base_ms: 1000,
             replay_timeout_ms: 10_000,
             replay_retry_after_cap_s: 60,
@@ -89,6 +92,7 @@ impl Config {
             max_stored_bytes: num("MAX_STORED_BYTES_PER_BIN", d.max_stored_bytes, 1, 9_000_000_000)?,
             sse_keepalive_s: num("SSE_KEEPALIVE_SECONDS", d.sse_keepalive_s, 1, 3600)?,
             sse_queue_bytes: num("SSE_QUEUE_BYTES", d.sse_queue_bytes, 1, 64 * 1024 * 1024)?,
+            sse_max_subscribers: num("SSE_MAX_SUBSCRIBERS", d.sse_max_subscribers, 1, 100_000)?,
             replay_backoff_base_ms: num("REPLAY_BACKOFF_BASE_MS", d.replay_backoff_base_ms, 1, 600_000)?,
             replay_timeout_ms: num("REPLAY_TIMEOUT_MS", d.replay_timeout_ms, 1, 120_000)?,
             replay_retry_after_cap_s: num("REPLAY_RETRY_AFTER_CAP_SECONDS", d.replay_retry_after_cap_s, 0, 86_400)?,
@@ -186,8 +190,9 @@ mod tests {
 
     #[test]
     fn stream_settings() {
-        let c = parse(&[("SSE_KEEPALIVE_SECONDS", "1"), ("SSE_QUEUE_BYTES", "2048")]).unwrap();
-        assert_eq!((c.sse_keepalive_s, c.sse_queue_bytes), (1, 2048));
+        let c = parse(&[("SSE_KEEPALIVE_SECONDS", "1"), ("SSE_QUEUE_BYTES", "2048"), ("SSE_MAX_SUBSCRIBERS", "3")])
+            .unwrap();
+        assert_eq!((c.sse_keepalive_s, c.sse_queue_bytes, c.sse_max_subscribers), (1, 2048, 3));
         assert!(parse(&[("SSE_KEEPALIVE_SECONDS", "0")]).is_err());
     }
 

@@ -12,6 +12,8 @@ use crate::core::replay::parse_replay_id;
 pub enum Route {
     /// `GET /healthz`.
     Health,
+    /// `GET /metrics`: Prometheus exposition over every bin.
+    Metrics,
     /// `POST /v1/bins`.
     CreateBin,
     /// `DELETE /v1/bins/{bin}`.
@@ -40,7 +42,7 @@ impl Route {
     /// The bin this route addresses, if it is served by a bin's object.
     pub fn bin(&self) -> Option<&str> {
         match self {
-            Route::Health | Route::CreateBin => None,
+            Route::Health | Route::Metrics | Route::CreateBin => None,
             Route::DeleteBin { bin }
             | Route::Ingest { bin, .. }
             | Route::ListRequests { bin }
@@ -58,13 +60,14 @@ impl Route {
     /// with its read token. Ingest stays open (senders cannot
     /// authenticate) and delete has its own token.
     pub fn reads_bin(&self) -> bool {
-        !matches!(self, Route::Health | Route::CreateBin | Route::Ingest { .. } | Route::DeleteBin { .. })
+        self.bin().is_some() && !matches!(self, Route::Ingest { .. } | Route::DeleteBin { .. })
     }
 
     /// A short, stable label for logs and metrics.
     pub fn label(&self) -> &'static str {
         match self {
             Route::Health => "health",
+            Route::Metrics => "metrics",
             Route::CreateBin => "create_bin",
             Route::DeleteBin { .. } => "delete_bin",
             Route::Ingest { .. } => "ingest",
@@ -122,6 +125,7 @@ pub fn match_path(path: &str) -> Option<(Methods, Route)> {
     let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
     match segments.as_slice() {
         ["healthz"] => Some((GET, Route::Health)),
+        ["metrics"] => Some((GET, Route::Metrics)),
         ["v1", "bins"] => Some((Methods::Only(&["POST"]), Route::CreateBin)),
         ["v1", "bins", bin, rest @ ..] if is_bin_id(bin) => match_bin_path(bin, rest, path),
         ["v1", "replays", id, rest @ ..] => {
@@ -187,6 +191,7 @@ mod tests {
     fn resolves_fixed_routes() {
         assert_eq!(resolve("GET", "/healthz"), Ok(Route::Health));
         assert_eq!(resolve("HEAD", "/healthz"), Ok(Route::Health));
+        assert_eq!(resolve("GET", "/metrics"), Ok(Route::Metrics));
         assert_eq!(resolve("POST", "/v1/bins"), Ok(Route::CreateBin));
     }
 

@@ -49,9 +49,28 @@ pub fn preamble() -> Frame {
     Rc::from(format!(": ok\nretry: {RETRY_MS}\n\n"))
 }
 
+/// Least wait a refused stream is told to take before reconnecting, in ms.
+pub const REFUSAL_RETRY_MIN_MS: u64 = 10_000;
+
+/// The whole body of a stream turned away for load: a comment saying why
+/// and a `retry:` hint, then the stream ends. Browsers give up for good on
+/// a 429 or 5xx, but reconnect after a 200 stream ends, so this is how a
+/// busy bin says "later". `jitter` (any number) spreads the retry over
+/// 10-20 s so refused clients do not all return at once.
+pub fn refusal(reason: &str, jitter: u64) -> Frame {
+    let retry_ms = REFUSAL_RETRY_MIN_MS + jitter % REFUSAL_RETRY_MIN_MS;
+    Rc::from(format!(": {}\nretry: {retry_ms}\n\n", reason.replace(['\r', '\n'], " ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusal_hints_a_spread_retry() {
+        assert_eq!(&*refusal("busy\nnow", 12_345), ": busy now\nretry: 12345\n\n");
+        assert_eq!(&*refusal("busy", 7), ": busy\nretry: 10007\n\n");
+    }
 
     #[test]
     fn frames_an_event() {

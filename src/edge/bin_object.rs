@@ -2,6 +2,7 @@
 //! SQLite storage and the alarm that ends the bin's life.
 
 use super::body::drain;
+use super::metrics_sink::Sink;
 use super::respond::{error_response, platform, to_response};
 use super::settings;
 use super::store::Store;
@@ -11,9 +12,10 @@ use crate::core::bucket::Limiter;
 use crate::core::config::Config;
 use crate::core::error::ApiError;
 use crate::core::events::{self, End};
-use crate::core::hub::Hub;
+use crate::core::hub::{Fanout, Hub};
 use crate::core::ids::parse_request_id;
 use crate::core::listing;
+use crate::core::metrics::{BINS_CREATED, BINS_DELETED, BINS_EXPIRED, SSE_CUT, SSE_EVENTS_SENT};
 use crate::core::model::Capture;
 use crate::core::query::param;
 use crate::core::reply::Reply;
@@ -36,6 +38,8 @@ pub struct BinObject {
     pub(super) hub: Rc<RefCell<Hub>>,
     /// Per-IP ingest buckets; in memory, so a restart forgives everyone.
     pub(super) limiter: RefCell<Limiter>,
+    /// This bin's metrics, flushed to the aggregator in the background.
+    pub(super) metrics: Sink,
 }
 
 /// Client IPs with an ingest bucket before idle ones are forgotten.
@@ -55,7 +59,8 @@ impl DurableObject for BinObject {
         let config = settings::config(&env);
         let rate = config.as_ref().map(Config::ingest_rate).unwrap_or_else(|_| Config::default().ingest_rate());
         let limiter = RefCell::new(Limiter::new(rate, MAX_TRACKED_CLIENTS));
-        BinObject { config, state, meta: RefCell::new(None), hub: Rc::default(), limiter }
+        let metrics = Sink::new(&env, state.id().to_string());
+        BinObject { config, state, meta: RefCell::new(None), hub: Rc::default(), limiter, metrics }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -74,6 +79,7 @@ impl DurableObject for BinObject {
         if let Err(err) = self.on_alarm().await {
             worker::console_error!("alarm: {}", err);
         }
+        self.metrics.flush().await;
         Response::empty()
     }
 }
@@ -85,6 +91,17 @@ impl BinObject {
 
     pub(super) fn config(&self) -> Result<Config, ApiError> {
         self.config.clone()
+    }
+
+    /// Counts what one publish did.
+    pub(super) fn count_fanout(&self, fanout: Fanout) {
+        self.metrics.record(|d| {
+            d.add(SSE_EVENTS_SENT, "", fanout.delivered as f64);
+            d.add(SSE_CUT, "", fanout.cut as f64);
+        });
+        if fanout.cut + fanout.gone > 0 {
+            self.metrics.set_clients(self.hub.borrow().len());
+        }
     }
 
     /// True while the bin exists (it may be deleted during any `.await`).
@@ -116,7 +133,7 @@ impl BinObject {
             Route::ListReplays { bin } => self.list_replays(&bin, url.query().unwrap_or(""))?,
             Route::GetReplay { bin, n } => self.get_replay(&bin, n)?,
             Route::RetryReplay { bin, n } => self.retry_replay(&bin, n).await?,
-            Route::Health | Route::CreateBin => return Err(ApiError::not_found("route not found")),
+            Route::Health | Route::Metrics | Route::CreateBin => return Err(ApiError::not_found("route not found")),
         };
         to_response(reply).map_err(platform("response"))
     }
@@ -148,12 +165,16 @@ impl BinObject {
     /// requests arriving meanwhile already get 404.
     async fn purge(&self, end: End) -> Result<(), ApiError> {
         if let Some(Some(meta)) = self.meta.replace(Some(None)) {
-            self.hub.borrow_mut().close_all(&events::ended(&meta.id, end));
+            let closed = self.hub.borrow_mut().close_all(&events::ended(&meta.id, end));
+            self.count_fanout(Fanout { delivered: closed, ..Fanout::default() });
+            self.metrics.set_clients(0);
+            self.metrics.record(|d| d.inc(if end == End::Deleted { BINS_DELETED } else { BINS_EXPIRED }));
         }
         let storage = self.state.storage();
         storage.delete_alarm().await.map_err(platform("delete alarm"))?;
         storage.delete_all().await.map_err(platform("delete all"))?;
         *self.meta.borrow_mut() = Some(None);
+        self.metrics.flush().await;
         Ok(())
     }
 
@@ -168,15 +189,24 @@ impl BinObject {
         self.state.storage().set_alarm(alarm_at(meta.expires_at_ms)).await.map_err(platform("set alarm"))?;
         let reply = Reply::json(201, &internal::InitDone { expires_at_ms: meta.expires_at_ms })?;
         *self.meta.borrow_mut() = Some(Some(meta));
+        self.metrics.record(|d| d.inc(BINS_CREATED));
         to_response(reply).map_err(platform("response"))
     }
 
+    /// Opens a stream. A failure past authorisation is answered with a
+    /// retry hint, never a 5xx, so the browser keeps reconnecting.
     fn stream(&self, req: &Request, bin: String, query: &str) -> Result<Response, ApiError> {
         let next_seq = self.meta.borrow().clone().flatten().map_or(1, |m| m.next_seq);
         let last_event_id = req.headers().get("last-event-id").ok().flatten();
         let config = self.config()?;
-        let bin = stream::Bin { hub: &self.hub, store: self.store(), id: bin, next_seq };
-        stream::open(bin, &config, last_event_id.as_deref(), query)
+        let bin = stream::Bin { hub: &self.hub, store: self.store(), id: bin, next_seq, metrics: &self.metrics };
+        match stream::open(bin, &config, last_event_id.as_deref(), query) {
+            Err(err) if err.status() >= 500 => {
+                worker::console_error!("stream: {}", err);
+                stream::refuse("temporarily unavailable").map_err(platform("stream response"))
+            }
+            other => other,
+        }
     }
 
     fn list(&self, req: &Request, bin: &str, query: &str) -> Result<Reply, ApiError> {

@@ -4,8 +4,10 @@
 
 use super::body::{drain, read_limited};
 use super::ip_limiter::LIMITERS;
+use super::metrics_object;
 use super::respond::{error_response, platform, to_response};
 use super::settings;
+use super::stream;
 use crate::core::bin::wants_private;
 use crate::core::bucket::Decision;
 use crate::core::cors;
@@ -18,7 +20,7 @@ use crate::core::reply::Reply;
 use crate::core::route::{self, Route};
 use crate::core::secret::{new_token, token_digest};
 use std::sync::OnceLock;
-use worker::{console_log, event, Context, Date, Env, Method, Request, RequestInit, Response, Stub};
+use worker::{console_error, console_log, event, Context, Date, Env, Method, Request, RequestInit, Response, Stub};
 
 /// Binding name of the bin objects' namespace in wrangler.toml.
 const BINS: &str = "BINS";
@@ -82,10 +84,19 @@ async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     }
     let route = route::resolve(&method, url.path())?;
     if let Some(bin) = route.bin() {
-        return bin_stub(env, bin)?.fetch_with_request(req).await.map_err(platform("bin object"));
+        let forwarded = async { bin_stub(env, bin)?.fetch_with_request(req).await.map_err(platform("bin object")) };
+        return match (forwarded.await, &route) {
+            // An EventSource gives up for good on a 5xx; a retry hint keeps it coming back.
+            (Err(err), Route::Stream { .. }) => {
+                console_error!("stream: {}", err);
+                stream::refuse("temporarily unavailable").map_err(platform("stream response"))
+            }
+            (result, _) => result,
+        };
     }
     let reply = match route {
         Route::Health => health()?,
+        Route::Metrics => metrics_object::render(env).await?,
         Route::CreateBin => {
             let ip = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".into());
             let limit = take_create_token(env, &ip).await?;

@@ -6,6 +6,7 @@ use crate::core::capture::{self, IngestInput};
 use crate::core::error::ApiError;
 use crate::core::events;
 use crate::core::ids::request_id;
+use crate::core::metrics::{method_label, CAPTURED_BYTES, CAPTURES, INGEST, RATE_LIMITED};
 use crate::core::model::RequestAccepted;
 use crate::core::reply::Reply;
 use crate::core::retention::Limits;
@@ -33,6 +34,9 @@ impl BinObject {
         };
         let client = input.client_ip.clone().unwrap_or_else(|| "unknown".into());
         let limit = self.limiter.borrow_mut().take(&client, now);
+        if limit.check().is_err() {
+            self.metrics.record(|d| d.add(RATE_LIMITED, "ingest", 1.0));
+        }
         limit.check()?;
         let body = read_limited(&mut req, config.max_body_bytes).await?;
         // From here to the cache update there is no `.await`: the sequence
@@ -53,8 +57,16 @@ impl BinObject {
         meta.next_seq = capture.seq + 1;
         *self.meta.borrow_mut() = Some(Some(meta.clone()));
         if let Some(frame) = frame {
-            self.hub.borrow_mut().publish(&capture.path, &frame);
+            let fanout = self.hub.borrow_mut().publish(&capture.path, &frame);
+            self.count_fanout(fanout);
         }
+        let (method, size) = (method_label(&capture.method), capture.body_size as f64);
+        self.metrics.record(|d| {
+            d.inc(INGEST);
+            d.add(CAPTURES, method, 1.0);
+            d.add(CAPTURED_BYTES, "", size);
+            d.observe_ingest_ms((now_ms() - now) as f64);
+        });
         let accepted = RequestAccepted {
             request_id: request_id(&meta.id, capture.seq),
             received_at: rfc3339_ms(received_at_ms),

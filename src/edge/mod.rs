@@ -6,6 +6,8 @@ mod body;
 mod entry;
 mod ingest;
 mod ip_limiter;
+mod metrics_object;
+mod metrics_sink;
 mod replay_store;
 mod replayer;
 mod replays;

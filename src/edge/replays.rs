@@ -13,7 +13,8 @@ use crate::core::events;
 use crate::core::forward::replay_headers;
 use crate::core::ids::{parse_request_id, request_id};
 use crate::core::log::{self, AttemptLog};
-use crate::core::replay::{replay_id, Attempt, Replay};
+use crate::core::metrics::{REPLAYS, REPLAY_ATTEMPTS};
+use crate::core::replay::{replay_id, Attempt, Replay, Status};
 use crate::core::replay_list;
 use crate::core::replay_order;
 use crate::core::reply::Reply;
@@ -174,13 +175,21 @@ impl BinObject {
         let next = policy(config).next(replay.round_attempt(), replay.max_retries, outcome, &error, retry_after, now);
         replay.settle(next, (!error.is_empty()).then_some(error), now);
         self.replays().save(replay)?;
+        let outcome = matches!(replay.status, Status::Succeeded | Status::Failed).then(|| replay.status.as_str());
+        self.metrics.record(|d| {
+            d.inc(REPLAY_ATTEMPTS);
+            if let Some(outcome) = outcome {
+                d.add(REPLAYS, outcome, 1.0);
+            }
+        });
         self.publish_replay(bin, replay)
     }
 
     fn publish_replay(&self, bin: &str, replay: &Replay) -> Result<(), ApiError> {
         if !self.hub.borrow().is_empty() {
             let attempts = self.replays().attempts(replay.n)?;
-            self.hub.borrow_mut().broadcast(&events::notice("replay", &replay.view(bin, &attempts)));
+            let fanout = self.hub.borrow_mut().broadcast(&events::notice("replay", &replay.view(bin, &attempts)));
+            self.count_fanout(fanout);
         }
         Ok(())
     }
