@@ -13,14 +13,17 @@ step() { printf '\n== %s\n' "$*"; }
 step "rustfmt"
 cargo fmt --check
 step "clippy (native core)"
-cargo clippy --all-targets -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm32 edge)"
-cargo clippy --target wasm32-unknown-unknown -- -D warnings
-step "cargo test (core)"
-cargo test
+cargo clippy -p polyhook-rs --target wasm32-unknown-unknown -- -D warnings
+step "cargo test (core and bench tool)"
+cargo test --workspace
 step "openapi lint"
 redocly lint openapi.yaml
 step "build"
 worker-build --release
 step "miniflare suite"
 node --test --test-concurrency=1 tests/
+step "bench tool smoke run (figures not comparable; see npm run bench)"
+cargo build --release -p polyhook-bench
+./target/release/polyhook-bench ingest --quick > /dev/null

@@ -1,12 +1,12 @@
 //! A bin's live subscribers and the fan-out of each event to them.
 //!
 //! Publishing never waits on a subscriber: each one gets the same shared
-//! frame through its bounded [`Outbox`]. One that is too far behind is cut
+//! frame through its bounded [`Outlet`]. One that is too far behind is cut
 //! off (its stream closes and its client reconnects with `Last-Event-ID`),
 //! so nobody is ever fed a stream with holes and ingest never stalls.
 
 use crate::core::namespace::Namespace;
-use crate::core::queue::{Offer, Outbox};
+use crate::core::outlet::{Offer, Outlet};
 use crate::core::sse::Frame;
 
 /// What one publish did.
@@ -20,35 +20,29 @@ pub struct Fanout {
     pub gone: usize,
 }
 
-struct Subscriber {
-    id: u64,
+struct Subscriber<O> {
     namespace: Namespace,
-    outbox: Outbox,
+    outlet: O,
 }
 
 /// The subscriber set of one bin.
-#[derive(Default)]
-pub struct Hub {
-    next_id: u64,
-    subscribers: Vec<Subscriber>,
+pub struct Hub<O> {
+    subscribers: Vec<Subscriber<O>>,
 }
 
-impl Hub {
-    /// Adds a subscriber; returns its id for [`Hub::leave`].
-    pub fn join(&mut self, namespace: Namespace, outbox: Outbox) -> u64 {
-        self.next_id += 1;
-        self.subscribers.push(Subscriber { id: self.next_id, namespace, outbox });
-        self.next_id
+impl<O> Default for Hub<O> {
+    fn default() -> Self {
+        Hub { subscribers: Vec::new() }
+    }
+}
+
+impl<O: Outlet> Hub<O> {
+    /// Adds a subscriber that wants captures in `namespace`.
+    pub fn join(&mut self, namespace: Namespace, outlet: O) {
+        self.subscribers.push(Subscriber { namespace, outlet });
     }
 
-    /// Removes subscriber `id` (its stream ended); false if already gone.
-    pub fn leave(&mut self, id: u64) -> bool {
-        let before = self.subscribers.len();
-        self.subscribers.retain(|s| s.id != id);
-        self.subscribers.len() != before
-    }
-
-    /// Number of live subscribers.
+    /// Number of subscribers.
     pub fn len(&self) -> usize {
         self.subscribers.len()
     }
@@ -64,19 +58,24 @@ impl Hub {
         self.publish_where(frame, |ns| ns.contains(path))
     }
 
+    /// Offers `frame` to every subscriber, whatever its namespace.
+    pub fn broadcast(&mut self, frame: &Frame) -> Fanout {
+        self.publish_where(frame, |_| true)
+    }
+
     fn publish_where(&mut self, frame: &Frame, wants: impl Fn(&Namespace) -> bool) -> Fanout {
         let mut fanout = Fanout::default();
         self.subscribers.retain(|s| {
             if !wants(&s.namespace) {
                 return true;
             }
-            match s.outbox.offer(frame) {
+            match s.outlet.offer(frame) {
                 Offer::Queued => {
                     fanout.delivered += 1;
                     true
                 }
                 Offer::Full => {
-                    s.outbox.cut();
+                    s.outlet.cut();
                     fanout.cut += 1;
                     false
                 }
@@ -89,17 +88,12 @@ impl Hub {
         fanout
     }
 
-    /// Offers `frame` to every subscriber, whatever its namespace.
-    pub fn broadcast(&mut self, frame: &Frame) -> Fanout {
-        self.publish_where(frame, |_| true)
-    }
-
-    /// Sends every subscriber a final frame and ends every stream once it
-    /// has drained. Returns how many subscribers there were.
+    /// Sends every subscriber a final frame, after which each stream ends.
+    /// Returns how many subscribers there were.
     pub fn close_all(&mut self, frame: &Frame) -> usize {
         let n = self.subscribers.len();
         for s in self.subscribers.drain(..) {
-            s.outbox.force(frame);
+            s.outlet.finish(frame);
         }
         n
     }
@@ -108,70 +102,97 @@ impl Hub {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::queue::{bounded, Inbox};
-    use futures::executor::block_on;
-    use futures::StreamExt;
+    use crate::core::outlet::fits;
+    use std::cell::RefCell;
     use std::rc::Rc;
+
+    /// A recording outlet with a byte budget; `read` plays the client.
+    #[derive(Clone, Default)]
+    struct Probe(Rc<RefCell<State>>);
+
+    #[derive(Default)]
+    struct State {
+        queued: Vec<String>,
+        max: usize,
+        gone: bool,
+        cut: bool,
+        ended: bool,
+    }
+
+    impl Probe {
+        fn new(max: usize) -> Probe {
+            Probe(Rc::new(RefCell::new(State { max, ..State::default() })))
+        }
+        fn read(&self) -> Vec<String> {
+            std::mem::take(&mut self.0.borrow_mut().queued)
+        }
+    }
+
+    impl Outlet for Probe {
+        fn offer(&self, frame: &Frame) -> Offer {
+            let mut s = self.0.borrow_mut();
+            let queued: usize = s.queued.iter().map(String::len).sum();
+            if s.gone {
+                Offer::Gone
+            } else if !fits(queued, frame.len(), s.max) {
+                Offer::Full
+            } else {
+                s.queued.push(frame.to_string());
+                Offer::Queued
+            }
+        }
+        fn finish(&self, frame: &Frame) {
+            let mut s = self.0.borrow_mut();
+            s.queued.push(frame.to_string());
+            s.ended = true;
+        }
+        fn cut(&self) {
+            self.0.borrow_mut().cut = true;
+        }
+    }
 
     fn frame(text: &str) -> Frame {
         Rc::from(text)
     }
 
-    fn drain(inbox: Inbox) -> Vec<String> {
-        block_on(inbox.map(|f| f.to_string()).collect())
-    }
-
     #[test]
     fn delivers_by_namespace() {
         let mut hub = Hub::default();
-        let (all_out, all_in) = bounded(1000);
-        let (gh_out, gh_in) = bounded(1000);
-        hub.join(Namespace::root(), all_out);
-        hub.join(Namespace::new("/github"), gh_out);
+        let (all, gh) = (Probe::new(1000), Probe::new(1000));
+        hub.join(Namespace::root(), all.clone());
+        hub.join(Namespace::new("/github"), gh.clone());
         assert_eq!(hub.publish("/github/push", &frame("a")).delivered, 2);
         assert_eq!(hub.publish("/githubx", &frame("b")).delivered, 1);
         assert_eq!(hub.close_all(&frame("end")), 2);
-        assert_eq!(drain(all_in), ["a", "b", "end"]);
-        assert_eq!(drain(gh_in), ["a", "end"]);
+        assert_eq!(all.read(), ["a", "b", "end"]);
+        assert_eq!(gh.read(), ["a", "end"]);
+        assert!(all.0.borrow().ended && hub.is_empty());
     }
 
     #[test]
     fn cuts_a_slow_subscriber_and_keeps_the_rest() {
         let mut hub = Hub::default();
-        let (slow_out, slow_in) = bounded(2);
-        let (fast_out, mut fast_in) = bounded(2);
-        hub.join(Namespace::root(), slow_out);
-        hub.join(Namespace::root(), fast_out);
+        let (slow, fast) = (Probe::new(2), Probe::new(2));
+        hub.join(Namespace::root(), slow.clone());
+        hub.join(Namespace::root(), fast.clone());
         for text in ["1", "2"] {
             assert_eq!(hub.publish("/", &frame(text)).delivered, 2);
-            assert_eq!(block_on(fast_in.next()).unwrap().as_ref(), text);
+            assert_eq!(fast.read(), [text]);
         }
         let fanout = hub.publish("/", &frame("3"));
         assert_eq!(fanout, Fanout { delivered: 1, cut: 1, gone: 0 });
         assert_eq!(hub.len(), 1);
-        assert!(drain(slow_in).is_empty(), "a cut stream ends at once");
-        assert_eq!(block_on(fast_in.next()).unwrap().as_ref(), "3");
+        assert!(slow.0.borrow().cut);
+        assert_eq!(fast.read(), ["3"]);
     }
 
     #[test]
     fn drops_disconnected_subscribers() {
         let mut hub = Hub::default();
-        let (out, inbox) = bounded(10);
-        hub.join(Namespace::root(), out);
-        drop(inbox);
-        assert_eq!(hub.publish("/", &frame("x")).gone, 1);
+        let gone = Probe::new(10);
+        gone.0.borrow_mut().gone = true;
+        hub.join(Namespace::root(), gone);
+        assert_eq!(hub.broadcast(&frame("x")).gone, 1);
         assert!(hub.is_empty());
-    }
-
-    #[test]
-    fn leave_is_exact() {
-        let mut hub = Hub::default();
-        let (a, _ai) = bounded(10);
-        let (b, _bi) = bounded(10);
-        let id = hub.join(Namespace::root(), a);
-        hub.join(Namespace::root(), b);
-        assert!(hub.leave(id));
-        assert!(!hub.leave(id));
-        assert_eq!(hub.len(), 1);
     }
 }

@@ -2,10 +2,12 @@
 //! time as an argument and is tested natively with `cargo test`.
 
 pub mod alarm;
+pub mod assets;
 pub mod backoff;
 pub mod bin;
 pub mod bucket;
 pub mod capture;
+pub mod catchup;
 pub mod config;
 pub mod cors;
 pub mod cursor;
@@ -23,8 +25,8 @@ pub mod metrics;
 pub mod metrics_batch;
 pub mod model;
 pub mod namespace;
+pub mod outlet;
 pub mod query;
-pub mod queue;
 pub mod raw;
 pub mod replay;
 pub mod replay_list;

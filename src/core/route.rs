@@ -14,6 +14,8 @@ pub enum Route {
     Health,
     /// `GET /metrics`: Prometheus exposition over every bin.
     Metrics,
+    /// `GET` of a file of the playground page (`/` is the page).
+    Asset { path: String },
     /// `POST /v1/bins`.
     CreateBin,
     /// `DELETE /v1/bins/{bin}`.
@@ -42,7 +44,7 @@ impl Route {
     /// The bin this route addresses, if it is served by a bin's object.
     pub fn bin(&self) -> Option<&str> {
         match self {
-            Route::Health | Route::Metrics | Route::CreateBin => None,
+            Route::Health | Route::Metrics | Route::Asset { .. } | Route::CreateBin => None,
             Route::DeleteBin { bin }
             | Route::Ingest { bin, .. }
             | Route::ListRequests { bin }
@@ -68,6 +70,7 @@ impl Route {
         match self {
             Route::Health => "health",
             Route::Metrics => "metrics",
+            Route::Asset { .. } => "asset",
             Route::CreateBin => "create_bin",
             Route::DeleteBin { .. } => "delete_bin",
             Route::Ingest { .. } => "ingest",
@@ -126,6 +129,7 @@ pub fn match_path(path: &str) -> Option<(Methods, Route)> {
     match segments.as_slice() {
         ["healthz"] => Some((GET, Route::Health)),
         ["metrics"] => Some((GET, Route::Metrics)),
+        _ if crate::core::assets::find(path).is_some() => Some((GET, Route::Asset { path: path.to_string() })),
         ["v1", "bins"] => Some((Methods::Only(&["POST"]), Route::CreateBin)),
         ["v1", "bins", bin, rest @ ..] if is_bin_id(bin) => match_bin_path(bin, rest, path),
         ["v1", "replays", id, rest @ ..] => {
@@ -192,6 +196,8 @@ mod tests {
         assert_eq!(resolve("GET", "/healthz"), Ok(Route::Health));
         assert_eq!(resolve("HEAD", "/healthz"), Ok(Route::Health));
         assert_eq!(resolve("GET", "/metrics"), Ok(Route::Metrics));
+        assert_eq!(resolve("GET", "/"), Ok(Route::Asset { path: "/".into() }));
+        assert_eq!(resolve("POST", "/").unwrap_err().status(), 405);
         assert_eq!(resolve("POST", "/v1/bins"), Ok(Route::CreateBin));
     }
 
@@ -230,7 +236,7 @@ mod tests {
     #[test]
     fn unknown_paths_and_bad_bin_ids_are_404() {
         for path in [
-            "/",
+            "/index.htm",
             "/v1",
             "/v1/bins/",
             "/v1/bins/SHORT/requests",

@@ -5,6 +5,7 @@ use super::body::drain;
 use super::metrics_sink::Sink;
 use super::respond::{error_response, platform, to_response};
 use super::settings;
+use super::sse_writer::SseOutlet;
 use super::store::Store;
 use super::stream;
 use crate::core::bin::BinMeta;
@@ -21,7 +22,7 @@ use crate::core::query::param;
 use crate::core::reply::Reply;
 use crate::core::route::{self, Route};
 use crate::core::{internal, raw};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use worker::js_sys;
 use worker::wasm_bindgen::JsValue;
@@ -35,7 +36,9 @@ pub struct BinObject {
     pub(super) state: State,
     config: Result<Config, ApiError>,
     pub(super) meta: RefCell<Option<Option<BinMeta>>>,
-    pub(super) hub: Rc<RefCell<Hub>>,
+    pub(super) hub: Rc<RefCell<Hub<SseOutlet>>>,
+    /// Whether the keep-alive loop over `hub` runs.
+    pinging: Rc<Cell<bool>>,
     /// Per-IP ingest buckets; in memory, so a restart forgives everyone.
     pub(super) limiter: RefCell<Limiter>,
     /// This bin's metrics, flushed to the aggregator in the background.
@@ -60,7 +63,8 @@ impl DurableObject for BinObject {
         let rate = config.as_ref().map(Config::ingest_rate).unwrap_or_else(|_| Config::default().ingest_rate());
         let limiter = RefCell::new(Limiter::new(rate, MAX_TRACKED_CLIENTS));
         let metrics = Sink::new(&env, state.id().to_string());
-        BinObject { config, state, meta: RefCell::new(None), hub: Rc::default(), limiter, metrics }
+        let (hub, pinging) = (Rc::default(), Rc::default());
+        BinObject { config, state, meta: RefCell::new(None), hub, pinging, limiter, metrics }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -133,7 +137,9 @@ impl BinObject {
             Route::ListReplays { bin } => self.list_replays(&bin, url.query().unwrap_or(""))?,
             Route::GetReplay { bin, n } => self.get_replay(&bin, n)?,
             Route::RetryReplay { bin, n } => self.retry_replay(&bin, n).await?,
-            Route::Health | Route::Metrics | Route::CreateBin => return Err(ApiError::not_found("route not found")),
+            Route::Health | Route::Metrics | Route::Asset { .. } | Route::CreateBin => {
+                return Err(ApiError::not_found("route not found"))
+            }
         };
         to_response(reply).map_err(platform("response"))
     }
@@ -199,7 +205,14 @@ impl BinObject {
         let next_seq = self.meta.borrow().clone().flatten().map_or(1, |m| m.next_seq);
         let last_event_id = req.headers().get("last-event-id").ok().flatten();
         let config = self.config()?;
-        let bin = stream::Bin { hub: &self.hub, store: self.store(), id: bin, next_seq, metrics: &self.metrics };
+        let bin = stream::Bin {
+            hub: &self.hub,
+            store: self.store(),
+            id: bin,
+            next_seq,
+            metrics: &self.metrics,
+            pinging: &self.pinging,
+        };
         match stream::open(bin, &config, last_event_id.as_deref(), query) {
             Err(err) if err.status() >= 500 => {
                 worker::console_error!("stream: {}", err);

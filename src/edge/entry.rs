@@ -3,11 +3,12 @@
 //! that bin's Durable Object.
 
 use super::body::{drain, read_limited};
+use super::forward::{forward, BINS};
 use super::ip_limiter::LIMITERS;
 use super::metrics_object;
 use super::respond::{error_response, platform, to_response};
 use super::settings;
-use super::stream;
+use crate::core::assets;
 use crate::core::bin::wants_private;
 use crate::core::bucket::Decision;
 use crate::core::cors;
@@ -20,10 +21,9 @@ use crate::core::reply::Reply;
 use crate::core::route::{self, Route};
 use crate::core::secret::{new_token, token_digest};
 use std::sync::OnceLock;
-use worker::{console_error, console_log, event, Context, Date, Env, Method, Request, RequestInit, Response, Stub};
+use worker::worker_sys::web_sys;
+use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit, Response, Url};
 
-/// Binding name of the bin objects' namespace in wrangler.toml.
-const BINS: &str = "BINS";
 /// Largest `POST /v1/bins` body read, in bytes.
 const CREATE_BODY_MAX_BYTES: u64 = 4096;
 /// Fresh ids drawn before giving up on a create; a collision among 36^12
@@ -39,18 +39,16 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result<web_sys::Response> {
     let started = Date::now().as_millis();
-    // The trait clone copies the handle; the inherent `clone` would tee the body.
-    let raw = Clone::clone(req.inner());
-    let method = raw.method();
-    let path = req.path();
-    let result = handle(req, &env).await;
+    let method = req.method();
+    let url = Url::parse(&req.url())?;
+    let route = route::match_path(url.path()).map(|(_, r)| r);
+    let result = dispatch(&req, &url, &env).await;
     let (status, error) = match &result {
-        Ok(response) => (response.status_code(), code_for_status(response.status_code()).map(str::to_string)),
+        Ok(response) => (response.status(), code_for_status(response.status()).map(str::to_string)),
         Err(err) => (err.status(), Some(err.message.clone())),
     };
-    let route = route::match_path(&path).map(|(_, r)| r);
     let record = RequestLog {
         msg: "request",
         route: route.as_ref().map_or("unmatched", Route::label),
@@ -64,45 +62,46 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     match result {
         Ok(response) => Ok(response),
         Err(err) => {
-            drain(&raw).await;
-            error_response(&err)
+            drain(&req).await;
+            error_response(&err).map(Into::into)
         }
     }
 }
 
-async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    let url = req.url().map_err(platform("url"))?;
-    let method = req.inner().method();
-    let headers = req.headers();
+/// Preflights and routing; bin routes go to their object untouched.
+async fn dispatch(req: &web_sys::Request, url: &Url, env: &Env) -> Result<web_sys::Response, ApiError> {
+    let method = req.method();
+    let headers = Headers(req.headers());
     let origin = headers.get("origin").ok().flatten();
     let requested = headers.get("access-control-request-method").ok().flatten();
     if cors::is_preflight(&method, origin.as_deref(), requested.as_deref()) {
         let (methods, _) = route::match_path(url.path()).ok_or_else(|| ApiError::not_found("route not found"))?;
         let asked_headers = headers.get("access-control-request-headers").ok().flatten();
         let reply = cors::preflight(methods, requested.as_deref().unwrap_or(""), asked_headers.as_deref());
-        return to_response(reply).map_err(platform("response"));
+        return to_response(reply).map(Into::into).map_err(platform("response"));
     }
     let route = route::resolve(&method, url.path())?;
     if let Some(bin) = route.bin() {
-        let forwarded = async { bin_stub(env, bin)?.fetch_with_request(req).await.map_err(platform("bin object")) };
-        return match (forwarded.await, &route) {
-            // An EventSource gives up for good on a 5xx; a retry hint keeps it coming back.
-            (Err(err), Route::Stream { .. }) => {
-                console_error!("stream: {}", err);
-                stream::refuse("temporarily unavailable").map_err(platform("stream response"))
-            }
-            (result, _) => result,
-        };
+        return forward(env, bin, &route, req).await;
     }
+    // The trait clone copies the handle; the inherent `clone` would tee the body.
+    handle(Request::from(Clone::clone(req)), route, url, env).await.map(Into::into)
+}
+
+async fn handle(mut req: Request, route: Route, url: &Url, env: &Env) -> Result<Response, ApiError> {
     let reply = match route {
         Route::Health => health()?,
         Route::Metrics => metrics_object::render(env).await?,
+        Route::Asset { path } => {
+            let body = assets::find(&path).ok_or_else(|| ApiError::not_found("route not found"))?;
+            assets::reply(&path, body, req.headers().get("if-none-match").ok().flatten().as_deref())
+        }
         Route::CreateBin => {
             let ip = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".into());
             let limit = take_create_token(env, &ip).await?;
             limit.check()?;
             let private = wants_private(&read_limited(&mut req, CREATE_BODY_MAX_BYTES).await?)?;
-            let created = create_bin(env, &base_url(env, &url)?, private).await?;
+            let created = create_bin(env, &base_url(env, url)?, private).await?;
             created.headers(limit.headers())
         }
         _ => return Err(ApiError::not_found("route not found")),
@@ -110,7 +109,7 @@ async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     to_response(reply).map_err(platform("response"))
 }
 
-fn bin_stub(env: &Env, bin: &str) -> Result<Stub, ApiError> {
+fn bin_stub(env: &Env, bin: &str) -> Result<worker::Stub, ApiError> {
     let namespace = env.durable_object(BINS).map_err(platform("bin namespace"))?;
     namespace.get_by_name(bin).map_err(platform("bin stub"))
 }
@@ -130,7 +129,7 @@ fn health() -> Result<Reply, ApiError> {
 }
 
 /// `PUBLIC_URL` when set, else the origin the request came in on.
-fn base_url(env: &Env, url: &worker::Url) -> Result<String, ApiError> {
+fn base_url(env: &Env, url: &Url) -> Result<String, ApiError> {
     Ok(settings::config(env)?.public_url.unwrap_or_else(|| url.origin().ascii_serialization()))
 }
 

@@ -4,6 +4,7 @@
 mod bin_object;
 mod body;
 mod entry;
+mod forward;
 mod ingest;
 mod ip_limiter;
 mod metrics_object;
@@ -14,5 +15,6 @@ mod replays;
 mod respond;
 mod settings;
 mod sql;
+mod sse_writer;
 mod store;
 mod stream;

@@ -6,6 +6,11 @@ use crate::core::error::ApiError;
 use crate::core::reply::Reply;
 use worker::{console_error, Headers, Response};
 
+/// `extra` headers plus the CORS headers every answer carries.
+pub fn with_cors(extra: &[(&str, &str)]) -> worker::Result<Headers> {
+    headers_with_cors(extra.iter().copied())
+}
+
 fn headers_with_cors<'a>(extra: impl IntoIterator<Item = (&'a str, &'a str)>) -> worker::Result<Headers> {
     let headers = Headers::new();
     for (name, value) in cors::response_headers() {
@@ -23,15 +28,6 @@ pub fn to_response(reply: Reply) -> worker::Result<Response> {
     let builder = Response::builder().with_status(reply.status).with_headers(headers);
     // 204 and 304 must have a null body, not an empty one.
     Ok(if reply.body.is_empty() { builder.empty() } else { builder.fixed(reply.body) })
-}
-
-/// A 200 streaming response with `headers` plus CORS.
-pub fn streaming<S>(headers: &[(&str, &str)], body: S) -> worker::Result<Response>
-where
-    S: futures::Stream<Item = worker::Result<Vec<u8>>> + 'static,
-{
-    let headers = headers_with_cors(headers.iter().copied())?;
-    Response::builder().with_status(200).with_headers(headers).from_stream(body)
 }
 
 /// The response for a failed request. Server-side failures are logged; a

@@ -1,9 +1,10 @@
-//! One subscriber's SSE body: preamble and notices, then the backlog read
-//! lazily from storage, then live frames from the hub, with keep-alive
-//! comments merged in.
+//! One subscriber's SSE stream: preamble and notices, then the backlog read
+//! from storage as the client keeps up, then live frames from the hub; and
+//! the bin's keep-alive loop.
 
 use super::metrics_sink::Sink;
-use super::respond::{platform, streaming};
+use super::respond::{platform, with_cors};
+use super::sse_writer::{self, SseOutlet};
 use super::store::Store;
 use crate::core::config::Config;
 use crate::core::error::ApiError;
@@ -12,58 +13,18 @@ use crate::core::hub::Hub;
 use crate::core::ids::random_bytes;
 use crate::core::metrics::{SSE_EVENTS_SENT, SSE_REFUSED};
 use crate::core::namespace::Namespace;
+use crate::core::outlet::Outlet;
 use crate::core::query::param;
-use crate::core::queue::{self, Inbox};
 use crate::core::resume;
 use crate::core::sse::{self, Frame};
-use futures::future::ready;
-use futures::stream::{self, Stream, StreamExt};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
+use worker::wasm_bindgen_futures::spawn_local;
 use worker::{console_error, Delay, Response};
 
 /// Captures read from storage per backlog step; bounds memory per subscriber.
 const BACKLOG_BATCH: usize = 16;
-
-/// Reports a bin's number of open streams to its metrics.
-#[derive(Clone)]
-pub struct Reporter {
-    /// The bin's hub.
-    pub hub: Rc<RefCell<Hub>>,
-    /// The bin's metrics.
-    pub metrics: Sink,
-}
-
-impl Reporter {
-    /// Reports the current count (skipped while a publish holds the hub;
-    /// the publish reports its own removals).
-    fn report(&self) {
-        if let Ok(hub) = self.hub.try_borrow() {
-            self.metrics.set_clients(hub.len());
-        }
-    }
-}
-
-/// Removes its subscriber from the hub when the stream is dropped, which
-/// is when the runtime gives up on the client: the count stays exact.
-pub struct Membership {
-    /// The bin's hub and metrics.
-    pub reporter: Reporter,
-    /// This subscriber's id in the hub.
-    pub id: u64,
-}
-
-impl Drop for Membership {
-    fn drop(&mut self) {
-        // A drop during a publish (which holds the hub) is handled there: the
-        // publish sees the closed queue and removes the subscriber itself.
-        if let Ok(mut hub) = self.reporter.hub.try_borrow_mut() {
-            hub.leave(self.id);
-        }
-        self.reporter.report();
-    }
-}
 
 /// The retained captures a resuming subscriber missed.
 pub struct Backlog {
@@ -111,44 +72,54 @@ impl Backlog {
     }
 }
 
-fn backlog_stream(backlog: Backlog) -> impl Stream<Item = Frame> {
-    stream::unfold(backlog, |mut backlog| async move {
+/// Sends a new subscriber its opening, notices and backlog, a batch at a
+/// time as the client reads, then the live frames held meanwhile; from
+/// then on the hub writes to it directly.
+async fn catch_up(outlet: SseOutlet, notices: Vec<Frame>, mut backlog: Backlog) {
+    for frame in std::iter::once(sse::preamble()).chain(notices) {
+        outlet.write(&frame);
+    }
+    loop {
         match backlog.next_frames() {
-            Ok(frames) if !frames.is_empty() => Some((stream::iter(frames), backlog)),
-            Ok(_) => None,
+            Ok(frames) if frames.is_empty() => break,
+            Ok(frames) => {
+                if !frames.iter().all(|f| outlet.write(f)) {
+                    return; // the client left
+                }
+                outlet.drained().await;
+            }
             Err(err) => {
-                // Ending the stream is safe: the client resumes from its last id.
+                // Cutting is safe: the client resumes from its last id.
                 console_error!("stream backlog: {}", err);
-                None
+                outlet.go_live();
+                outlet.cut();
+                return;
             }
         }
-    })
-    .flatten()
+    }
+    outlet.go_live();
 }
 
-/// The whole body of one subscriber's stream. It ends when the hub drops or
-/// cuts the subscriber's queue; keep-alives alone never keep it open.
-pub fn body(
-    notices: Vec<Frame>,
-    backlog: Backlog,
-    inbox: Inbox,
-    keepalive: Duration,
-    membership: Membership,
-) -> impl Stream<Item = Result<Vec<u8>, worker::Error>> {
-    let head = stream::iter(std::iter::once(sse::preamble()).chain(notices));
-    let main = head.chain(backlog_stream(backlog)).chain(inbox).map(Some).chain(stream::once(ready(None)));
-    // Each keep-alive also refreshes the bin's stream count at the
-    // aggregator, which forgets counts that stop being refreshed.
-    let reporter = membership.reporter.clone();
-    let pings = stream::unfold(reporter, move |reporter| async move {
-        Delay::from(keepalive).await;
-        reporter.report();
-        Some((Some(sse::comment("ping")), reporter))
+/// Writes a keep-alive comment to every subscriber of `hub` every
+/// `every`, while it has any. Keep-alives keep idle connections open
+/// through proxies, reveal clients that left, and refresh the bin's stream
+/// count at the metrics aggregator (which forgets counts not refreshed).
+pub fn keep_alive(hub: Rc<RefCell<Hub<SseOutlet>>>, metrics: Sink, every: Duration, running: Rc<Cell<bool>>) {
+    if running.replace(true) {
+        return;
+    }
+    spawn_local(async move {
+        loop {
+            Delay::from(every).await;
+            let Ok(mut subscribers) = hub.try_borrow_mut() else { continue };
+            subscribers.broadcast(&sse::comment("ping"));
+            metrics.set_clients(subscribers.len());
+            if subscribers.is_empty() {
+                running.set(false);
+                return;
+            }
+        }
     });
-    stream::select(main, pings).take_while(|frame| ready(frame.is_some())).filter_map(ready).map(move |frame| {
-        let _alive = &membership;
-        Ok(frame.as_bytes().to_vec())
-    })
 }
 
 /// Response headers of a stream (CORS is added with the others).
@@ -162,7 +133,7 @@ pub const HEADERS: [(&str, &str); 3] = [
 /// The parts of a bin a new subscription needs.
 pub struct Bin<'a> {
     /// The bin's subscribers.
-    pub hub: &'a Rc<RefCell<Hub>>,
+    pub hub: &'a Rc<RefCell<Hub<SseOutlet>>>,
     /// The bin's storage.
     pub store: Store,
     /// The bin id.
@@ -171,6 +142,8 @@ pub struct Bin<'a> {
     pub next_seq: u64,
     /// The bin's metrics.
     pub metrics: &'a Sink,
+    /// Whether the bin's keep-alive loop runs.
+    pub pinging: &'a Rc<Cell<bool>>,
 }
 
 /// Opens a subscriber stream on `bin`. Joining the hub and planning the
@@ -185,16 +158,18 @@ pub fn open(bin: Bin, config: &Config, last_event_id: Option<&str>, query: &str)
     let asked = resume::asked(last_event_id, param(query, "last_event_id").as_deref());
     let start = resume::plan(&asked, bin.next_seq, bin.store.oldest_seq()?);
     let namespace = Namespace::from_query(query);
-    let (outbox, inbox) = queue::bounded(usize::try_from(config.sse_queue_bytes).unwrap_or(usize::MAX));
-    let id = bin.hub.borrow_mut().join(namespace.clone(), outbox);
+    let budget = usize::try_from(config.sse_queue_bytes).unwrap_or(usize::MAX);
+    let (outlet, body) = sse_writer::open(budget).map_err(|e| ApiError::internal(format!("stream: {e:?}")))?;
+    bin.hub.borrow_mut().join(namespace.clone(), outlet.clone());
     let metrics = bin.metrics.clone();
-    let reporter = Reporter { hub: Rc::clone(bin.hub), metrics: metrics.clone() };
-    reporter.report();
-    let membership = Membership { reporter, id };
+    metrics.set_clients(bin.hub.borrow().len());
     let (after, until) = (start.backlog_after, start.live_from);
-    let backlog = Backlog { store: bin.store, bin: bin.id, namespace, after, until, metrics };
-    let keepalive = Duration::from_secs(config.sse_keepalive_s);
-    streaming(&HEADERS, body(start.notices, backlog, inbox, keepalive, membership)).map_err(platform("stream response"))
+    let backlog = Backlog { store: bin.store, bin: bin.id, namespace, after, until, metrics: metrics.clone() };
+    spawn_local(catch_up(outlet, start.notices, backlog));
+    let every = Duration::from_secs(config.sse_keepalive_s);
+    keep_alive(Rc::clone(bin.hub), metrics, every, Rc::clone(bin.pinging));
+    let headers = with_cors(&HEADERS).map_err(platform("stream headers"))?;
+    Ok(Response::builder().with_status(200).with_headers(headers).stream(body))
 }
 
 /// A stream that only says "come back later" and ends; see [`sse::refusal`].
@@ -203,5 +178,5 @@ pub fn refuse(reason: &str) -> worker::Result<Response> {
     // Without randomness every client waits the same; still correct.
     let _ = random_bytes(&mut bytes);
     let frame = sse::refusal(reason, u64::from_le_bytes(bytes));
-    streaming(&HEADERS, stream::once(ready(Ok(frame.as_bytes().to_vec()))))
+    Ok(Response::builder().with_status(200).with_headers(with_cors(&HEADERS)?).fixed(frame.as_bytes().to_vec()))
 }

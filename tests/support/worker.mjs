@@ -17,19 +17,21 @@ const UNLIMITED = {
 };
 
 /**
- * @param {{ vars?: Record<string, string>, persistTo?: string, onLine?: (line: string) => void }} [options]
- *   `onLine` receives each line the runtime writes to stdout (console.log)
+ * @param {{ vars?: Record<string, string>, persistTo?: string, onLine?: (line: string) => void, port?: number }} [options]
+ *   `onLine` receives each line the runtime writes to stdout (console.log);
+ *   `port` (default 0: a free one) lets a test start a new runtime on the
+ *   port an earlier one used, e.g. to restore a stream a page still points at
  */
-export async function startWorker({ vars = {}, persistTo, onLine } = {}) {
+export async function startWorker({ vars = {}, persistTo, onLine, port = 0 } = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, "wrangler.toml"));
-  const mf = new Miniflare({
+  const options = {
     ...workerOptions,
     name: "polyhook-rs",
     modules: true,
     scriptPath: path.join(root, "build/index.js"),
     bindings: { ...workerOptions.bindings, ...UNLIMITED, ...vars },
     host: "127.0.0.1",
-    port: 0,
+    port,
     durableObjectsPersist: persistTo ?? false,
     verbose: false,
     ...(onLine && {
@@ -44,10 +46,20 @@ export async function startWorker({ vars = {}, persistTo, onLine } = {}) {
         stderr.resume();
       },
     }),
-  });
+  };
+  const mf = new Miniflare(options);
   const ready = await mf.ready;
   const url = ready.origin;
-  return { url, mf, dispose: () => mf.dispose() };
+  /**
+   * Kills the runtime process and starts a new one with the same options
+   * on the same port (Miniflare keeps a port-0 socket's port across
+   * setOptions). Open connections, such as SSE streams, are cut.
+   */
+  const restart = async () => {
+    await mf.setOptions(options);
+    await mf.ready;
+  };
+  return { url, mf, restart, dispose: () => mf.dispose() };
 }
 
 /**

@@ -1,0 +1,61 @@
+//! `coldstart`: from spawning a runtime to its first 2xx on ingest, and
+//! the size of what the runtime has to load.
+
+use crate::client::{self, create_bin, send};
+use crate::runtime::{root, Runtime, Target};
+use crate::Result;
+use bytes::Bytes;
+use hyper::Method;
+use std::time::{Duration, Instant};
+
+/// One cold start.
+#[derive(Debug, Clone, Copy)]
+pub struct Start {
+    /// Spawn to the runtime listening, ms.
+    pub listening_ms: f64,
+    /// Spawn to the first 2xx ingest, ms.
+    pub first_ingest_ms: f64,
+}
+
+/// Starts `target` fresh and times its first ingest.
+pub async fn once(target: Target) -> Result<Start> {
+    let spawned = Instant::now();
+    let runtime = Runtime::start(target).await?;
+    let client = client::new();
+    let deadline = spawned + Duration::from_secs(60);
+    let result = loop {
+        let attempt = async {
+            let bin = create_bin(&client, &runtime.url).await?;
+            let url = format!("{}/v1/bins/{bin}/in", runtime.url);
+            send(&client, Method::POST, &url, Bytes::from_static(b"{}")).await
+        };
+        match attempt.await {
+            Ok((status, _)) if (200..300).contains(&status) => break Ok(spawned.elapsed()),
+            _ if Instant::now() > deadline => break Err("no 2xx within 60 s"),
+            _ => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    };
+    let listening = runtime.ready_after;
+    runtime.stop().await;
+    let first = result?;
+    Ok(Start { listening_ms: ms(listening), first_ingest_ms: ms(first) })
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The code a runtime loads, as (description, bytes raw, bytes gzip -9).
+pub fn code_size(target: Target) -> Result<(String, u64, u64)> {
+    let path = match target {
+        Target::Rust => root().join("build/index_bg.wasm"),
+        Target::Baseline => root().join("bench/baseline/worker.js"),
+    };
+    let raw = std::fs::metadata(&path)?.len();
+    let gz = std::process::Command::new("gzip").arg("-9").arg("-c").arg(&path).output()?;
+    if !gz.status.success() {
+        return Err("gzip failed".into());
+    }
+    let name = path.strip_prefix(root()).unwrap_or(&path).display().to_string();
+    Ok((name, raw, gz.stdout.len() as u64))
+}

@@ -1,0 +1,59 @@
+//! `ingest`: the twins' k6 scenario. Ten bins; webhooks at a constant 200
+//! requests/s round-robin over them, plus list reads at 20/s, open-loop.
+
+use crate::client::{create_bin, Client};
+use crate::open_loop::{self, Outcome};
+use crate::Result;
+use bytes::Bytes;
+use hyper::Method;
+use std::time::Duration;
+
+/// Bins in the pool.
+const BINS: usize = 10;
+/// Ingest rate, requests/s.
+pub const INGEST_RPS: f64 = 200.0;
+/// List-read rate, requests/s.
+const LIST_RPS: f64 = 20.0;
+
+/// The webhook body of the i-th request.
+pub fn webhook(i: u64) -> Bytes {
+    let body = format!(
+        r#"{{"event":"order.created","id":"evt_bench_{:05}","data":{{"amount":4200,"currency":"usd"}}}}"#,
+        i % 100_000
+    );
+    Bytes::from(body)
+}
+
+/// The ingest and list outcomes of one run.
+pub struct Figures {
+    /// Ingest requests.
+    pub ingest: Outcome,
+    /// List reads.
+    pub list: Outcome,
+}
+
+/// Sends 2 s of webhooks at 100/s to a throwaway bin and discards the
+/// figures, so a fresh runtime's one-time costs (compiling the code,
+/// creating the first objects) are not read as steady-state latency; cold
+/// start is its own scenario.
+pub async fn warm_up(client: &Client, base: &str) -> Result<()> {
+    let url = format!("{base}/v1/bins/{}/in/warm-up", create_bin(client, base).await?);
+    open_loop::run(client, 100.0, Duration::from_secs(2), |i| (Method::POST, url.clone(), webhook(i))).await;
+    Ok(())
+}
+
+/// Runs the scenario against `base` for `duration`, after a warm-up.
+pub async fn run(client: &Client, base: &str, duration: Duration) -> Result<Figures> {
+    warm_up(client, base).await?;
+    let mut bins = Vec::with_capacity(BINS);
+    for _ in 0..BINS {
+        bins.push(create_bin(client, base).await?);
+    }
+    let ingest_url = |i: u64| format!("{base}/v1/bins/{}/in/orders", bins[i as usize % BINS]);
+    let list_url = |i: u64| format!("{base}/v1/bins/{}/requests?limit=20", bins[i as usize % BINS]);
+    let (ingest, list) = tokio::join!(
+        open_loop::run(client, INGEST_RPS, duration, |i| (Method::POST, ingest_url(i), webhook(i))),
+        open_loop::run(client, LIST_RPS, duration, |i| (Method::GET, list_url(i), Bytes::new())),
+    );
+    Ok(Figures { ingest, list })
+}

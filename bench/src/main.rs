@@ -1,0 +1,82 @@
+//! polyhook-bench: a native load tool for polyhook backends over loopback
+//! HTTP. `all` runs every scenario against polyhook-rs and the JavaScript
+//! runtime-floor baseline (each on its own fresh workerd) and writes
+//! `bench/RESULTS.md`; a single scenario prints its figures as JSON.
+
+mod client;
+mod coldstart;
+mod fanout;
+mod ingest;
+mod open_loop;
+mod ramp;
+mod report;
+mod runtime;
+mod sse;
+mod stats;
+mod suite;
+
+use runtime::Target;
+use std::path::PathBuf;
+
+/// Any failure of the tool.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+/// Result with the tool's error.
+pub type Result<T> = std::result::Result<T, Error>;
+
+const USAGE: &str = "usage: polyhook-bench all [--quick] [--out FILE]
+       polyhook-bench ingest|ramp|fanout|memory|coldstart [--target rust|baseline] [--url URL] [--quick]
+                      [--subscribers N]   (fanout and memory; default 5,000 and 1,000)
+                      [--seconds N]       (length of the ingest run or of each ramp step)
+  --target  which runtime to start (default rust); --url uses a running service instead
+            (ingest, ramp and fanout only: memory and cold start need the process)
+  --quick   short runs, to check the tool itself; figures are not comparable";
+
+/// Parsed command line.
+pub struct Args {
+    scenario: String,
+    target: Target,
+    url: Option<String>,
+    quick: bool,
+    subscribers: Option<usize>,
+    seconds: Option<u64>,
+    out: PathBuf,
+}
+
+fn parse_args() -> Result<Args> {
+    let mut args = std::env::args().skip(1);
+    let scenario = args.next().ok_or(USAGE)?;
+    let mut parsed = Args {
+        scenario,
+        target: Target::Rust,
+        url: None,
+        quick: false,
+        subscribers: None,
+        seconds: None,
+        out: runtime::root().join("bench/RESULTS.md"),
+    };
+    while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--quick" => parsed.quick = true,
+            "--target" => parsed.target = Target::parse(&args.next().ok_or(USAGE)?).ok_or(USAGE)?,
+            "--url" => parsed.url = Some(args.next().ok_or(USAGE)?.trim_end_matches('/').to_string()),
+            "--out" => parsed.out = PathBuf::from(args.next().ok_or(USAGE)?),
+            "--subscribers" => parsed.subscribers = Some(args.next().ok_or(USAGE)?.parse()?),
+            "--seconds" => parsed.seconds = Some(args.next().ok_or(USAGE)?.parse()?),
+            _ => return Err(USAGE.into()),
+        }
+    }
+    Ok(parsed)
+}
+
+#[tokio::main]
+async fn main() {
+    let result = match parse_args() {
+        Ok(args) if args.scenario == "all" => suite::run_all(&args.out, args.quick).await,
+        Ok(args) => suite::run_one(&args, args.target, args.url.clone()).await,
+        Err(err) => Err(err),
+    };
+    if let Err(err) = result {
+        eprintln!("polyhook-bench: {err}");
+        std::process::exit(1);
+    }
+}

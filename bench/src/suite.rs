@@ -1,0 +1,165 @@
+//! Running scenarios: one (JSON to stdout) or all of them against both
+//! targets, each run on a fresh runtime, then the report.
+
+use crate::client;
+use crate::coldstart::{self, Start};
+use crate::fanout::{self, Plan};
+use crate::ingest;
+use crate::ramp::{self, Step};
+use crate::report;
+use crate::runtime::{Runtime, Target};
+use crate::{Args, Result};
+use serde_json::json;
+use std::path::Path;
+use std::time::Duration;
+
+/// Run lengths: the real ones, or short ones to check the tool.
+pub struct Lengths {
+    /// Ingest scenario duration.
+    pub ingest: Duration,
+    /// Duration of each ramp step.
+    pub ramp_step: Duration,
+    /// Subscriber counts for fan-out.
+    pub fanout: Vec<usize>,
+    /// Paced phase of fan-out.
+    pub paced: Duration,
+    /// Saturation phase of fan-out.
+    pub burst: Duration,
+    /// Cold starts per target.
+    pub cold_starts: usize,
+}
+
+impl Lengths {
+    /// The figures, or a short smoke run.
+    pub fn new(quick: bool) -> Lengths {
+        if quick {
+            let s = Duration::from_secs;
+            return Lengths {
+                ingest: s(3),
+                ramp_step: s(1),
+                fanout: vec![50],
+                paced: s(2),
+                burst: s(1),
+                cold_starts: 1,
+            };
+        }
+        Lengths {
+            ingest: Duration::from_secs(60),
+            ramp_step: Duration::from_secs(5),
+            fanout: vec![100, 1000, 5000],
+            paced: Duration::from_secs(10),
+            burst: Duration::from_secs(5),
+            cold_starts: 3,
+        }
+    }
+}
+
+/// Everything measured for one target.
+pub struct TargetFigures {
+    /// The ingest scenario.
+    pub ingest: ingest::Figures,
+    /// workerd CPU time per request during the ingest scenario, ms.
+    pub cpu_per_request_ms: f64,
+    /// The ramp's steps.
+    pub ramp: Vec<Step>,
+    /// Fan-out runs, one per subscriber count.
+    pub fanout: Vec<fanout::Figures>,
+    /// Cold starts.
+    pub cold: Vec<Start>,
+    /// Loaded code: (file, raw bytes, gzip bytes).
+    pub code: (String, u64, u64),
+}
+
+async fn measure(target: Target, lengths: &Lengths) -> Result<TargetFigures> {
+    eprintln!("== {}: ingest", target.name());
+    let rt = Runtime::start(target).await?;
+    let cpu_before = rt.cpu_ms();
+    let ingest = ingest::run(&client::new(), &rt.url, lengths.ingest).await;
+    let cpu = rt.cpu_ms().zip(cpu_before).map(|(after, before)| after - before);
+    rt.stop().await;
+    let ingest = ingest?;
+    let requests = (ingest.ingest.scheduled + ingest.list.scheduled).max(1) as f64;
+    let cpu_per_request_ms = cpu.unwrap_or(0.0) / requests;
+    eprintln!("== {}: ramp", target.name());
+    let rt = Runtime::start(target).await?;
+    let ramp = ramp::run(&client::new(), &rt.url, lengths.ramp_step).await;
+    rt.stop().await;
+    let mut fanouts = Vec::new();
+    for &subscribers in &lengths.fanout {
+        eprintln!("== {}: fanout with {subscribers} subscribers", target.name());
+        let rt = Runtime::start(target).await?;
+        let plan = Plan { subscribers, paced: lengths.paced, burst: lengths.burst };
+        let figures = fanout::run(&client::new(), &rt.url, &plan, &|| rt.rss_kb()).await;
+        rt.stop().await;
+        fanouts.push(figures?);
+    }
+    eprintln!("== {}: cold start", target.name());
+    let mut cold = Vec::new();
+    for _ in 0..lengths.cold_starts {
+        cold.push(coldstart::once(target).await?);
+    }
+    Ok(TargetFigures {
+        ingest,
+        cpu_per_request_ms,
+        ramp: ramp?,
+        fanout: fanouts,
+        cold,
+        code: coldstart::code_size(target)?,
+    })
+}
+
+/// Runs every scenario on both targets and writes the report to `out`.
+pub async fn run_all(out: &Path, quick: bool) -> Result<()> {
+    let lengths = Lengths::new(quick);
+    let rust = measure(Target::Rust, &lengths).await?;
+    let baseline = measure(Target::Baseline, &lengths).await?;
+    report::write(out, &rust, &baseline, quick)?;
+    eprintln!("wrote {}", out.display());
+    Ok(())
+}
+
+/// Runs one scenario and prints its figures as JSON.
+pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result<()> {
+    let (scenario, mut lengths) = (args.scenario.as_str(), Lengths::new(args.quick));
+    if let Some(seconds) = args.seconds {
+        (lengths.ingest, lengths.ramp_step) = (Duration::from_secs(seconds), Duration::from_secs(seconds));
+    }
+    if scenario == "coldstart" {
+        let start = coldstart::once(target).await?;
+        let (file, raw, gz) = coldstart::code_size(target)?;
+        let value = json!({ "listening_ms": start.listening_ms, "first_ingest_ms": start.first_ingest_ms, "code": file, "raw_bytes": raw, "gzip_bytes": gz });
+        println!("{value:#}");
+        return Ok(());
+    }
+    let runtime = match &url {
+        Some(_) if scenario == "memory" => return Err("memory needs a runtime the tool starts; drop --url".into()),
+        Some(_) => None,
+        None => Some(Runtime::start(target).await?),
+    };
+    let base = url.or_else(|| runtime.as_ref().map(|r| r.url.clone())).unwrap_or_default();
+    let rss = || runtime.as_ref().and_then(Runtime::rss_kb);
+    let client = client::new();
+    let value = match scenario {
+        "ingest" => {
+            let before = runtime.as_ref().and_then(Runtime::cpu_ms);
+            let f = ingest::run(&client, &base, lengths.ingest).await?;
+            let cpu = runtime.as_ref().and_then(Runtime::cpu_ms).zip(before).map(|(a, b)| a - b);
+            let requests = (f.ingest.scheduled + f.list.scheduled) as f64;
+            json!({ "ingest": f.ingest.json(), "list": f.list.json(), "workerd_cpu_ms_per_request": cpu.map(|c| c / requests) })
+        }
+        "ramp" => ramp::json(&ramp::run(&client, &base, lengths.ramp_step).await?),
+        "fanout" | "memory" => {
+            let burst = if scenario == "memory" { Duration::ZERO } else { lengths.burst };
+            let default = if scenario == "memory" { 1000 } else { *lengths.fanout.last().unwrap_or(&100) };
+            let n = args.subscribers.unwrap_or(default);
+            let plan = Plan { subscribers: n, paced: lengths.paced, burst };
+            report::fanout_json(&fanout::run(&client, &base, &plan, &rss).await?)
+        }
+        other => return Err(format!("unknown scenario {other}").into()),
+    };
+    if let Some(runtime) = runtime {
+        runtime.stop().await;
+    }
+    println!("{value:#}");
+    Ok(())
+}

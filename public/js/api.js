@@ -1,0 +1,123 @@
+// The v1 API over fetch, with relative URLs (same origin, so the strict
+// connect-src 'self' holds). A private bin's read token travels as
+// X-Authorization on fetches and as ?token= on the EventSource URL.
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.details ? `${body.error}: ${body.details}` : body?.error ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = body?.code ?? null;
+  }
+}
+
+/** A bin as the API functions need it: its id and, if private, its read token. */
+const authHeaders = (bin) => (bin?.read_token ? { "X-Authorization": bin.read_token } : {});
+
+const binPath = (bin) => `/v1/bins/${encodeURIComponent(bin.id)}`;
+
+/**
+ * Lists answer `Cache-Control: private, max-age=2`; a page reading them
+ * from the HTTP cache would start its stream from a stale newest seq, so
+ * they are revalidated (If-None-Match, a cheap 304 when unchanged).
+ */
+const FRESH = "no-cache";
+
+/** fetch that throws ApiError for any non-2xx, with the contract's error text. */
+async function call(path, { method = "GET", bin = null, json, headers = {}, body, cache = "default" } = {}) {
+  const init = { method, cache, headers: { ...authHeaders(bin), ...headers } };
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers["Content-Type"] = "application/json";
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  const res = await fetch(path, init);
+  if (!res.ok) {
+    const payload = await res.json().catch(() => null);
+    throw new ApiError(res.status, payload);
+  }
+  return res;
+}
+
+const json = async (promise) => (await promise).json();
+
+export const createBin = (isPrivate) =>
+  json(call("/v1/bins", { method: "POST", ...(isPrivate ? { json: { private: true } } : {}) }));
+
+export function deleteBin(bin) {
+  return call(binPath(bin), { method: "DELETE", headers: { "X-Delete-Token": bin.delete_token } });
+}
+
+export function listRequests(bin, { cursor = null, limit = 50 } = {}) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set("cursor", cursor);
+  return json(call(`${binPath(bin)}/requests?${query}`, { bin, cache: FRESH }));
+}
+
+export const getRequest = (bin, rid) =>
+  json(call(`${binPath(bin)}/requests/${encodeURIComponent(rid)}`, { bin }));
+
+/** The exact body bytes, read as an ArrayBuffer so nothing is decoded on the way. */
+export async function getRaw(bin, rid) {
+  const res = await call(`${binPath(bin)}/requests/${encodeURIComponent(rid)}/raw`, { bin });
+  return { bytes: new Uint8Array(await res.arrayBuffer()), contentType: res.headers.get("content-type") };
+}
+
+export const startReplay = (bin, rid, targetUrl, maxRetries) =>
+  json(call(`${binPath(bin)}/requests/${encodeURIComponent(rid)}/replay`, {
+    method: "POST", bin, json: { target_url: targetUrl, max_retries: maxRetries },
+  }));
+
+export const getReplay = (bin, replayId) =>
+  json(call(`/v1/replays/${encodeURIComponent(replayId)}`, { bin, cache: FRESH }));
+
+export function listReplays(bin, { status = null, limit = 100 } = {}) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (status) query.set("status", status);
+  return json(call(`${binPath(bin)}/replays?${query}`, { bin, cache: FRESH }));
+}
+
+export const retryReplay = (bin, replayId) =>
+  json(call(`/v1/replays/${encodeURIComponent(replayId)}/retry`, { method: "POST", bin }));
+
+/** The "Fire a test webhook" button: a sample JSON event, as a sender would post it. */
+export function fireTestWebhook(bin) {
+  // randomUUID exists only in secure contexts; a plain-http deployment still gets an id.
+  const id = crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const sample = { event: "playground.test", id, sent_at: new Date().toISOString(), data: { hello: "world", n: 42 } };
+  return json(call(`${binPath(bin)}/in/playground/test?source=button`, {
+    method: "POST", json: sample, headers: { "X-Polyhook-Test": "1" },
+  }));
+}
+
+/** The stream URL; `lastSeq` resumes a stream the page itself recreates. */
+export function streamUrl(bin, lastSeq) {
+  const query = new URLSearchParams({ last_event_id: String(lastSeq) });
+  if (bin.read_token) query.set("token", bin.read_token);
+  return `${binPath(bin)}/stream?${query}`;
+}
+
+/**
+ * Is the bin still there? "ok", "gone" (404: deleted or expired while we
+ * were away), "denied" (401/403) or "down" (network or server trouble).
+ */
+export async function probeBin(bin) {
+  try {
+    await call(`${binPath(bin)}/requests?limit=1`, { bin, cache: FRESH });
+    return "ok";
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return "gone";
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return "denied";
+    return "down";
+  }
+}
+
+/** GET /metrics as text; never throws, since the endpoint may not exist yet. */
+export async function getMetrics() {
+  try {
+    const res = await fetch("/metrics", { headers: { Accept: "text/plain" }, cache: "no-store" });
+    return { ok: res.ok, status: res.status, text: res.ok ? await res.text() : "" };
+  } catch {
+    return { ok: false, status: 0, text: "" };
+  }
+}

@@ -1,0 +1,143 @@
+// The open bin's header: id, connection indicator, expiry countdown,
+// end-of-life banner, ingest URL with curl examples, test and delete buttons.
+import { el, byId, show, setMessage } from "./dom.js";
+import { formatCountdown } from "./format.js";
+import { ingestExamples } from "./curl.js";
+import { copyButton, wireCopyButton } from "./clipboard.js";
+
+const section = byId("bin");
+const idText = byId("bin-id");
+const privateBadge = byId("bin-private");
+const conn = byId("conn");
+const connText = byId("conn-text");
+const connRetry = byId("conn-retry");
+const countdown = byId("bin-countdown");
+const expiresAt = byId("bin-expires-at");
+const expiryLabel = byId("bin-expiry-label");
+const banner = byId("banner");
+const ingestUrl = byId("ingest-url");
+const examples = byId("examples");
+const fireButton = byId("fire-test");
+const deleteButton = byId("delete-bin");
+const deleteConfirm = byId("delete-confirm");
+const deleteCancel = byId("delete-cancel");
+const binError = byId("bin-error");
+
+const CONN_TEXT = {
+  idle: "Not connected",
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  lost: "Connection lost, retrying",
+  ended: "Stream ended",
+};
+
+let expiry = null;
+let tick = null;
+
+wireCopyButton(byId("ingest-copy"), () => ingestUrl.value);
+
+/** The indicator's text and colour (CSS keys on data-state, which tests read too). */
+export function setConnection(state) {
+  const known = state in CONN_TEXT ? state : "idle";
+  conn.dataset.state = known;
+  connText.textContent = CONN_TEXT[known];
+  show(connRetry, known === "lost" || known === "reconnecting");
+}
+
+function renderExamples(url) {
+  examples.replaceChildren(...ingestExamples(url).map((ex) => {
+    const pre = el("pre", { class: "command", tabindex: 0, dataset: { example: ex.id } }, ex.command);
+    return el("div", { class: "example" },
+      el("div", { class: "example-head" }, el("span", { text: ex.label }), copyButton(() => ex.command)),
+      pre);
+  }));
+}
+
+function updateCountdown() {
+  const left = expiry - Date.now();
+  countdown.textContent = left > 0 ? formatCountdown(left) : "any moment now";
+}
+
+/** Shows a bin; `record` may lack tokens when opened from a shared link. */
+export function showBin(record, ingest) {
+  show(section, true);
+  idText.textContent = record.id;
+  section.dataset.bin = record.id;
+  show(privateBadge, Boolean(record.read_token));
+  expiryLabel.textContent = "Expires in";
+  show(expiresAt, true);
+  ingestUrl.value = ingest;
+  renderExamples(ingest);
+  expiry = record.expires_at ? Date.parse(record.expires_at) : NaN;
+  expiresAt.textContent = Number.isNaN(expiry) ? "" : `(${new Date(expiry).toLocaleString()})`;
+  clearInterval(tick);
+  if (Number.isNaN(expiry)) countdown.textContent = "unknown";
+  else {
+    updateCountdown();
+    tick = setInterval(updateCountdown, 1000);
+  }
+  setBanner(null);
+  setMessage(binError, "");
+  resetDelete(Boolean(record.delete_token));
+  fireButton.disabled = false;
+}
+
+export function hideBin() {
+  clearInterval(tick);
+  show(section, false);
+  delete section.dataset.bin;
+}
+
+/** The end-of-life banner; `kind` is deleted / expired / gone / denied, or null to hide. */
+export function setBanner(kind, text = "") {
+  banner.dataset.kind = kind ?? "";
+  banner.textContent = text;
+  show(banner, Boolean(kind));
+  section.dataset.ended = kind ?? "";
+  if (kind && kind !== "denied") {
+    clearInterval(tick);
+    expiryLabel.textContent = "Bin";
+    countdown.textContent = kind === "gone" ? "no longer exists" : kind;
+    show(expiresAt, kind === "expired");
+    fireButton.disabled = true;
+    resetDelete(false);
+  }
+}
+
+export const setBinError = (text) => setMessage(binError, text);
+
+function resetDelete(enabled) {
+  deleteButton.disabled = !enabled;
+  deleteButton.title = enabled ? "" : "Only the browser that created this bin has its delete token";
+  show(deleteButton, true);
+  show(deleteConfirm, false);
+  show(deleteCancel, false);
+}
+
+/**
+ * Delete asks once more inline (no confirm() dialog, which would block
+ * the page and the stream). `onDelete` does the API call.
+ */
+export function wireBinActions({ onFire, onDelete, onReconnect }) {
+  fireButton.addEventListener("click", onFire);
+  connRetry.addEventListener("click", onReconnect);
+  deleteButton.addEventListener("click", () => {
+    show(deleteButton, false);
+    show(deleteConfirm, true);
+    show(deleteCancel, true);
+    deleteConfirm.focus();
+  });
+  deleteCancel.addEventListener("click", () => {
+    resetDelete(true);
+    deleteButton.focus();
+  });
+  deleteConfirm.addEventListener("click", async () => {
+    deleteConfirm.disabled = true;
+    try {
+      await onDelete();
+    } finally {
+      deleteConfirm.disabled = false;
+    }
+  });
+}

@@ -1,0 +1,238 @@
+// One open bin: its history, live stream, selected capture and replays.
+// It owns the data; the *view.js modules only draw.
+import * as api from "./api.js";
+import { FeedModel } from "./feedmodel.js";
+import { LiveStream } from "./stream.js";
+import { newerReplay, isTerminal } from "./replaystate.js";
+import { showBin, setConnection, setBanner, setBinError } from "./binview.js";
+import { resetFeed, addRow, updateCount, markSelected, focusRow, showOlder, setNotice } from "./feedview.js";
+import { showDetail, renderDetail, clearDetail, setDetailError } from "./detailview.js";
+import { renderBody, clearBody } from "./bodyview.js";
+import { renderReplays, renderDeadLetters, setDeadError, setReplayError, setReplayEnabled } from "./replayview.js";
+
+const PAGE_SIZE = 50;
+
+const BANNERS = {
+  deleted: "This bin was deleted. Its requests are erased on the server and the live stream has stopped.",
+  expired: "This bin expired and was erased. The live stream has stopped; create a new bin to keep catching webhooks.",
+  gone: "This bin no longer exists: it was deleted or has expired.",
+  denied: "This bin is private, and this browser has no valid read token for it.",
+};
+
+export class BinSession {
+  feed = new FeedModel();
+  replays = new Map();
+  selected = null;
+  ended = null;
+  closed = false;
+  #cursor = null;
+  #stream = null;
+  #streamState = "idle";
+
+  /**
+   * @param {object} record the stored bin (tokens may be null for a shared link)
+   * @param {{ onEnded: (kind) => void, onSelect: (rid) => void }} hooks
+   */
+  constructor(record, hooks) {
+    this.record = record;
+    this.hooks = hooks;
+    this.ingestUrl = record.ingest_url ?? `${location.origin}/v1/bins/${record.id}/in`;
+  }
+
+  get id() { return this.record.id; }
+
+  async open(selectRid = null) {
+    showBin(this.record, this.ingestUrl);
+    setReplayEnabled(true);
+    resetFeed();
+    showDetail(false);
+    setConnection("connecting");
+    try {
+      await this.loadPage(); // first: its newest seq is where the stream starts
+    } catch (err) {
+      if (!this.closed) this.#failOpen(err);
+      return;
+    }
+    if (this.ended || this.closed) return; // another bin was opened meanwhile
+    this.#startStream();
+    this.refreshReplays();
+    if (selectRid) this.select(selectRid);
+  }
+
+  close() {
+    this.#stream?.stop();
+    this.closed = true;
+  }
+
+  #failOpen(err) {
+    if (err.status === 404) this.end("gone");
+    else if (err.status === 401 || err.status === 403) this.end("denied");
+    else {
+      setConnection("lost");
+      setBinError(`Could not load the bin: ${err.message}`);
+    }
+  }
+
+  #startStream() {
+    this.#stream = new LiveStream({
+      url: () => api.streamUrl(this.record, this.feed.maxSeq),
+      onEvent: (type, data) => this.#onEvent(type, data),
+      onState: (state) => {
+        this.#streamState = state;
+        if (!this.ended) setConnection(state === "stopped" ? "idle" : state);
+      },
+      probe: () => api.probeBin(this.record),
+      onFatal: (why) => this.end(why),
+    });
+    this.#stream.start();
+  }
+
+  reconnect() { this.#stream?.retryNow(); }
+
+  /** One page of history (newest first); the cursor then reaches further back. */
+  async loadPage() {
+    const page = await api.listRequests(this.record, { cursor: this.#cursor, limit: PAGE_SIZE });
+    if (this.closed) return; // the views belong to another bin now
+    for (const capture of page.items) this.#addCapture(capture, false);
+    this.#cursor = page.next_cursor ?? null;
+    showOlder(Boolean(this.#cursor), () => this.loadPage().catch((err) => setBinError(err.message)));
+  }
+
+  #addCapture(capture, live) {
+    if (!this.feed.add(capture)) return; // seen already: resume overlap or history/stream overlap
+    addRow(this.feed.get(capture.seq), (rid) => this.hooks.onSelect(rid), { live });
+    updateCount(this.feed.size);
+  }
+
+  #onEvent(type, data) {
+    if (this.closed) return;
+    if (type === "request") this.#addCapture(data, true);
+    else if (type === "lost") setNotice(`Requests #${data.first_seq}–#${data.last_seq} were evicted by retention before they could be shown.`);
+    else if (type === "reset") setNotice(`The stream could not resume (${data.reason}); it continues live after #${data.resumes_after}.`);
+    else if (type === "replay") this.#onReplay(data);
+    else if (type === "deleted" || type === "expired") this.end(type);
+  }
+
+  /** Ends the bin's life on the page: banner, stream closed, record marked. */
+  end(kind) {
+    if (this.ended) return;
+    this.ended = kind;
+    this.#stream?.stop();
+    setConnection("ended");
+    setBanner(kind, BANNERS[kind]);
+    setReplayEnabled(false);
+    this.hooks.onEnded(kind);
+  }
+
+  async select(rid) {
+    this.selected = rid;
+    markSelected(rid);
+    showDetail(true);
+    clearDetail(rid);
+    clearBody();
+    setReplayError("");
+    renderReplays(this.#replaysOf(rid));
+    try {
+      const [capture, raw] = await Promise.all([api.getRequest(this.record, rid), api.getRaw(this.record, rid)]);
+      if (this.selected !== rid || this.closed) return; // another row or bin was opened meanwhile
+      renderDetail(capture);
+      renderBody(capture, raw.bytes, this.ingestUrl);
+    } catch (err) {
+      if (this.selected !== rid || this.closed) return;
+      clearBody("");
+      setDetailError(err.status === 404 ? "This request is no longer stored (evicted, or the bin is gone)." : `Could not load the request: ${err.message}`);
+    }
+  }
+
+  /** Closes the detail; keyboard focus goes back to the row it came from. */
+  unselect() {
+    const was = this.selected;
+    this.selected = null;
+    markSelected(null);
+    showDetail(false);
+    focusRow(was);
+  }
+
+  #replaysOf(rid) {
+    return [...this.replays.values()].filter((r) => r.request_id === rid);
+  }
+
+  /** Keeps the newest state of each replay, whichever way (stream or fetch) it came. */
+  #onReplay(replay) {
+    if (this.closed) return;
+    const known = this.replays.get(replay.id);
+    if (known && newerReplay(known, replay) === known) return;
+    const wasFailed = known?.status === "failed";
+    this.replays.set(replay.id, replay);
+    if (replay.request_id === this.selected) renderReplays(this.#replaysOf(this.selected));
+    if (replay.status === "failed" || wasFailed) this.refreshDeadLetters();
+  }
+
+  async replay(targetUrl, maxRetries) {
+    const rid = this.selected;
+    const { replay_id: id } = await api.startReplay(this.record, rid, targetUrl, maxRetries);
+    this.#onReplay(await api.getReplay(this.record, id));
+    this.#watch(id);
+  }
+
+  /** While the stream is down, replay events can't arrive, so ask instead. */
+  async #watch(id) {
+    for (let i = 0; i < 120 && !this.closed && !this.ended; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const known = this.replays.get(id);
+      if (!known || isTerminal(known.status)) return;
+      if (this.#streamState !== "live") this.#onReplay(await api.getReplay(this.record, id).catch(() => known));
+    }
+  }
+
+  async refreshReplays() {
+    try {
+      const page = await api.listReplays(this.record);
+      page.items.forEach((r) => this.#onReplay(r));
+    } catch {
+      // Replays are secondary; the dead-letter refresh below reports errors.
+    }
+    this.refreshDeadLetters();
+  }
+
+  async refreshDeadLetters() {
+    try {
+      const page = await api.listReplays(this.record, { status: "failed" });
+      if (this.closed) return;
+      setDeadError("");
+      renderDeadLetters(page.items, (replay) => this.retry(replay.id));
+    } catch (err) {
+      if (!this.ended && !this.closed) setDeadError(`Could not load failed replays: ${err.message}`);
+    }
+  }
+
+  async retry(id) {
+    try {
+      this.#onReplay(await api.retryReplay(this.record, id));
+      this.#watch(id);
+    } catch (err) {
+      setDeadError(`Retry refused: ${err.message}`);
+    }
+    this.refreshDeadLetters();
+  }
+
+  async fire() {
+    setBinError("");
+    try {
+      await api.fireTestWebhook(this.record);
+    } catch (err) {
+      setBinError(`The test webhook was refused: ${err.message}`);
+    }
+  }
+
+  async delete() {
+    setBinError("");
+    try {
+      await api.deleteBin(this.record);
+      this.end("deleted");
+    } catch (err) {
+      if (err.status === 404) this.end("gone");
+      else setBinError(`Delete refused: ${err.message}`);
+    }
+  }
+}

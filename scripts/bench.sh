@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the bench suite (bench/README.md): builds the worker and the native
+# load tool, then measures polyhook-rs against the JavaScript baseline on
+# this machine and writes bench/RESULTS.md. Extra arguments go to the tool,
+# e.g. `npm run bench -- --quick` for a short check of the tool itself.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+worker-build --release
+cargo build --release -p polyhook-bench
+./target/release/polyhook-bench all "$@"
