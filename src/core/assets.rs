@@ -40,7 +40,7 @@ fn content_type(path: &str) -> &'static str {
 pub fn reply(path: &str, body: &'static [u8], if_none_match: Option<&str>) -> Reply {
     let tag = etag::strong(body);
     let fresh = if_none_match.is_some_and(|h| etag::if_none_match_hits(h, &tag));
-    let reply = if fresh { Reply::empty(304) } else { Reply { status: 200, headers: Vec::new(), body: body.to_vec() } };
+    let reply = if fresh { Reply::empty(304) } else { Reply::bytes(200, body.to_vec()) };
     reply
         .header("content-type", content_type(path))
         .header("etag", &tag)

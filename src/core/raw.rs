@@ -6,7 +6,7 @@ use crate::core::reply::Reply;
 /// untrusted: `nosniff` and a sandboxing CSP keep an HTML or SVG payload
 /// from running script on this origin when opened in a browser.
 pub fn raw_reply(content_type: Option<&str>, body: Vec<u8>) -> Reply {
-    Reply { status: 200, headers: Vec::new(), body }
+    Reply::bytes(200, body)
         .header("content-type", content_type.unwrap_or("application/octet-stream"))
         .header("x-content-type-options", "nosniff")
         .header("content-security-policy", "sandbox; default-src 'none'")

@@ -18,6 +18,11 @@ impl Reply {
         Reply { status, headers: Vec::new(), body: Vec::new() }
     }
 
+    /// A reply with `body` and no headers yet (add its content type).
+    pub fn bytes(status: u16, body: Vec<u8>) -> Self {
+        Reply { status, headers: Vec::new(), body }
+    }
+
     /// A JSON reply from already-serialised bytes.
     pub fn json_bytes(status: u16, body: Vec<u8>) -> Self {
         Reply { status, headers: vec![("content-type".into(), "application/json".into())], body }

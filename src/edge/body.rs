@@ -5,6 +5,10 @@ use crate::core::error::ApiError;
 use futures::StreamExt;
 use worker::Request;
 
+fn unreadable(e: worker::Error) -> ApiError {
+    ApiError::bad_request("request body unreadable").with_details(e.to_string())
+}
+
 /// Reads the body of `req`, failing with 413 as soon as it passes
 /// `max_bytes`. A request without a body reads as empty.
 pub async fn read_limited(req: &mut Request, max_bytes: u64) -> Result<Vec<u8>, ApiError> {
@@ -15,16 +19,12 @@ pub async fn read_limited(req: &mut Request, max_bytes: u64) -> Result<Vec<u8>, 
     if declared.is_some_and(|n| n <= max_bytes) {
         // HTTP framing ends the body at its declared length, so one read is
         // bounded; it costs one promise instead of one per chunk.
-        return req
-            .bytes()
-            .await
-            .map_err(|e| ApiError::bad_request("request body unreadable").with_details(e.to_string()));
+        return req.bytes().await.map_err(unreadable);
     }
-    let mut stream =
-        req.stream().map_err(|e| ApiError::bad_request("request body unreadable").with_details(e.to_string()))?;
+    let mut stream = req.stream().map_err(unreadable)?;
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("request body unreadable").with_details(e.to_string()))?;
+        let chunk = chunk.map_err(unreadable)?;
         if (body.len() + chunk.len()) as u64 > max_bytes {
             return Err(too_large(max_bytes));
         }

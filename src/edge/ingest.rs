@@ -34,10 +34,10 @@ impl BinObject {
         };
         let client = input.client_ip.clone().unwrap_or_else(|| "unknown".into());
         let limit = self.limiter.borrow_mut().take(&client, now);
-        if limit.check().is_err() {
+        if let Err(refused) = limit.check() {
             self.metrics.record(|d| d.add(RATE_LIMITED, "ingest", 1.0));
+            return Err(refused);
         }
-        limit.check()?;
         let body = read_limited(&mut req, config.max_body_bytes).await?;
         // From here to the cache update there is no `.await`: the sequence
         // number is taken and stored in one atomic step. The bin may have

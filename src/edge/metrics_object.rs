@@ -49,8 +49,7 @@ pub async fn render(env: &Env) -> Result<Reply, ApiError> {
     let stub = aggregator(env).map_err(platform("metrics stub"))?;
     let mut response = stub.fetch_with_str(RENDER_URL).await.map_err(platform("metrics"))?;
     let text = response.text().await.map_err(platform("metrics answer"))?;
-    let reply = Reply { status: 200, headers: Vec::new(), body: text.into_bytes() };
-    Ok(reply.header("content-type", CONTENT_TYPE).header("cache-control", "no-store"))
+    Ok(Reply::bytes(200, text.into_bytes()).header("content-type", CONTENT_TYPE).header("cache-control", "no-store"))
 }
 
 /// Totals of every source, and who reported what.
@@ -163,6 +162,6 @@ impl MetricsObject {
         let reporting: Vec<GaugeRow> = rows(&sql, "SELECT clients, seen_ms FROM sources WHERE clients > 0", vec![])?;
         let fresh = reporting.iter().filter(|g| gauge_fresh(g.seen_ms, now, self.gauge_ttl_ms));
         let clients = fresh.map(|g| g.clients).sum();
-        Ok(Reply { status: 200, headers: Vec::new(), body: exposition::render(&totals, clients).into_bytes() })
+        Ok(Reply::bytes(200, exposition::render(&totals, clients).into_bytes()))
     }
 }
