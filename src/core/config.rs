@@ -5,8 +5,9 @@
 //! does not parse or is out of range is a deployment error, reported by
 //! name rather than silently replaced.
 
-use crate::core::bucket::Rate;
-use crate::core::error::{ApiError, ErrorKind};
+use crate::core::http::error::{ApiError, ErrorKind};
+use crate::core::limits::bucket::Rate;
+use url::Url;
 
 /// Hard ceiling for `MAX_BODY_BYTES`: one SQLite BLOB holds at most 2 MB.
 pub const BODY_CEILING_BYTES: u64 = 2_000_000;
@@ -14,8 +15,9 @@ pub const BODY_CEILING_BYTES: u64 = 2_000_000;
 /// The service's limits and settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// Base URL used in `ingest_url`/`view_url`; `None` means the request's origin.
-    pub public_url: Option<String>,
+    /// Base URL used in `ingest_url`/`view_url`; `None` means the request's
+    /// origin. Parsed once here; replays compare targets against it.
+    pub public_url: Option<Url>,
     /// Largest accepted ingest body, in bytes (`MAX_BODY_BYTES`).
     pub max_body_bytes: u64,
     /// Lifetime of a bin, in seconds (`BIN_TTL_SECONDS`).
@@ -69,6 +71,11 @@ impl Default for Config {
 }
 
 impl Config {
+    /// `PUBLIC_URL` as a base to append paths to (no trailing slash).
+    pub fn base_url(&self) -> Option<&str> {
+        self.public_url.as_ref().map(|u| u.as_str().trim_end_matches('/'))
+    }
+
     /// The per-IP ingest bucket.
     pub fn ingest_rate(&self) -> Rate {
         Rate { per_s: self.ingest_rate_per_s as f64, burst: self.ingest_burst as f64 }
@@ -120,18 +127,19 @@ fn number(name: &str, raw: Option<String>, default: u64, min: u64, max: u64) -> 
     }
 }
 
-/// Validates `PUBLIC_URL`: absolute http(s), no query or fragment; a trailing
-/// slash is dropped so paths can be appended.
-fn public_url(raw: &str) -> Result<String, ApiError> {
+/// Validates `PUBLIC_URL`: an absolute http(s) URL with a host and no
+/// query or fragment.
+fn public_url(raw: &str) -> Result<Url, ApiError> {
     let bad = || {
         misconfigured(format!("PUBLIC_URL={raw:?} must be an absolute http(s) URL such as https://hooks.example.com"))
     };
-    let rest = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://")).ok_or_else(bad)?;
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || raw.contains(['?', '#', ' ']) {
+    let url = Url::parse(raw).map_err(|_| bad())?;
+    let http = matches!(url.scheme(), "http" | "https");
+    let host = url.host_str().is_some_and(|h| !h.is_empty());
+    if !http || !host || url.query().is_some() || url.fragment().is_some() {
         return Err(bad());
     }
-    Ok(raw.trim_end_matches('/').to_string())
+    Ok(url)
 }
 
 #[cfg(test)]
@@ -165,7 +173,9 @@ mod tests {
     #[test]
     fn public_url_is_normalised() {
         let c = parse(&[("PUBLIC_URL", "https://hooks.example.com/")]).unwrap();
-        assert_eq!(c.public_url.as_deref(), Some("https://hooks.example.com"));
+        assert_eq!(c.base_url(), Some("https://hooks.example.com"));
+        let c = parse(&[("PUBLIC_URL", "https://hooks.example.com/polyhook/")]).unwrap();
+        assert_eq!(c.base_url(), Some("https://hooks.example.com/polyhook"));
     }
 
     #[test]
@@ -176,6 +186,8 @@ mod tests {
             ("BIN_TTL_SECONDS", "0"),
             ("PUBLIC_URL", "ftp://x"),
             ("PUBLIC_URL", "https://"),
+            ("PUBLIC_URL", "https://h.example/?x=1"),
+            ("PUBLIC_URL", "hooks.example.com"),
         ] {
             let err = parse(&[(k, v)]).unwrap_err();
             assert_eq!(err.status(), 500);

@@ -1,41 +1,15 @@
 //! The platform-independent core. Nothing here imports `worker`: it takes
-//! time as an argument and is tested natively with `cargo test`.
+//! time as an argument and is tested natively with `cargo test`. One folder
+//! per capability; the edge (`crate::edge`) only stores, fetches and writes.
 
-pub mod alarm;
-pub mod assets;
-pub mod backoff;
 pub mod bin;
-pub mod bucket;
 pub mod capture;
-pub mod catchup;
 pub mod config;
-pub mod cors;
-pub mod cursor;
-pub mod error;
-pub mod etag;
-pub mod events;
-pub mod exposition;
-pub mod forward;
-pub mod hub;
-pub mod ids;
-pub mod internal;
-pub mod listing;
+pub mod hex;
+pub mod http;
+pub mod limits;
 pub mod log;
 pub mod metrics;
-pub mod metrics_batch;
-pub mod model;
-pub mod namespace;
-pub mod outlet;
-pub mod query;
-pub mod raw;
 pub mod replay;
-pub mod replay_list;
-pub mod replay_order;
-pub mod replay_view;
-pub mod reply;
-pub mod resume;
-pub mod retention;
-pub mod route;
-pub mod secret;
-pub mod sse;
+pub mod stream;
 pub mod time;

@@ -2,27 +2,28 @@
 //! creation, preflights, unknown routes) and forwards every bin route to
 //! that bin's Durable Object.
 
-use super::body::{drain, read_limited};
-use super::forward::{forward, BINS};
-use super::ip_limiter::LIMITERS;
-use super::metrics_object;
-use super::respond::{error_response, platform, to_response};
-use super::settings;
-use crate::core::assets;
-use crate::core::bin::wants_private;
-use crate::core::bucket::Decision;
-use crate::core::cors;
-use crate::core::error::{code_for_status, ApiError};
-use crate::core::ids::new_bin_id;
-use crate::core::internal::{InitDone, InitOrder, INIT_PATH};
+use crate::core::bin::create::{wants_private, BinCreated};
+use crate::core::bin::ids::new_bin_id;
+use crate::core::bin::init::{InitDone, InitOrder, INIT_PATH};
+use crate::core::bin::token::{new_token, token_digest};
+use crate::core::http::assets;
+use crate::core::http::cors;
+use crate::core::http::error::{code_for_status, ApiError};
+use crate::core::http::health::Health;
+use crate::core::http::methods::Methods;
+use crate::core::http::reply::Reply;
+use crate::core::http::route::{self, Route};
+use crate::core::limits::bucket::Decision;
 use crate::core::log::{self, RequestLog};
-use crate::core::model::{BinCreated, Health};
-use crate::core::reply::Reply;
-use crate::core::route::{self, Route};
-use crate::core::secret::{new_token, token_digest};
+use crate::edge::io::aggregator;
+use crate::edge::io::body::{drain, read_limited};
+use crate::edge::io::respond::{error_response, platform, to_response};
+use crate::edge::io::settings;
+use crate::edge::io::to_bin::{forward, BINS};
+use crate::edge::objects::ip_limiter::LIMITERS;
 use std::sync::OnceLock;
 use worker::worker_sys::web_sys;
-use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit, Response, Url};
+use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit, Url};
 
 /// Largest `POST /v1/bins` body read, in bytes.
 const CREATE_BODY_MAX_BYTES: u64 = 4096;
@@ -43,17 +44,19 @@ async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result
     let started = Date::now().as_millis();
     let method = req.method();
     let url = Url::parse(&req.url())?;
-    let route = route::match_path(url.path()).map(|(_, r)| r);
-    let result = dispatch(&req, &url, &env).await;
+    let matched = route::match_path(url.path());
+    let label = matched.as_ref().map_or("unmatched", |(_, r)| r.label());
+    let bin = matched.as_ref().and_then(|(_, r)| r.bin().map(str::to_string));
+    let result = dispatch(&req, &url, matched, &env).await;
     let (status, error) = match &result {
         Ok(response) => (response.status(), code_for_status(response.status()).map(str::to_string)),
         Err(err) => (err.status(), Some(err.message.clone())),
     };
     let record = RequestLog {
         msg: "request",
-        route: route.as_ref().map_or("unmatched", Route::label),
+        route: label,
         method: &method,
-        bin: route.as_ref().and_then(Route::bin),
+        bin: bin.as_deref(),
         status,
         duration_ms: Date::now().as_millis().saturating_sub(started),
         error: error.as_deref(),
@@ -69,44 +72,42 @@ async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result
 }
 
 /// Preflights and routing; bin routes go to their object untouched.
-async fn dispatch(req: &web_sys::Request, url: &Url, env: &Env) -> Result<web_sys::Response, ApiError> {
+async fn dispatch(
+    req: &web_sys::Request,
+    url: &Url,
+    matched: Option<(Methods, Route)>,
+    env: &Env,
+) -> Result<web_sys::Response, ApiError> {
     let method = req.method();
     let headers = Headers(req.headers());
     let origin = headers.get("origin").ok().flatten();
     let requested = headers.get("access-control-request-method").ok().flatten();
     if cors::is_preflight(&method, origin.as_deref(), requested.as_deref()) {
-        let (methods, _) = route::match_path(url.path()).ok_or_else(|| ApiError::not_found("route not found"))?;
+        let (methods, _) = matched.ok_or_else(|| ApiError::not_found("route not found"))?;
         let asked_headers = headers.get("access-control-request-headers").ok().flatten();
         let reply = cors::preflight(methods, requested.as_deref().unwrap_or(""), asked_headers.as_deref());
         return to_response(reply).map(Into::into).map_err(platform("response"));
     }
-    let route = route::resolve(&method, url.path())?;
-    if let Some(bin) = route.bin() {
-        return forward(env, bin, &route, req).await;
-    }
     // The trait clone copies the handle; the inherent `clone` would tee the body.
-    handle(Request::from(Clone::clone(req)), route, url, env).await.map(Into::into)
-}
-
-async fn handle(mut req: Request, route: Route, url: &Url, env: &Env) -> Result<Response, ApiError> {
-    let reply = match route {
+    let own = || Request::from(Clone::clone(req));
+    let reply = match route::accept(matched, &method)? {
+        Route::Bin { bin, route } => return forward(env, &bin, &route, req).await,
         Route::Health => health()?,
-        Route::Metrics => metrics_object::render(env).await?,
+        Route::Metrics => aggregator::render(env).await?,
         Route::Asset { path } => {
             let body = assets::find(&path).ok_or_else(|| ApiError::not_found("route not found"))?;
-            assets::reply(&path, body, req.headers().get("if-none-match").ok().flatten().as_deref())
+            assets::reply(&path, body, headers.get("if-none-match").ok().flatten().as_deref())
         }
         Route::CreateBin => {
-            let ip = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".into());
+            let ip = headers.get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".into());
             let limit = take_create_token(env, &ip).await?;
             limit.check()?;
-            let private = wants_private(&read_limited(&mut req, CREATE_BODY_MAX_BYTES).await?)?;
+            let private = wants_private(&read_limited(&mut own(), CREATE_BODY_MAX_BYTES).await?)?;
             let created = create_bin(env, &base_url(env, url)?, private).await?;
             created.headers(limit.headers())
         }
-        _ => return Err(ApiError::not_found("route not found")),
     };
-    to_response(reply).map_err(platform("response"))
+    to_response(reply).map(Into::into).map_err(platform("response"))
 }
 
 fn bin_stub(env: &Env, bin: &str) -> Result<worker::Stub, ApiError> {
@@ -130,7 +131,8 @@ fn health() -> Result<Reply, ApiError> {
 
 /// `PUBLIC_URL` when set, else the origin the request came in on.
 fn base_url(env: &Env, url: &Url) -> Result<String, ApiError> {
-    Ok(settings::config(env)?.public_url.unwrap_or_else(|| url.origin().ascii_serialization()))
+    let config = settings::config(env)?;
+    Ok(config.base_url().map_or_else(|| url.origin().ascii_serialization(), str::to_string))
 }
 
 async fn create_bin(env: &Env, base_url: &str, private: bool) -> Result<Reply, ApiError> {

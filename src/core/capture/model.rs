@@ -1,0 +1,49 @@
+//! One captured request as stored, without its body. Its wire form is in
+//! [`crate::core::capture::view`].
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One captured request as stored, without its body.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Capture {
+    /// Per-bin sequence number; only increases.
+    pub seq: u64,
+    /// The HTTP method (or the `X-Forwarded-Method` override).
+    pub method: String,
+    /// The sub-path below `/in`, starting with `/`.
+    pub path: String,
+    /// The raw query string without `?`; empty when there was none.
+    pub query: String,
+    /// Lowercased header names; repeated headers joined with `", "`.
+    pub headers: BTreeMap<String, String>,
+    /// Each `Set-Cookie` value separately, in order.
+    pub set_cookies: Vec<String>,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The client address (`CF-Connecting-IP`), if known.
+    pub client_ip: Option<String>,
+    /// Body length in bytes.
+    pub body_size: u64,
+    /// Receipt time, epoch milliseconds.
+    pub received_at_ms: i64,
+}
+
+impl Capture {
+    /// A bodiless POST capture for tests.
+    #[cfg(test)]
+    pub fn sample(seq: u64, body_size: u64) -> Capture {
+        Capture {
+            seq,
+            method: "POST".into(),
+            path: "/".into(),
+            query: String::new(),
+            headers: BTreeMap::new(),
+            set_cookies: vec![],
+            content_type: None,
+            client_ip: None,
+            body_size,
+            received_at_ms: 0,
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Which headers a replay re-sends, and the ones it adds.
+
+use crate::core::capture::model::Capture;
+
+/// Headers never re-sent: hop-by-hop ones (RFC 9110 §7.6.1) and those the
+/// runtime sets for each outgoing request.
+const DROPPED: [&str; 10] = [
+    "host",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "keep-alive",
+    "upgrade",
+    "te",
+    "trailer",
+    "proxy-connection",
+    "set-cookie", // re-sent from `set_cookies`, one header per value
+];
+
+/// Header naming the capture a replay re-sends.
+pub const REPLAY_OF: &str = "x-polyhook-replay-of";
+/// Header with a key that is the same for every attempt of one replay, so a
+/// target can drop duplicates.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The headers for a replay of `capture` (whose id is `request_id`) under
+/// replay id `replay_id`, in send order. Cloudflare's own `cf-*` headers
+/// are dropped with the hop-by-hop ones, and so is anything the capture's
+/// `Connection` header named.
+pub fn replay_headers(capture: &Capture, request_id: &str, replay_id: &str) -> Vec<(String, String)> {
+    let named_by_connection: Vec<String> = capture
+        .headers
+        .get("connection")
+        .map(|v| v.split(',').map(|t| t.trim().to_ascii_lowercase()).collect())
+        .unwrap_or_default();
+    let keep = |name: &str| {
+        !DROPPED.contains(&name)
+            && !name.starts_with("cf-")
+            && !named_by_connection.iter().any(|n| n == name)
+            && name != REPLAY_OF
+            && name != IDEMPOTENCY_KEY
+    };
+    let mut out: Vec<(String, String)> =
+        capture.headers.iter().filter(|(n, _)| keep(n)).map(|(n, v)| (n.clone(), v.clone())).collect();
+    out.extend(capture.set_cookies.iter().map(|c| ("set-cookie".to_string(), c.clone())));
+    out.push((REPLAY_OF.to_string(), request_id.to_string()));
+    out.push((IDEMPOTENCY_KEY.to_string(), replay_id.to_string()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_hop_by_hop_and_runtime_headers_and_adds_ours() {
+        let mut c = Capture::sample(1, 0);
+        for (n, v) in [
+            ("host", "a"),
+            ("content-length", "3"),
+            ("connection", "keep-alive, x-hop"),
+            ("x-hop", "1"),
+            ("transfer-encoding", "chunked"),
+            ("te", "trailers"),
+            ("cf-connecting-ip", "203.0.113.1"),
+            ("x-signature", "abc"),
+            ("content-type", "application/json"),
+        ] {
+            c.headers.insert(n.into(), v.into());
+        }
+        c.set_cookies = vec!["a=1; Path=/".into(), "b=2".into()];
+        c.headers.insert("set-cookie".into(), "a=1; Path=/, b=2".into());
+        let h = replay_headers(&c, "bin-1", "bin-r1");
+        let names: Vec<&str> = h.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["content-type", "x-signature", "set-cookie", "set-cookie", REPLAY_OF, IDEMPOTENCY_KEY]);
+        assert_eq!(h[2].1, "a=1; Path=/");
+        assert_eq!(h[4].1, "bin-1");
+        assert_eq!(h[5].1, "bin-r1");
+    }
+}

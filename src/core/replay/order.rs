@@ -1,0 +1,135 @@
+//! The body of `POST .../requests/{rid}/replay`, validated.
+
+use crate::core::http::error::ApiError;
+use crate::core::http::route::{match_path, BinRoute, Route};
+use url::Url;
+
+/// Retries when the order names none.
+pub const DEFAULT_MAX_RETRIES: u32 = 5;
+/// Most retries an order may ask for.
+pub const MAX_RETRIES: u32 = 5;
+
+/// A validated replay order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayOrder {
+    /// Absolute http(s) URL, normalised.
+    pub target_url: String,
+    /// Retries after a failed first attempt, 0..=5.
+    pub max_retries: u32,
+}
+
+fn bad(message: &str, details: impl Into<String>) -> ApiError {
+    ApiError::bad_request(message).with_details(details)
+}
+
+/// Parses and checks an order. `own_origins` are this service's own
+/// origins (the one the request came in on, and `PUBLIC_URL`): a target on
+/// one of them that is an ingest path is refused, so replays cannot loop.
+pub fn parse(body: &[u8], own_origins: &[Url]) -> Result<ReplayOrder, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| bad("invalid JSON", format!("the body must be a JSON object: {e}")))?;
+    let object = value.as_object().ok_or_else(|| bad("invalid JSON", "the body must be a JSON object"))?;
+    let raw_target = object
+        .get("target_url")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| bad("invalid target_url", "target_url is required and must be a string"))?;
+    let max_retries = match object.get("max_retries") {
+        None | Some(serde_json::Value::Null) => DEFAULT_MAX_RETRIES,
+        Some(v) => v.as_u64().filter(|n| *n <= u64::from(MAX_RETRIES)).map(|n| n as u32).ok_or_else(|| {
+            bad("invalid max_retries", format!("max_retries must be an integer from 0 to {MAX_RETRIES}"))
+        })?,
+    };
+    let target = target(raw_target)?;
+    if is_own_ingest(&target, own_origins) {
+        return Err(bad("invalid target_url", "target_url points at this service's own ingest path, which would loop"));
+    }
+    Ok(ReplayOrder { target_url: target.to_string(), max_retries })
+}
+
+fn target(raw: &str) -> Result<Url, ApiError> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| bad("invalid target_url", format!("target_url must be an absolute http(s) URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("invalid target_url", "target_url must be an absolute http or https URL"));
+    }
+    Ok(url)
+}
+
+/// True if `target` is an ingest URL of this service. A default port on our
+/// side matches both 80 and 443, since the edge serves http and https alike.
+fn is_own_ingest(target: &Url, own_origins: &[Url]) -> bool {
+    let is_ingest = matches!(match_path(target.path()), Some((_, Route::Bin { route: BinRoute::Ingest { .. }, .. })));
+    let host = target.host_str().map(str::to_ascii_lowercase);
+    let port = target.port_or_known_default();
+    is_ingest
+        && own_origins.iter().any(|own| {
+            let same_host = own.host_str().map(str::to_ascii_lowercase) == host;
+            let own_port = own.port_or_known_default();
+            let default_side = own.port().is_none() && matches!(port, Some(80 | 443));
+            same_host && (own_port == port || default_side)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn own() -> Vec<Url> {
+        vec![Url::parse("http://127.0.0.1:8787").unwrap(), Url::parse("https://hooks.example.com").unwrap()]
+    }
+
+    fn order(json: &str) -> Result<ReplayOrder, ApiError> {
+        parse(json.as_bytes(), &own())
+    }
+
+    #[test]
+    fn accepts_http_and_https_with_default_retries() {
+        let o = order(r#"{"target_url":"http://127.0.0.1:9000/hook"}"#).unwrap();
+        assert_eq!(o, ReplayOrder { target_url: "http://127.0.0.1:9000/hook".into(), max_retries: 5 });
+        assert_eq!(order(r#"{"target_url":"https://x.example","max_retries":0}"#).unwrap().max_retries, 0);
+    }
+
+    #[test]
+    fn rejects_bad_json_urls_and_retries() {
+        for (body, message) in [
+            ("not json", "invalid JSON"),
+            ("[1]", "invalid JSON"),
+            ("{}", "invalid target_url"),
+            (r#"{"target_url":5}"#, "invalid target_url"),
+            (r#"{"target_url":"/relative"}"#, "invalid target_url"),
+            (r#"{"target_url":"ftp://x.example/"}"#, "invalid target_url"),
+            (r#"{"target_url":"mailto:a@b.example"}"#, "invalid target_url"),
+            (r#"{"target_url":"http://x.example","max_retries":6}"#, "invalid max_retries"),
+            (r#"{"target_url":"http://x.example","max_retries":-1}"#, "invalid max_retries"),
+            (r#"{"target_url":"http://x.example","max_retries":1.5}"#, "invalid max_retries"),
+            (r#"{"target_url":"http://x.example","max_retries":"2"}"#, "invalid max_retries"),
+        ] {
+            let err = order(body).unwrap_err();
+            assert_eq!((err.status(), err.message.as_str()), (400, message), "{body}");
+        }
+    }
+
+    #[test]
+    fn refuses_loops_into_our_own_ingest() {
+        for url in [
+            "http://127.0.0.1:8787/v1/bins/k3p9q2x7m1nb/in",
+            "http://127.0.0.1:8787/v1/bins/aaaaaaaaaaaa/in/deeper?x=1",
+            "https://HOOKS.example.com/v1/bins/k3p9q2x7m1nb/in",
+            "http://hooks.example.com/v1/bins/k3p9q2x7m1nb/in",
+        ] {
+            let err = order(&format!(r#"{{"target_url":"{url}"}}"#)).unwrap_err();
+            assert!(err.details.unwrap().contains("loop"), "{url}");
+        }
+    }
+
+    #[test]
+    fn other_ports_hosts_and_paths_are_fine() {
+        for url in [
+            "http://127.0.0.1:9999/v1/bins/k3p9q2x7m1nb/in",
+            "http://127.0.0.1:8787/v1/bins/k3p9q2x7m1nb/requests",
+            "https://other.example/v1/bins/k3p9q2x7m1nb/in",
+        ] {
+            assert!(order(&format!(r#"{{"target_url":"{url}"}}"#)).is_ok(), "{url}");
+        }
+    }
+}

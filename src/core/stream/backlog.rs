@@ -1,0 +1,93 @@
+//! The captures a resuming subscriber missed, read from storage a bounded
+//! batch at a time as the client keeps up. Retention may evict captures
+//! while a slow client catches up; each batch re-checks, and a `lost`
+//! notice announces any range the stream can no longer send.
+
+use crate::core::capture::model::Capture;
+use crate::core::capture::namespace::Namespace;
+use crate::core::http::error::ApiError;
+use crate::core::stream::events::{self, Lost};
+use crate::core::stream::sse::Frame;
+
+/// Captures read from storage per backlog step.
+pub const BATCH_CAPTURES: usize = 16;
+
+/// Where a backlog reads captures: the bin's storage, or a fake in tests.
+pub trait CaptureSource {
+    /// The oldest retained sequence number, if any capture is retained.
+    fn oldest_seq(&self) -> Result<Option<u64>, ApiError>;
+    /// Up to `limit` captures in `namespace` with `after < seq < until`, oldest first.
+    fn range(&self, after: u64, until: u64, namespace: &Namespace, limit: usize) -> Result<Vec<Capture>, ApiError>;
+    /// The body of capture `seq` (empty if it is gone).
+    fn body(&self, seq: u64) -> Result<Vec<u8>, ApiError>;
+}
+
+/// The gap rule: with everything up to `after` sent and `first_kept` the
+/// first sequence number still retained, the captures in between are lost.
+pub fn gap(after: u64, first_kept: u64) -> Option<Lost> {
+    (after + 1 < first_kept).then(|| Lost {
+        first_seq: after + 1,
+        last_seq: first_kept - 1,
+        resumes_after: first_kept - 1,
+    })
+}
+
+/// One subscriber's backlog: captures with `after < seq < until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlog {
+    bin: String,
+    namespace: Namespace,
+    after: u64,
+    until: u64,
+    budget_bytes: usize,
+}
+
+impl Backlog {
+    /// The backlog of bin `bin` in `namespace` after `after` and before
+    /// `until`; one batch holds about `budget_bytes` of frames (at least one).
+    pub fn new(bin: String, namespace: Namespace, after: u64, until: u64, budget_bytes: usize) -> Backlog {
+        Backlog { bin, namespace, after, until, budget_bytes }
+    }
+
+    /// The last sequence number sent or skipped.
+    pub fn position(&self) -> u64 {
+        self.after
+    }
+
+    /// True once every capture before `until` was sent or skipped.
+    pub fn is_done(&self) -> bool {
+        self.after + 1 >= self.until
+    }
+
+    /// The next frames, oldest first; empty once the backlog is done.
+    pub fn next_frames(&mut self, source: &impl CaptureSource) -> Result<Vec<Frame>, ApiError> {
+        let mut frames = Vec::new();
+        if self.is_done() {
+            return Ok(frames);
+        }
+        let first_kept = source.oldest_seq()?.unwrap_or(self.until).min(self.until);
+        if let Some(lost) = gap(self.after, first_kept) {
+            self.after = lost.resumes_after;
+            frames.push(events::notice("lost", &lost));
+        }
+        let captures = source.range(self.after, self.until, &self.namespace, BATCH_CAPTURES)?;
+        if captures.is_empty() {
+            self.after = self.until.saturating_sub(1);
+        }
+        let mut bytes = 0;
+        for capture in captures {
+            if bytes >= self.budget_bytes {
+                break;
+            }
+            let frame = events::request(&self.bin, &capture, &source.body(capture.seq)?)?;
+            bytes += frame.len();
+            frames.push(frame);
+            self.after = capture.seq;
+        }
+        Ok(frames)
+    }
+}
+
+#[cfg(test)]
+#[path = "backlog_tests.rs"]
+mod tests;

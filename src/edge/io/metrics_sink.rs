@@ -1,0 +1,98 @@
+//! A source's side of metrics: record into memory, flush in the background.
+//!
+//! Recording never waits: the first record after a flush schedules the next
+//! one `FLUSH_DELAY` later, so each source sends at most about one batch a
+//! second and the ingest path has no extra round trip. Alarms and bin ends
+//! flush at once.
+
+use super::aggregator::{aggregator, batch_request};
+use crate::core::bin::ids::random_bytes;
+use crate::core::hex::hex;
+use crate::core::metrics::batch::{Batch, Pending};
+use crate::core::metrics::delta::Delta;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use worker::wasm_bindgen_futures::spawn_local;
+use worker::{console_error, Delay, Env};
+
+/// Wait between a first record and its flush.
+const FLUSH_DELAY: Duration = Duration::from_millis(1000);
+
+/// A handle to one source's unflushed metrics; clones share them.
+#[derive(Clone)]
+pub struct Sink {
+    pending: Rc<RefCell<Pending>>,
+    env: Env,
+}
+
+impl Sink {
+    /// A sink for the object `source`, in a fresh random epoch.
+    pub fn new(env: &Env, source: String) -> Sink {
+        let mut bytes = [0u8; 8];
+        // Without randomness the epoch is fixed; only exactly-once suffers.
+        let _ = random_bytes(&mut bytes);
+        let epoch = hex(&bytes);
+        Sink { pending: Rc::new(RefCell::new(Pending::new(source, epoch))), env: env.clone() }
+    }
+
+    /// Records into the pending delta and makes sure a flush follows.
+    pub fn record(&self, f: impl FnOnce(&mut Delta)) {
+        f(self.pending.borrow_mut().delta());
+        self.soon();
+    }
+
+    /// Reports the source's open streams with the next flush.
+    pub fn set_clients(&self, clients: usize) {
+        self.pending.borrow_mut().set_clients(clients as u64);
+        self.soon();
+    }
+
+    fn soon(&self) {
+        let mut pending = self.pending.borrow_mut();
+        if pending.scheduled {
+            return;
+        }
+        pending.scheduled = true;
+        let sink = self.clone();
+        spawn_local(async move {
+            Delay::from(FLUSH_DELAY).await;
+            sink.pending.borrow_mut().scheduled = false;
+            sink.flush().await;
+        });
+    }
+
+    /// Sends what is pending now. A failed batch stays for the next flush,
+    /// which is scheduled at once.
+    pub async fn flush(&self) {
+        let Some(batch) = self.pending.borrow_mut().begin() else { return };
+        let delivered = send(&self.env, &batch).await;
+        let mut pending = self.pending.borrow_mut();
+        pending.finish(batch, delivered);
+        let again = pending.has_news();
+        drop(pending);
+        if again {
+            self.soon();
+        }
+    }
+}
+
+async fn send(env: &Env, batch: &Batch) -> bool {
+    let result = async {
+        let request = batch_request(batch)?;
+        let response = aggregator(env)?.fetch_with_request(request).await?;
+        Ok::<u16, worker::Error>(response.status_code())
+    }
+    .await;
+    match result {
+        Ok(204) => true,
+        Ok(status) => {
+            console_error!("metrics flush answered {}", status);
+            false
+        }
+        Err(err) => {
+            console_error!("metrics flush: {}", err);
+            false
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Runtime plumbing the objects share: request bodies, responses, vars,
+//! SSE writers and streams, outgoing fetches, metrics flushing, and the
+//! hand-off from the Worker entry to a bin's object.
+
+pub mod aggregator;
+pub mod body;
+pub mod http_send;
+pub mod metrics_sink;
+pub mod respond;
+pub mod settings;
+pub mod sse_stream;
+pub mod sse_writer;
+pub mod to_bin;

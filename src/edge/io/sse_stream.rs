@@ -1,0 +1,95 @@
+//! A subscriber's stream over time: the opening and notices, then its
+//! backlog as the client keeps up, then live frames; the bin's keep-alive
+//! loop; and the answer that turns a stream away for now.
+
+use super::metrics_sink::Sink;
+use super::respond::with_cors;
+use super::sse_writer::SseOutlet;
+use crate::core::bin::ids::random_bytes;
+use crate::core::metrics::delta::SSE_EVENTS_SENT;
+use crate::core::stream::backlog::{Backlog, CaptureSource};
+use crate::core::stream::hub::Hub;
+use crate::core::stream::outlet::Outlet;
+use crate::core::stream::sse::{self, Frame};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+use worker::wasm_bindgen_futures::spawn_local;
+use worker::{console_error, Delay, Response};
+
+/// Response headers of a stream (CORS is added with the others).
+pub const HEADERS: [(&str, &str); 3] = [
+    ("content-type", "text/event-stream; charset=utf-8"),
+    // no-transform keeps proxies from compressing or buffering the stream.
+    ("cache-control", "no-cache, no-transform"),
+    ("x-accel-buffering", "no"),
+];
+
+/// Sends a new subscriber its opening, notices and backlog, a batch at a
+/// time as the client reads, then the live frames held meanwhile; from
+/// then on the hub writes to it directly. Each batch is dropped before the
+/// wait, so a client that stops reading pins at most its queue.
+pub async fn catch_up(
+    outlet: SseOutlet,
+    notices: Vec<Frame>,
+    mut backlog: Backlog,
+    source: impl CaptureSource,
+    metrics: Sink,
+) {
+    for frame in std::iter::once(sse::preamble()).chain(notices) {
+        outlet.write(&frame);
+    }
+    loop {
+        match backlog.next_frames(&source) {
+            Ok(frames) if frames.is_empty() => break,
+            Ok(frames) => {
+                let written = frames.iter().all(|f| outlet.write(f));
+                metrics.record(|d| d.add(SSE_EVENTS_SENT, "", frames.len() as f64));
+                drop(frames);
+                if !written {
+                    return; // the client left
+                }
+                outlet.drained().await;
+            }
+            Err(err) => {
+                // Cutting is safe: the client resumes from its last id.
+                console_error!("stream backlog: {}", err);
+                outlet.go_live();
+                outlet.cut();
+                return;
+            }
+        }
+    }
+    outlet.go_live();
+}
+
+/// Writes a keep-alive comment to every subscriber of `hub` every
+/// `every`, while it has any. Keep-alives keep idle connections open
+/// through proxies, reveal clients that left, and refresh the bin's stream
+/// count at the metrics aggregator (which forgets counts not refreshed).
+pub fn keep_alive(hub: Rc<RefCell<Hub<SseOutlet>>>, metrics: Sink, every: Duration, running: Rc<Cell<bool>>) {
+    if running.replace(true) {
+        return;
+    }
+    spawn_local(async move {
+        loop {
+            Delay::from(every).await;
+            let Ok(mut subscribers) = hub.try_borrow_mut() else { continue };
+            subscribers.broadcast(&sse::comment("ping"));
+            metrics.set_clients(subscribers.len());
+            if subscribers.is_empty() {
+                running.set(false);
+                return;
+            }
+        }
+    });
+}
+
+/// A stream that only says "come back later" and ends; see [`sse::refusal`].
+pub fn refuse(reason: &str) -> worker::Result<Response> {
+    let mut bytes = [0u8; 8];
+    // Without randomness every client waits the same; still correct.
+    let _ = random_bytes(&mut bytes);
+    let frame = sse::refusal(reason, u64::from_le_bytes(bytes));
+    Ok(Response::builder().with_status(200).with_headers(with_cors(&HEADERS)?).fixed(frame.as_bytes().to_vec()))
+}

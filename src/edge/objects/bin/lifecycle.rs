@@ -1,0 +1,125 @@
+//! A bin's life in its object: creation from the entry's order, loading
+//! and expiry, deletion, and the one alarm that expires it and runs its
+//! replays.
+
+use super::{now_ms, BinObject, Known};
+use crate::core::bin::init::{InitDone, InitOrder};
+use crate::core::bin::meta::BinMeta;
+use crate::core::bin::token::Credential;
+use crate::core::http::error::ApiError;
+use crate::core::http::reply::Reply;
+use crate::core::metrics::delta::{BINS_CREATED, BINS_DELETED, BINS_EXPIRED};
+use crate::core::replay::runner::ReplayRepo;
+use crate::core::replay::wake::next_wake_ms;
+use crate::core::stream::events::{self, End};
+use crate::core::stream::hub::Fanout;
+use crate::edge::io::respond::{platform, to_response};
+use worker::js_sys;
+use worker::wasm_bindgen::JsValue;
+use worker::{console_error, Request, Response, ScheduledTime};
+
+/// Wait before the alarm tries again when pending work could not be read, ms.
+const UNREADABLE_RETRY_MS: i64 = 30_000;
+
+/// An absolute alarm time. (An `i64` converts to an offset from now instead.)
+fn alarm_at(epoch_ms: i64) -> ScheduledTime {
+    ScheduledTime::new(js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)))
+}
+
+impl BinObject {
+    /// The bin record, if the bin exists and has not expired at `now`. An
+    /// expired bin is purged on the spot, whether or not its alarm has run.
+    pub(super) async fn live_meta(&self, now: i64) -> Result<BinMeta, ApiError> {
+        if matches!(*self.known.borrow(), Known::Unread) {
+            let loaded = self.captures().load_meta()?;
+            *self.known.borrow_mut() = loaded.map_or(Known::NoBin, Known::Bin);
+        }
+        match self.bin() {
+            Some(m) if !m.expired(now) => Ok(m),
+            Some(_) => {
+                self.purge(End::Expired).await?;
+                Err(ApiError::bin_not_found())
+            }
+            None => Err(ApiError::bin_not_found()),
+        }
+    }
+
+    /// Ends the bin: subscribers get the final event, then every trace of
+    /// the bin goes (rows, tables and alarm). The cache says "gone" first, so
+    /// requests arriving meanwhile already get 404.
+    async fn purge(&self, end: End) -> Result<(), ApiError> {
+        if let Known::Bin(meta) = self.known.replace(Known::NoBin) {
+            let closed = self.hub.borrow_mut().close_all(&events::ended(&meta.id, end));
+            self.count_fanout(Fanout { delivered: closed, ..Fanout::default() });
+            self.metrics.set_clients(0);
+            self.metrics.record(|d| d.inc(if end == End::Deleted { BINS_DELETED } else { BINS_EXPIRED }));
+        }
+        let storage = self.state.storage();
+        storage.delete_alarm().await.map_err(platform("delete alarm"))?;
+        storage.delete_all().await.map_err(platform("delete all"))?;
+        *self.known.borrow_mut() = Known::NoBin;
+        self.metrics.flush().await;
+        Ok(())
+    }
+
+    /// Creates the bin from the entry's order; 409 if the id is taken.
+    pub(super) async fn init(&self, mut req: Request) -> Result<Response, ApiError> {
+        let order: InitOrder = req.json().await.map_err(platform("init body"))?;
+        if self.captures().load_meta()?.is_some() {
+            return to_response(Reply::empty(409)).map_err(platform("response"));
+        }
+        let mut meta = BinMeta::new(&order.id, order.token_digest, now_ms(), self.config()?.bin_ttl_s);
+        meta.read_token_digest = order.read_token_digest;
+        self.captures().create(&meta)?;
+        self.state.storage().set_alarm(alarm_at(meta.expires_at_ms)).await.map_err(platform("set alarm"))?;
+        let reply = Reply::json(201, &InitDone { expires_at_ms: meta.expires_at_ms })?;
+        *self.known.borrow_mut() = Known::Bin(meta);
+        self.metrics.record(|d| d.inc(BINS_CREATED));
+        to_response(reply).map_err(platform("response"))
+    }
+
+    /// `DELETE /v1/bins/{id}` with the delete token.
+    pub(super) async fn delete(&self, req: &Request, meta: &BinMeta) -> Result<Reply, ApiError> {
+        meta.authorize(Credential::Delete, req.headers().get("x-delete-token").ok().flatten().as_deref())?;
+        self.purge(End::Deleted).await?;
+        Ok(Reply::empty(204))
+    }
+
+    /// The one alarm: expires the bin when its time is up (`live_meta`
+    /// purges it), else runs due replay attempts. Whatever failed, it then
+    /// re-arms for the earliest work left; only when even that fails does
+    /// it return an error, so the runtime retries the alarm.
+    pub(super) async fn on_alarm(&self) -> worker::Result<Response> {
+        let work = match self.live_meta(now_ms()).await {
+            Ok(meta) => self.run_replays(&meta.id).await,
+            Err(err) if err.status() == 404 => Ok(()),
+            Err(err) => Err(err),
+        };
+        if let Err(err) = &work {
+            console_error!("alarm: {}", err);
+        }
+        let rearmed = self.reschedule().await;
+        self.metrics.flush().await;
+        match rearmed {
+            Ok(()) => Response::empty(),
+            Err(err) => {
+                console_error!("alarm: re-arm failed: {}", err);
+                Err(worker::Error::RustError(err.to_string()))
+            }
+        }
+    }
+
+    /// Points the one alarm at the earliest of expiry and pending replay
+    /// work. If the replays cannot be read, it tries again soon.
+    pub(super) async fn reschedule(&self) -> Result<(), ApiError> {
+        let Some(meta) = self.bin() else { return Ok(()) };
+        let wake = match self.replays().pending() {
+            Ok(pending) => next_wake_ms(meta.expires_at_ms, &pending),
+            Err(err) => {
+                console_error!("alarm: replays unreadable, retrying soon: {}", err);
+                meta.expires_at_ms.min(now_ms() + UNREADABLE_RETRY_MS)
+            }
+        };
+        self.state.storage().set_alarm(alarm_at(wake)).await.map_err(platform("set alarm"))
+    }
+}

@@ -1,0 +1,153 @@
+//! The Durable Object that is one bin: it owns the bin's captures and
+//! replays in its SQLite storage, its live subscribers, its ingest buckets,
+//! and the one alarm that ends its life and runs its replays. Each file
+//! here is glue for one job; every decision is the core's.
+
+mod ingest;
+mod lifecycle;
+mod reads;
+mod replays;
+mod runs;
+mod stream;
+
+use crate::core::bin::meta::BinMeta;
+use crate::core::bin::token::Credential;
+use crate::core::config::Config;
+use crate::core::http::error::ApiError;
+use crate::core::http::query::param;
+use crate::core::http::route::{self, BinRoute};
+use crate::core::limits::bucket::Limiter;
+use crate::core::metrics::delta::{SSE_CUT, SSE_EVENTS_SENT};
+use crate::core::stream::hub::{Fanout, Hub};
+use crate::edge::io::body::drain;
+use crate::edge::io::metrics_sink::Sink;
+use crate::edge::io::respond::{error_response, platform, to_response};
+use crate::edge::io::settings;
+use crate::edge::io::sse_writer::SseOutlet;
+use crate::edge::storage::captures::Captures;
+use crate::edge::storage::replays::Replays;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use worker::{durable_object, Date, DurableObject, Env, Request, Response, State};
+
+/// What the object knows of its bin.
+#[derive(Debug, Clone)]
+enum Known {
+    /// Storage not read yet.
+    Unread,
+    /// No bin here (never created, deleted or expired).
+    NoBin,
+    /// The bin's record, kept in step with storage.
+    Bin(BinMeta),
+}
+
+/// One bin.
+#[durable_object]
+pub struct BinObject {
+    state: State,
+    config: Result<Config, ApiError>,
+    known: RefCell<Known>,
+    /// The live stream subscribers.
+    hub: Rc<RefCell<Hub<SseOutlet>>>,
+    /// Whether the keep-alive loop over `hub` runs.
+    pinging: Rc<Cell<bool>>,
+    /// Per-IP ingest buckets; in memory, so a restart forgives everyone.
+    limiter: RefCell<Limiter>,
+    /// This bin's metrics, flushed to the aggregator in the background.
+    metrics: Sink,
+}
+
+/// Client IPs with an ingest bucket before idle ones are forgotten.
+const MAX_TRACKED_CLIENTS: usize = 10_000;
+
+fn now_ms() -> i64 {
+    Date::now().as_millis() as i64
+}
+
+impl DurableObject for BinObject {
+    fn new(state: State, env: Env) -> Self {
+        let config = settings::config(&env);
+        let rate = config.as_ref().map(Config::ingest_rate).unwrap_or_else(|_| Config::default().ingest_rate());
+        let limiter = RefCell::new(Limiter::new(rate, MAX_TRACKED_CLIENTS));
+        let metrics = Sink::new(&env, state.id().to_string());
+        let (hub, pinging, known) = (Rc::default(), Rc::default(), RefCell::new(Known::Unread));
+        BinObject { config, state, known, hub, pinging, limiter, metrics }
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        // The trait clone copies the handle; the inherent `clone` would tee the body.
+        let raw = Clone::clone(req.inner());
+        match self.handle(req).await {
+            Ok(response) => Ok(response),
+            Err(err) => {
+                drain(&raw).await;
+                error_response(&err)
+            }
+        }
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        self.on_alarm().await
+    }
+}
+
+impl BinObject {
+    fn captures(&self) -> Captures {
+        Captures::new(self.state.storage().sql())
+    }
+
+    fn replays(&self) -> Replays {
+        Replays::new(self.state.storage().sql())
+    }
+
+    fn config(&self) -> Result<Config, ApiError> {
+        self.config.clone()
+    }
+
+    /// The bin's record, if it exists now (it may go during any `.await`).
+    fn bin(&self) -> Option<BinMeta> {
+        match &*self.known.borrow() {
+            Known::Bin(meta) => Some(meta.clone()),
+            Known::Unread | Known::NoBin => None,
+        }
+    }
+
+    /// Counts what one publish did.
+    fn count_fanout(&self, fanout: Fanout) {
+        self.metrics.record(|d| {
+            d.add(SSE_EVENTS_SENT, "", fanout.delivered as f64);
+            d.add(SSE_CUT, "", fanout.cut as f64);
+        });
+        if fanout.cut + fanout.gone > 0 {
+            self.metrics.set_clients(self.hub.borrow().len());
+        }
+    }
+
+    async fn handle(&self, req: Request) -> Result<Response, ApiError> {
+        let url = req.url().map_err(platform("url"))?;
+        if url.path() == crate::core::bin::init::INIT_PATH {
+            return self.init(req).await;
+        }
+        let (bin, route) = route::resolve_bin(&req.inner().method(), url.path())?;
+        let now = now_ms();
+        let meta = self.live_meta(now).await?;
+        let query = url.query().unwrap_or("");
+        if route.reads_bin() {
+            let header = req.headers().get("x-authorization").ok().flatten();
+            meta.authorize(Credential::Read, header.or_else(|| param(query, "token")).as_deref())?;
+        }
+        let reply = match route {
+            BinRoute::Stream => return self.stream(&req, bin, query),
+            BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
+            BinRoute::ListRequests => self.list(&req, &bin, query)?,
+            BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,
+            BinRoute::GetRaw { rid } => self.raw(&bin, &rid)?,
+            BinRoute::Delete => self.delete(&req, &meta).await?,
+            BinRoute::StartReplay { rid } => self.start_replay(req, &url, &bin, &rid).await?,
+            BinRoute::ListReplays => self.list_replays(&bin, query)?,
+            BinRoute::GetReplay { n } => self.get_replay(&bin, n)?,
+            BinRoute::RetryReplay { n } => self.retry_replay(&bin, n).await?,
+        };
+        to_response(reply).map_err(platform("response"))
+    }
+}

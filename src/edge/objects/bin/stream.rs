@@ -1,0 +1,57 @@
+//! Opening a subscriber's stream on a bin. Joining the hub and planning
+//! the backlog happen with no `.await` between, so every capture is either
+//! in the backlog or arrives live: no gap, no duplicate.
+
+use super::BinObject;
+use crate::core::capture::namespace::Namespace;
+use crate::core::http::error::ApiError;
+use crate::core::http::query::param;
+use crate::core::metrics::delta::SSE_REFUSED;
+use crate::core::stream::backlog::{Backlog, CaptureSource};
+use crate::core::stream::resume;
+use crate::edge::io::respond::{platform, with_cors};
+use crate::edge::io::sse_stream::{self, catch_up, keep_alive, HEADERS};
+use crate::edge::io::sse_writer;
+use std::rc::Rc;
+use std::time::Duration;
+use worker::wasm_bindgen_futures::spawn_local;
+use worker::{console_error, Request, Response};
+
+impl BinObject {
+    /// `GET /v1/bins/{id}/stream`. A failure past authorisation is answered
+    /// with a retry hint, never a 5xx, so the browser keeps reconnecting.
+    pub(super) fn stream(&self, req: &Request, bin: String, query: &str) -> Result<Response, ApiError> {
+        let last_event_id = req.headers().get("last-event-id").ok().flatten();
+        match self.open_stream(bin, last_event_id.as_deref(), query) {
+            Err(err) if err.status() >= 500 => {
+                console_error!("stream: {}", err);
+                sse_stream::refuse("temporarily unavailable").map_err(platform("stream response"))
+            }
+            other => other,
+        }
+    }
+
+    fn open_stream(&self, bin: String, last_event_id: Option<&str>, query: &str) -> Result<Response, ApiError> {
+        let config = self.config()?;
+        if self.hub.borrow().len() as u64 >= config.sse_max_subscribers {
+            self.metrics.record(|d| d.inc(SSE_REFUSED));
+            let reason = format!("busy: this bin already has {} live streams", config.sse_max_subscribers);
+            return sse_stream::refuse(&reason).map_err(platform("stream response"));
+        }
+        let next_seq = self.bin().map_or(1, |m| m.next_seq);
+        let captures = self.captures();
+        let asked = resume::asked(last_event_id, param(query, "last_event_id").as_deref());
+        let start = resume::plan(&asked, next_seq, captures.oldest_seq()?);
+        let namespace = Namespace::from_query(query);
+        let budget = usize::try_from(config.sse_queue_bytes).unwrap_or(usize::MAX);
+        let (outlet, body) = sse_writer::open(budget).map_err(|e| ApiError::internal(format!("stream: {e:?}")))?;
+        self.hub.borrow_mut().join(namespace.clone(), outlet.clone());
+        self.metrics.set_clients(self.hub.borrow().len());
+        let backlog = Backlog::new(bin, namespace, start.backlog_after, start.live_from, budget);
+        spawn_local(catch_up(outlet, start.notices, backlog, captures, self.metrics.clone()));
+        let every = Duration::from_secs(config.sse_keepalive_s);
+        keep_alive(Rc::clone(&self.hub), self.metrics.clone(), every, Rc::clone(&self.pinging));
+        let headers = with_cors(&HEADERS).map_err(platform("stream headers"))?;
+        Ok(Response::builder().with_status(200).with_headers(headers).stream(body))
+    }
+}

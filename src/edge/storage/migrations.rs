@@ -1,0 +1,54 @@
+//! Numbered schema migrations. Each object records the version its
+//! storage is at in `schema_version`; opening it applies the missing ones in
+//! order, in one synchronous step. Objects written before versions were
+//! recorded start at 0: the first migrations only create what is missing
+//! (`IF NOT EXISTS`), so re-running them over such storage is safe.
+
+use super::sql::{rows, run};
+use crate::core::http::error::ApiError;
+use worker::SqlStorage;
+
+/// One migration: the schema files it runs, in order.
+pub type Migration = &'static [&'static str];
+
+/// The bin object's migrations; version `n` is entry `n - 1`.
+pub const BIN: &[Migration] = &[
+    &[include_str!("schema/bin.sql"), include_str!("schema/captures.sql"), include_str!("schema/bodies.sql")],
+    &[include_str!("schema/replays.sql"), include_str!("schema/replay_attempts.sql")],
+];
+
+/// The metrics aggregator's migrations.
+pub const METRICS: &[Migration] =
+    &[&[include_str!("schema/metrics_totals.sql"), include_str!("schema/metrics_sources.sql")]];
+
+const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+
+#[derive(serde::Deserialize)]
+struct Version {
+    version: i64,
+}
+
+/// Brings `sql` up to the last of `migrations`; returns the version now.
+pub fn migrate(sql: &SqlStorage, migrations: &[Migration]) -> Result<usize, ApiError> {
+    run(sql, VERSION_TABLE, vec![])?;
+    let found: Vec<Version> = rows(sql, "SELECT version FROM schema_version", vec![])?;
+    let at = found.first().map_or(0, |v| usize::try_from(v.version).unwrap_or(0));
+    for migration in migrations.iter().skip(at) {
+        for file in *migration {
+            statements(file).try_for_each(|s| run(sql, s, vec![]))?;
+        }
+    }
+    let now = migrations.len().max(at);
+    if now != at || found.is_empty() {
+        run(sql, "DELETE FROM schema_version", vec![])?;
+        run(sql, "INSERT INTO schema_version (version) VALUES (?)", vec![(now as i64).into()])?;
+    }
+    Ok(now)
+}
+
+/// The statements of a schema file: split on `;`, comments and blanks dropped.
+fn statements(file: &'static str) -> impl Iterator<Item = &'static str> {
+    file.split(';')
+        .map(str::trim)
+        .filter(|s| s.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")))
+}

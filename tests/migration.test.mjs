@@ -1,0 +1,56 @@
+// A bin written by the build from before schema versions were recorded
+// (tests/fixtures/legacy-state, made by tests/fixtures/make-state.mjs)
+// still opens, reads, takes captures, resumes its stream and deletes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cp, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { root, withWorker } from "./support/worker.mjs";
+import { getJson, ingestOk } from "./support/api.mjs";
+import { subscribe } from "./support/sse.mjs";
+
+const fixture = path.join(root, "tests/fixtures/legacy-state");
+
+/** Copies the fixture and moves the bin's expiry to a day from now, so the test never ages out. */
+async function legacyState() {
+  const dir = await mkdtemp(path.join(tmpdir(), "polyhook-legacy-"));
+  await cp(fixture, dir, { recursive: true });
+  const objects = path.join(dir, "do/polyhook-rs-BinObject");
+  const file = (await readdir(objects)).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  const expires = Date.now() + 86_400_000;
+  const script = `import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE bin SET expires_at_ms=?", (int(sys.argv[2]),)); c.commit()`;
+  execFileSync("python3", ["-c", script, path.join(objects, file), String(expires)]);
+  return { dir, state: JSON.parse(await readFile(path.join(dir, "state.json"), "utf8")) };
+}
+
+test("a bin stored by the previous schema opens and works", async () => {
+  const { dir, state } = await legacyState();
+  try {
+    await withWorker({ persistTo: path.join(dir, "do") }, async ({ url }) => {
+      const id = state.bin.id;
+      const page = await getJson(`${url}/v1/bins/${id}/requests`);
+      assert.deepEqual(page.items.map((i) => i.seq), [3, 2, 1]);
+      const binary = await getJson(`${url}/v1/bins/${id}/requests/${id}-2`);
+      assert.equal(binary.body_b64, Buffer.from([0, 1, 2, 255]).toString("base64"));
+      assert.equal(binary.path, "/github/push");
+      const replay = await getJson(`${url}/v1/replays/${state.replay_id}`);
+      assert.equal(replay.status, "failed");
+      assert.equal(replay.history.length, 1);
+      const added = await ingestOk(url, id, { body: "after the upgrade" });
+      assert.equal(added.seq, 4, "the sequence continues where the old schema left it");
+      const stream = subscribe(`${url}/v1/bins/${id}/stream?last_event_id=0`);
+      try {
+        await stream.until((events) => events.length >= 4, 15_000, "the backlog");
+        assert.deepEqual(stream.seqs(), [1, 2, 3, 4]);
+      } finally {
+        stream.close();
+      }
+      const gone = await fetch(`${url}/v1/bins/${id}`, { method: "DELETE", headers: { "x-delete-token": state.bin.delete_token } });
+      assert.equal(gone.status, 204);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
