@@ -17,8 +17,7 @@ use crate::core::http::error::ApiError;
 use crate::core::http::query::param;
 use crate::core::http::route::{self, BinRoute};
 use crate::core::limits::bucket::Limiter;
-use crate::core::metrics::delta::{SSE_CUT, SSE_EVENTS_SENT};
-use crate::core::stream::hub::{Fanout, Hub};
+use crate::core::stream::hub::Hub;
 use crate::edge::io::body::drain;
 use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::respond::{error_response, platform, to_response};
@@ -109,17 +108,6 @@ impl BinObject {
         match &*self.known.borrow() {
             Known::Bin(meta) => Some(meta.clone()),
             Known::Unread | Known::NoBin => None,
-        }
-    }
-
-    /// Counts what one publish did.
-    fn count_fanout(&self, fanout: Fanout) {
-        self.metrics.record(|d| {
-            d.add(SSE_EVENTS_SENT, "", fanout.delivered as f64);
-            d.add(SSE_CUT, "", fanout.cut as f64);
-        });
-        if fanout.cut + fanout.gone > 0 {
-            self.metrics.set_clients(self.hub.borrow().len());
         }
     }
 

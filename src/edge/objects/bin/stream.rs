@@ -1,4 +1,4 @@
-//! Opening a subscriber's stream on a bin. Joining the hub and planning
+//! Opening a subscriber's stream on a bin, and counting fan-outs. Joining the hub and planning
 //! the backlog happen with no `.await` between, so every capture is either
 //! in the backlog or arrives live: no gap, no duplicate.
 
@@ -6,8 +6,9 @@ use super::BinObject;
 use crate::core::capture::namespace::Namespace;
 use crate::core::http::error::ApiError;
 use crate::core::http::query::param;
-use crate::core::metrics::delta::SSE_REFUSED;
+use crate::core::metrics::delta::{SSE_CUT, SSE_EVENTS_SENT, SSE_REFUSED};
 use crate::core::stream::backlog::{Backlog, CaptureSource};
+use crate::core::stream::hub::Fanout;
 use crate::core::stream::resume;
 use crate::edge::io::respond::{platform, with_cors};
 use crate::edge::io::sse_stream::{self, catch_up, keep_alive, HEADERS};
@@ -18,6 +19,17 @@ use worker::wasm_bindgen_futures::spawn_local;
 use worker::{console_error, Request, Response};
 
 impl BinObject {
+    /// Counts what one publish did.
+    pub(super) fn count_fanout(&self, fanout: Fanout) {
+        self.metrics.record(|d| {
+            d.add(SSE_EVENTS_SENT, "", fanout.delivered as f64);
+            d.add(SSE_CUT, "", fanout.cut as f64);
+        });
+        if fanout.cut + fanout.gone > 0 {
+            self.metrics.set_clients(self.hub.borrow().len());
+        }
+    }
+
     /// `GET /v1/bins/{id}/stream`. A failure past authorisation is answered
     /// with a retry hint, never a 5xx, so the browser keeps reconnecting.
     pub(super) fn stream(&self, req: &Request, bin: String, query: &str) -> Result<Response, ApiError> {
