@@ -67,6 +67,20 @@ ensure_debian_tool() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+# ensure_schemathesis: the pinned schemathesis in its own virtualenv under
+# the tools cache. Only the test command needs it.
+SCHEMATHESIS_VERSION="4.32.5"
+ensure_schemathesis() {
+  local venv="$TOOLS/schemathesis-$SCHEMATHESIS_VERSION"
+  if [ ! -x "$venv/bin/st" ]; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION (first run only)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  export SCHEMATHESIS_BIN="$venv/bin/st"
+}
+
 ensure_rust_target
 ensure_cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build --locked
 WBG_VERSION="$(wasm_bindgen_version)"

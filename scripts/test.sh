@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 ensure_debian_tool promtool prometheus
 ensure_debian_tool chromium chromium
+ensure_schemathesis
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -24,6 +25,8 @@ step "build"
 worker-build --release
 step "miniflare suite"
 node --test --test-concurrency=1 tests/
+step "schemathesis: openapi.yaml (all checks) and the shared contract (wire checks)"
+node tests/contract/schemathesis.mjs "$SCHEMATHESIS_BIN"
 step "bench tool smoke run (figures not comparable; see npm run bench)"
 cargo build --release -p polyhook-bench
 ./target/release/polyhook-bench ingest --quick > /dev/null

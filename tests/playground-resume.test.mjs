@@ -37,7 +37,7 @@ test("killing and restoring the runtime loses no capture: every seq exactly once
       await waitLive(page);
       for (let i = 7; i <= 8; i += 1) await ingestOk(first.url, id, { body: `live ${i}` });
       await waitRow(page, 8);
-      assert.ok(streams.some((s) => s.lastEventId === "3"), "the browser resumed after seq 3");
+      assert.ok(streams.some((s) => s.lastEventId === `${id}-3`), "the browser resumed after seq 3");
       assert.ok(states.has("reconnecting"), `the indicator showed the outage: ${[...states]}`);
 
       // 2. A longer outage: no runtime at all, and the stream URL answers 503 (as a

@@ -51,10 +51,10 @@ test("captures arrive live with their exact bodies, binary and multi-line", asyn
   sub.close();
   const [ea, eb] = sub.events;
   assert.equal(ea.type, "request");
-  assert.equal(ea.id, String(a.seq));
+  assert.equal(ea.id, a.request_id, "the event id is the request id, as the twins send it");
   assert.equal(ea.data.id, a.request_id);
   assert.ok(Buffer.from(ea.data.body_b64, "base64").equals(binary));
-  assert.equal(eb.id, String(b.seq));
+  assert.equal(eb.id, b.request_id);
   assert.equal(eb.data.method, "PUT");
   assert.equal(eb.data.path, "/x");
   assert.ok(Buffer.from(eb.data.body_b64, "base64").equals(multiline));
@@ -162,6 +162,28 @@ test("deleting the bin sends a final deleted event and closes the stream", async
   assert.equal(del.status, 204);
   const text = await rest;
   assert.match(text, /event: deleted\ndata: \{"bin":"[a-z0-9]{12}","reason":"deleted"\}\n\n$/);
+});
+
+test("Last-Event-ID as a request id or a bare sequence number resumes alike", async () => {
+  const bin = await createBin(worker.url);
+  const sent = [];
+  for (let i = 1; i <= 4; i += 1) sent.push(await ingestOk(worker.url, bin.id, { body: `n${i}` }));
+  for (const id of [sent[1].request_id, String(sent[1].seq)]) {
+    const sub = subscribe(streamUrl(bin.id), { lastEventId: id });
+    await sub.until(() => sub.seqs().length >= 2, 15_000, "the backlog");
+    sub.close();
+    assert.deepEqual(sub.seqs(), [3, 4], id);
+    assert.equal(sub.events.at(-1).id, sent[3].request_id);
+  }
+});
+
+test("a request id of another bin as the resume point is a 400", async () => {
+  const bin = await createBin(worker.url);
+  const other = await createBin(worker.url);
+  const { request_id } = await ingestOk(worker.url, other.id, { body: "x" });
+  const res = await fetch(streamUrl(bin.id, `?last_event_id=${request_id}`));
+  const body = await assertError(res, 400);
+  assert.match(body.details, /another bin/);
 });
 
 test("a malformed or future Last-Event-ID gets a reset event, then live", async () => {

@@ -5,6 +5,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { installFetchCheck, workerOrigins } from "./contract.mjs";
+
+installFetchCheck();
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -17,12 +20,14 @@ const UNLIMITED = {
 };
 
 /**
- * @param {{ vars?: Record<string, string>, persistTo?: string, onLine?: (line: string) => void, port?: number }} [options]
+ * @param {{ vars?: Record<string, string>, persistTo?: string, onLine?: (line: string) => void, port?: number, offline?: boolean }} [options]
  *   `onLine` receives each line the runtime writes to stdout (console.log);
  *   `port` (default 0: a free one) lets a test start a new runtime on the
- *   port an earlier one used, e.g. to restore a stream a page still points at
+ *   port an earlier one used, e.g. to restore a stream a page still points at;
+ *   `offline` answers every outgoing fetch (replays) with 503 inside the
+ *   runtime, for fuzzers that invent target URLs: nothing leaves the machine
  */
-export async function startWorker({ vars = {}, persistTo, onLine, port = 0 } = {}) {
+export async function startWorker({ vars = {}, persistTo, onLine, port = 0, offline = false } = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, "wrangler.toml"));
   const options = {
     ...workerOptions,
@@ -34,6 +39,7 @@ export async function startWorker({ vars = {}, persistTo, onLine, port = 0 } = {
     port,
     durableObjectsPersist: persistTo ?? false,
     verbose: false,
+    ...(offline && { outboundService: () => new Response("outbound fetches are off in this run", { status: 503 }) }),
     ...(onLine && {
       handleRuntimeStdio(stdout, stderr) {
         let pending = "";
@@ -50,6 +56,7 @@ export async function startWorker({ vars = {}, persistTo, onLine, port = 0 } = {
   const mf = new Miniflare(options);
   const ready = await mf.ready;
   const url = ready.origin;
+  workerOrigins.add(url);
   /**
    * Kills the runtime process and starts a new one with the same options
    * on the same port (Miniflare keeps a port-0 socket's port across

@@ -15,7 +15,7 @@ pub fn wants_private(body: &[u8]) -> Result<bool, ApiError> {
         serde_json::from_slice(body).map_err(|e| bad(format!("the body must be a JSON object: {e}")))?;
     match value.get("private") {
         _ if !value.is_object() => Err(bad("the body must be a JSON object".into())),
-        None | Some(serde_json::Value::Null) => Ok(false),
+        None => Ok(false),
         Some(v) => v.as_bool().ok_or_else(|| bad("private must be true or false".into())),
     }
 }
@@ -67,7 +67,7 @@ mod tests {
         assert!(!wants_private(b"{}").unwrap());
         assert!(!wants_private(br#"{"private":false}"#).unwrap());
         assert!(wants_private(br#"{"private":true}"#).unwrap());
-        for bad in [&b"nope"[..], b"[true]", br#"{"private":"yes"}"#] {
+        for bad in [&b"nope"[..], b"[true]", br#"{"private":"yes"}"#, br#"{"private":null}"#] {
             assert_eq!(wants_private(bad).unwrap_err().status(), 400);
         }
     }

@@ -88,6 +88,6 @@ mod tests {
         assert!(m.authorize(Credential::Delete, Some("secret")).is_ok());
         assert_eq!(m.authorize(Credential::Delete, None).unwrap_err().status(), 401);
         assert_eq!(m.authorize(Credential::Delete, Some(" ")).unwrap_err().status(), 401);
-        assert_eq!(m.authorize(Credential::Delete, Some("nope")).unwrap_err().status(), 403);
+        assert_eq!(m.authorize(Credential::Delete, Some("nope")).unwrap_err().status(), 401);
     }
 }

@@ -45,6 +45,15 @@ impl Credential {
         }
     }
 
+    /// What a wrong token gets: the contract answers a bad delete token with
+    /// 401 ("missing or invalid"); a private bin's wrong read token is 403.
+    fn wrong(self) -> ErrorKind {
+        match self {
+            Credential::Delete => ErrorKind::Unauthorized,
+            Credential::Read => ErrorKind::Forbidden,
+        }
+    }
+
     fn how_to_send(self) -> &'static str {
         match self {
             Credential::Delete => "send the bin's delete_token in the X-Delete-Token header",
@@ -53,15 +62,15 @@ impl Credential {
     }
 }
 
-/// The one token check: 401 when `presented` is missing or blank, 403 when
-/// it does not hash to `digest`.
+/// The one token check: 401 when `presented` is missing or blank; when it
+/// does not hash to `digest`, the credential's own answer (see `wrong`).
 pub fn check(credential: Credential, presented: Option<&str>, digest: &str) -> Result<(), ApiError> {
     let name = credential.name();
     match presented.map(str::trim).filter(|t| !t.is_empty()) {
         None => Err(ApiError::new(ErrorKind::Unauthorized, format!("{name} token required"))
             .with_details(credential.how_to_send())),
         Some(t) if token_matches(t, digest) => Ok(()),
-        Some(_) => Err(ApiError::new(ErrorKind::Forbidden, format!("invalid {name} token"))),
+        Some(_) => Err(ApiError::new(credential.wrong(), format!("invalid {name} token"))),
     }
 }
 

@@ -37,7 +37,8 @@ pub fn parse_params(query: &str) -> Result<PageParams, ApiError> {
                 .with_details(format!("limit must be an integer from 1 to {MAX_LIMIT}, got {raw:?}"))
         })?,
     };
-    let before = param(query, "cursor").map(|c| cursor::decode(&c)).transpose()?;
+    // An empty cursor is the first page, as if it were absent.
+    let before = param(query, "cursor").filter(|c| !c.is_empty()).map(|c| cursor::decode(&c)).transpose()?;
     Ok(PageParams { limit, before })
 }
 
@@ -79,6 +80,7 @@ mod tests {
         let c = cursor::encode(9);
         assert_eq!(parse_params(&format!("cursor={c}")).unwrap().before, Some(9));
         assert_eq!(parse_params("limit=3").unwrap().rows_to_read(), 4);
+        assert_eq!(parse_params("cursor=").unwrap().before, None);
     }
 
     #[test]

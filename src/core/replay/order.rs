@@ -34,8 +34,9 @@ pub fn parse(body: &[u8], own_origins: &[Url]) -> Result<ReplayOrder, ApiError> 
         .and_then(|v| v.as_str())
         .ok_or_else(|| bad("invalid target_url", "target_url is required and must be a string"))?;
     let max_retries = match object.get("max_retries") {
-        None | Some(serde_json::Value::Null) => DEFAULT_MAX_RETRIES,
-        Some(v) => v.as_u64().filter(|n| *n <= u64::from(MAX_RETRIES)).map(|n| n as u32).ok_or_else(|| {
+        None => DEFAULT_MAX_RETRIES,
+        // JSON has one number type: 2 and 2.0 are the same integer.
+        Some(v) => whole(v).filter(|n| *n <= u64::from(MAX_RETRIES)).map(|n| n as u32).ok_or_else(|| {
             bad("invalid max_retries", format!("max_retries must be an integer from 0 to {MAX_RETRIES}"))
         })?,
     };
@@ -44,6 +45,11 @@ pub fn parse(body: &[u8], own_origins: &[Url]) -> Result<ReplayOrder, ApiError> 
         return Err(bad("invalid target_url", "target_url points at this service's own ingest path, which would loop"));
     }
     Ok(ReplayOrder { target_url: target.to_string(), max_retries })
+}
+
+/// A JSON number with an integral value, as an unsigned integer.
+fn whole(v: &serde_json::Value) -> Option<u64> {
+    v.as_u64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e15).map(|f| f as u64))
 }
 
 fn target(raw: &str) -> Result<Url, ApiError> {
@@ -87,6 +93,7 @@ mod tests {
         let o = order(r#"{"target_url":"http://127.0.0.1:9000/hook"}"#).unwrap();
         assert_eq!(o, ReplayOrder { target_url: "http://127.0.0.1:9000/hook".into(), max_retries: 5 });
         assert_eq!(order(r#"{"target_url":"https://x.example","max_retries":0}"#).unwrap().max_retries, 0);
+        assert_eq!(order(r#"{"target_url":"https://x.example","max_retries":2.0}"#).unwrap().max_retries, 2);
     }
 
     #[test]
@@ -103,6 +110,7 @@ mod tests {
             (r#"{"target_url":"http://x.example","max_retries":-1}"#, "invalid max_retries"),
             (r#"{"target_url":"http://x.example","max_retries":1.5}"#, "invalid max_retries"),
             (r#"{"target_url":"http://x.example","max_retries":"2"}"#, "invalid max_retries"),
+            (r#"{"target_url":"http://x.example","max_retries":null}"#, "invalid max_retries"),
         ] {
             let err = order(body).unwrap_err();
             assert_eq!((err.status(), err.message.as_str()), (400, message), "{body}");

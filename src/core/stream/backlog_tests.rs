@@ -49,7 +49,7 @@ fn sends_everything_in_order_in_batches() {
         assert!(frames.len() <= BATCH_CAPTURES);
         sent.extend(ids(&frames));
     }
-    let want: Vec<String> = (1..=40).map(|s| format!("id: {s}")).collect();
+    let want: Vec<String> = (1..=40).map(|s| format!("id: k3p9q2x7m1nb-{s}")).collect();
     assert_eq!(sent, want);
     assert!(b.next_frames(&fake).unwrap().is_empty());
 }
@@ -58,7 +58,7 @@ fn sends_everything_in_order_in_batches() {
 fn a_batch_stops_at_its_byte_budget_but_sends_at_least_one() {
     let fake = Fake::with(1..=5, &[7u8; 1000], "/");
     let mut b = Backlog::new("k3p9q2x7m1nb".into(), Namespace::root(), 0, 6, 10);
-    assert_eq!(ids(&b.next_frames(&fake).unwrap()), ["id: 1"]);
+    assert_eq!(ids(&b.next_frames(&fake).unwrap()), ["id: k3p9q2x7m1nb-1"]);
     assert_eq!(b.position(), 1);
     let mut big = Backlog::new("k3p9q2x7m1nb".into(), Namespace::root(), 0, 6, 4000);
     assert_eq!(big.next_frames(&fake).unwrap().len(), 3, "1,2 fit; the third crosses the budget and closes the batch");
@@ -73,7 +73,7 @@ fn eviction_during_catch_up_is_announced_once() {
     let frames = b.next_frames(&fake).unwrap();
     assert!(frames[0].starts_with("event: lost\n"));
     assert!(frames[0].contains("\"first_seq\":17,\"last_seq\":30,\"resumes_after\":30"));
-    assert_eq!(ids(&frames[1..2]), ["id: 31"]);
+    assert_eq!(ids(&frames[1..2]), ["id: k3p9q2x7m1nb-31"]);
     let next = b.next_frames(&fake).unwrap();
     assert!(!next.iter().any(|f| f.starts_with("event: lost")));
 }

@@ -2,16 +2,18 @@
 //!
 //! | event     | id     | when |
 //! |-----------|--------|------|
-//! | `request` | `seq`  | a capture, as the detail endpoint shows it (with `body_b64`) |
+//! | `request` | request id | a capture, as the detail endpoint shows it (with `body_b64`) |
 //! | `lost`    | none   | on resume, captures after the given id were already evicted |
 //! | `reset`   | none   | on resume, the given id was malformed or ahead of the bin |
 //! | `replay`  | none   | a replay changed status (the `Replay` with its attempts) |
 //! | `deleted` | none   | the bin was deleted; the stream then closes |
 //! | `expired` | none   | the bin expired; the stream then closes |
 //!
-//! Only `request` carries an `id:`, so the client's last event id is always
-//! the sequence number of the last capture it received.
+//! Only `request` carries an `id:`, the request id `<bin>-<seq>` as the
+//! twins send it, so the client's last event id always names the last
+//! capture it received.
 
+use crate::core::bin::ids::request_id;
 use crate::core::capture::model::Capture;
 use crate::core::http::error::ApiError;
 use crate::core::stream::sse::{event, Frame};
@@ -21,7 +23,7 @@ use serde::Serialize;
 pub fn request(bin: &str, capture: &Capture, body: &[u8]) -> Result<Frame, ApiError> {
     let json = serde_json::to_string(&capture.view(bin, Some(body)))
         .map_err(|e| ApiError::internal(format!("encode event: {e}")))?;
-    Ok(event(Some(capture.seq), "request", &json))
+    Ok(event(Some(&request_id(bin, capture.seq)), "request", &json))
 }
 
 /// Data of a `lost` event: captures `first_seq..=last_seq` are gone.
@@ -86,7 +88,7 @@ mod tests {
     fn request_events_carry_seq_and_body() {
         let capture = Capture::sample(3, 2);
         let f = request("k3p9q2x7m1nb", &capture, b"hi").unwrap();
-        assert!(f.starts_with("id: 3\nevent: request\ndata: {"));
+        assert!(f.starts_with("id: k3p9q2x7m1nb-3\nevent: request\ndata: {"));
         assert!(f.contains("\"body_b64\":\"aGk=\""));
         assert!(f.ends_with("}\n\n"));
     }

@@ -13,12 +13,13 @@ pub const RETRY_MS: u64 = 2000;
 
 /// An event frame. Every line of `data` becomes its own `data:` line, so
 /// payloads containing CR, LF or CRLF are carried intact; `id` is omitted
-/// for events that must not move the client's last event id.
-pub fn event(id: Option<u64>, name: &str, data: &str) -> Frame {
+/// for events that must not move the client's last event id. An id never
+/// holds CR, LF or NUL (ids here are request ids), which the field forbids.
+pub fn event(id: Option<&str>, name: &str, data: &str) -> Frame {
     let mut out = String::with_capacity(data.len() + 32);
     if let Some(id) = id {
         out.push_str("id: ");
-        out.push_str(&id.to_string());
+        out.push_str(id);
         out.push('\n');
     }
     out.push_str("event: ");
@@ -74,7 +75,7 @@ mod tests {
 
     #[test]
     fn frames_an_event() {
-        assert_eq!(&*event(Some(7), "request", "{\"a\":1}"), "id: 7\nevent: request\ndata: {\"a\":1}\n\n");
+        assert_eq!(&*event(Some("b-7"), "request", "{\"a\":1}"), "id: b-7\nevent: request\ndata: {\"a\":1}\n\n");
     }
 
     #[test]

@@ -52,8 +52,8 @@ impl BinObject {
         }
         let next_seq = self.bin().map_or(1, |m| m.next_seq);
         let captures = self.captures();
-        let asked = resume::asked(last_event_id, param(query, "last_event_id").as_deref());
-        let start = resume::plan(&asked, next_seq, captures.oldest_seq()?);
+        let asked = resume::asked(&bin, last_event_id, param(query, "last_event_id").as_deref());
+        let start = resume::plan(&asked, next_seq, captures.oldest_seq()?)?;
         let namespace = Namespace::from_query(query);
         let budget = usize::try_from(config.sse_queue_bytes).unwrap_or(usize::MAX);
         let (outlet, body) = sse_writer::open(budget).map_err(|e| ApiError::internal(format!("stream: {e:?}")))?;
