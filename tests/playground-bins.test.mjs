@@ -7,6 +7,7 @@ import { withWorker } from "./support/worker.mjs";
 import { ingestOk } from "./support/api.mjs";
 import {
   WAIT, playgroundSuite, withPage, shot, connState, createViaPage, row, waitRow, tableRows, openDetail, until, sendRaw,
+  recordStreamRequests,
 } from "./support/browser.mjs";
 
 const suite = playgroundSuite();
@@ -51,8 +52,9 @@ test("copy buttons put the exact text on the clipboard", async () => {
   });
 });
 
-test("a private bin reads with its token: stream (?token=) and detail (X-Authorization)", async () => {
+test("a private bin reads with its token: stream (a ticket, never the token in a URL) and detail (X-Authorization)", async () => {
   await withPage(suite.worker.url, {}, async ({ page }) => {
+    const streams = recordStreamRequests(page);
     const { id, record } = await createViaPage(page, { isPrivate: true });
     assert.ok(record.read_token.length >= 32);
     assert.equal(await page.locator("#bin-private").isVisible(), true);
@@ -63,6 +65,8 @@ test("a private bin reads with its token: stream (?token=) and detail (X-Authori
     await openDetail(page, 1);
     assert.equal(await page.getAttribute("#detail-body", "data-kind"), "json");
     assert.ok((await page.textContent("#detail-body")).includes('"secret": true'));
+    assert.ok(streams.some((s) => s.query.has("ticket")), "the stream opened with a ticket");
+    assert.ok(streams.every((s) => !s.query.has("token")), "the read token never went into a URL");
 
     // The same link in a browser without the token: told so, not shown the data.
     await page.evaluate(() => localStorage.clear());

@@ -112,13 +112,14 @@ test("last_event_id in the query resumes a first connect", async () => {
 test("100 concurrent subscribers all receive every event in order", async () => {
   const bin = await createBin(worker.url);
   const subs = Array.from({ length: 100 }, () => subscribe(streamUrl(bin.id)));
-  await Promise.all(subs.map((s) => s.opened));
-  const sent = [];
-  for (let i = 0; i < 20; i += 1) sent.push((await ingestOk(worker.url, bin.id, { body: `e${i}` })).seq);
-  await Promise.all(subs.map((s) => s.until(() => s.seqs().length >= sent.length, 30_000, "all events")));
-  for (const s of subs) {
-    assert.deepEqual(s.seqs(), sent);
-    s.close();
+  try {
+    await Promise.all(subs.map((s) => s.opened));
+    const sent = [];
+    for (let i = 0; i < 20; i += 1) sent.push((await ingestOk(worker.url, bin.id, { body: `e${i}` })).seq);
+    await Promise.all(subs.map((s) => s.until(() => s.seqs().length >= sent.length, 30_000, "all events")));
+    for (const s of subs) assert.deepEqual(s.seqs(), sent);
+  } finally {
+    subs.forEach((s) => s.close());
   }
 });
 

@@ -1,6 +1,7 @@
 // The v1 API over fetch, with relative URLs (same origin, so the strict
 // connect-src 'self' holds). A private bin's read token travels as
-// X-Authorization on fetches and as ?token= on the EventSource URL.
+// X-Authorization on fetches; EventSource cannot send headers, so the page
+// trades it for a short-lived stream ticket and never puts it in a URL.
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -90,10 +91,17 @@ export function fireTestWebhook(bin) {
   }));
 }
 
-/** The stream URL; `lastSeq` resumes a stream the page itself recreates. */
-export function streamUrl(bin, lastSeq) {
+/**
+ * The stream URL; `lastSeq` resumes a stream the page itself recreates. A
+ * private bin's URL carries a fresh ticket (valid about a minute); when it
+ * has expired the browser's reconnect fails and the page makes a new one.
+ */
+export async function streamUrl(bin, lastSeq) {
   const query = new URLSearchParams({ last_event_id: String(lastSeq) });
-  if (bin.read_token) query.set("token", bin.read_token);
+  if (bin.read_token) {
+    const { ticket } = await json(call(`${binPath(bin)}/stream-ticket`, { method: "POST", bin }));
+    query.set("ticket", ticket);
+  }
   return `${binPath(bin)}/stream?${query}`;
 }
 

@@ -21,10 +21,12 @@ export class LiveStream {
   #reopenTimer = null;
   #lostTimer = null;
   #isLost = false;
+  /** Counts opens, so a slow ticket fetch cannot open a superseded stream. */
+  #opening = 0;
 
   /**
    * @param {{
-   *   url: () => string,                       // built when (re)opening, so it has the newest seq
+   *   url: () => Promise<string>,              // built when (re)opening: the newest seq, a fresh ticket
    *   onEvent: (type: string, data: any, id: string) => void,
    *   onState: (state: "connecting"|"live"|"reconnecting"|"lost"|"stopped") => void,
    *   probe: () => Promise<"ok"|"gone"|"denied"|"down">,
@@ -57,9 +59,18 @@ export class LiveStream {
     this.#open();
   }
 
-  #open() {
+  async #open() {
     this.#close(); // never two at once, e.g. "Reconnect now" during a backoff
-    const es = new EventSource(this.options.url());
+    const attempt = ++this.#opening;
+    let url;
+    try {
+      url = await this.options.url();
+    } catch {
+      if (!this.#stopped && attempt === this.#opening) this.#recreate();
+      return;
+    }
+    if (this.#stopped || attempt !== this.#opening) return; // stopped or superseded meanwhile
+    const es = new EventSource(url);
     this.#es = es;
     es.addEventListener("open", () => this.#onOpen());
     es.addEventListener("error", () => this.#onError(es));

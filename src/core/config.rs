@@ -5,8 +5,10 @@
 //! does not parse or is out of range is a deployment error, reported by
 //! name rather than silently replaced.
 
+use crate::core::capture::retention::Limits;
 use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::limits::bucket::Rate;
+use crate::core::log::RequestLogging;
 use url::Url;
 
 /// Hard ceiling for `MAX_BODY_BYTES`: one SQLite BLOB holds at most 2 MB.
@@ -46,6 +48,26 @@ pub struct Config {
     pub create_rate_per_min: u64,
     /// Bin-creation burst per client IP (`CREATE_LIMIT_BURST`).
     pub create_burst: u64,
+    /// Bins created per minute by everyone together (`CREATE_GLOBAL_PER_MINUTE`).
+    pub create_global_per_min: u64,
+    /// Replay starts and retries per minute per client IP (`REPLAY_LIMIT_PER_MINUTE`).
+    pub replay_rate_per_min: u64,
+    /// Replay start and retry burst per client IP (`REPLAY_LIMIT_BURST`).
+    pub replay_burst: u64,
+    /// Queued plus running replays a bin may hold (`REPLAY_MAX_PENDING`).
+    pub replay_max_pending: u64,
+    /// Times one replay may be re-queued with `/retry` (`REPLAY_MAX_RETRY_ROUNDS`).
+    pub replay_max_rounds: u64,
+    /// Replay attempts one bin runs at once (`REPLAY_MAX_CONCURRENT`).
+    pub replay_max_concurrent: u64,
+    /// Seconds a catching-up subscriber may read nothing before it is cut (`SSE_STALL_SECONDS`).
+    pub sse_stall_s: u64,
+    /// Open streams per client IP per bin (`SSE_MAX_PER_CLIENT`).
+    pub sse_max_per_client: u64,
+    /// Lifetime of a stream ticket, in seconds (`STREAM_TICKET_SECONDS`).
+    pub stream_ticket_s: u64,
+    /// Which requests get a JSON log line (`LOG_REQUESTS`: all, errors, off).
+    pub log_requests: RequestLogging,
 }
 
 impl Default for Config {
@@ -66,6 +88,16 @@ impl Default for Config {
             ingest_burst: 30,
             create_rate_per_min: 10,
             create_burst: 10,
+            create_global_per_min: 600,
+            replay_rate_per_min: 60,
+            replay_burst: 10,
+            replay_max_pending: 100,
+            replay_max_rounds: 5,
+            replay_max_concurrent: 6,
+            sse_stall_s: 30,
+            sse_max_per_client: 20,
+            stream_ticket_s: 60,
+            log_requests: RequestLogging::Errors,
         }
     }
 }
@@ -76,6 +108,11 @@ impl Config {
         self.public_url.as_ref().map(|u| u.as_str().trim_end_matches('/'))
     }
 
+    /// What a bin may hold before its oldest captures are evicted.
+    pub fn retention(&self) -> Limits {
+        Limits { max_count: self.max_captures, max_bytes: self.max_stored_bytes }
+    }
+
     /// The per-IP ingest bucket.
     pub fn ingest_rate(&self) -> Rate {
         Rate { per_s: self.ingest_rate_per_s as f64, burst: self.ingest_burst as f64 }
@@ -84,6 +121,17 @@ impl Config {
     /// The per-IP bin-creation bucket.
     pub fn create_rate(&self) -> Rate {
         Rate { per_s: self.create_rate_per_min as f64 / 60.0, burst: self.create_burst as f64 }
+    }
+
+    /// The per-IP bucket for replay starts and retries.
+    pub fn replay_rate(&self) -> Rate {
+        Rate { per_s: self.replay_rate_per_min as f64 / 60.0, burst: self.replay_burst as f64 }
+    }
+
+    /// The one global bucket for bin creation: a minute's worth of burst.
+    pub fn create_global_rate(&self) -> Rate {
+        let per_min = self.create_global_per_min as f64;
+        Rate { per_s: per_min / 60.0, burst: per_min }
     }
 
     /// Builds the config from a var lookup; unset or empty vars take defaults.
@@ -107,6 +155,16 @@ impl Config {
             ingest_burst: num("RATE_LIMIT_BURST", d.ingest_burst, 1, 1_000_000)?,
             create_rate_per_min: num("CREATE_LIMIT_PER_MINUTE", d.create_rate_per_min, 1, 1_000_000)?,
             create_burst: num("CREATE_LIMIT_BURST", d.create_burst, 1, 1_000_000)?,
+            create_global_per_min: num("CREATE_GLOBAL_PER_MINUTE", d.create_global_per_min, 1, 100_000_000)?,
+            replay_rate_per_min: num("REPLAY_LIMIT_PER_MINUTE", d.replay_rate_per_min, 1, 1_000_000)?,
+            replay_burst: num("REPLAY_LIMIT_BURST", d.replay_burst, 1, 1_000_000)?,
+            replay_max_pending: num("REPLAY_MAX_PENDING", d.replay_max_pending, 1, 100_000)?,
+            replay_max_rounds: num("REPLAY_MAX_RETRY_ROUNDS", d.replay_max_rounds, 0, 1000)?,
+            replay_max_concurrent: num("REPLAY_MAX_CONCURRENT", d.replay_max_concurrent, 1, 100)?,
+            sse_stall_s: num("SSE_STALL_SECONDS", d.sse_stall_s, 1, 3600)?,
+            sse_max_per_client: num("SSE_MAX_PER_CLIENT", d.sse_max_per_client, 1, 100_000)?,
+            stream_ticket_s: num("STREAM_TICKET_SECONDS", d.stream_ticket_s, 1, 3600)?,
+            log_requests: get("LOG_REQUESTS").map_or(Ok(d.log_requests), |v| logging(&v))?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));
@@ -117,6 +175,11 @@ impl Config {
 
 fn misconfigured(details: impl Into<String>) -> ApiError {
     ApiError::new(ErrorKind::Misconfigured, "service misconfigured").with_details(details)
+}
+
+fn logging(raw: &str) -> Result<RequestLogging, ApiError> {
+    RequestLogging::parse(raw)
+        .ok_or_else(|| misconfigured(format!("LOG_REQUESTS={raw:?} must be one of all, errors, off")))
 }
 
 fn number(name: &str, raw: Option<String>, default: u64, min: u64, max: u64) -> Result<u64, ApiError> {
@@ -143,80 +206,5 @@ fn public_url(raw: &str) -> Result<Url, ApiError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn parse(pairs: &[(&str, &str)]) -> Result<Config, ApiError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Config::from_lookup(|k| map.get(k).cloned())
-    }
-
-    #[test]
-    fn empty_vars_give_defaults() {
-        assert_eq!(parse(&[]).unwrap(), Config::default());
-        assert_eq!(parse(&[("PUBLIC_URL", ""), ("MAX_BODY_BYTES", " ")]).unwrap(), Config::default());
-    }
-
-    #[test]
-    fn overrides_apply() {
-        let c = parse(&[
-            ("MAX_BODY_BYTES", "10"),
-            ("BIN_TTL_SECONDS", "3"),
-            ("MAX_CAPTURES_PER_BIN", "5"),
-            ("MAX_STORED_BYTES_PER_BIN", "100"),
-        ])
-        .unwrap();
-        assert_eq!((c.max_body_bytes, c.bin_ttl_s, c.max_captures, c.max_stored_bytes), (10, 3, 5, 100));
-    }
-
-    #[test]
-    fn public_url_is_normalised() {
-        let c = parse(&[("PUBLIC_URL", "https://hooks.example.com/")]).unwrap();
-        assert_eq!(c.base_url(), Some("https://hooks.example.com"));
-        let c = parse(&[("PUBLIC_URL", "https://hooks.example.com/polyhook/")]).unwrap();
-        assert_eq!(c.base_url(), Some("https://hooks.example.com/polyhook"));
-    }
-
-    #[test]
-    fn bad_values_name_the_var() {
-        for (k, v) in [
-            ("MAX_BODY_BYTES", "lots"),
-            ("MAX_BODY_BYTES", "3000000"),
-            ("BIN_TTL_SECONDS", "0"),
-            ("PUBLIC_URL", "ftp://x"),
-            ("PUBLIC_URL", "https://"),
-            ("PUBLIC_URL", "https://h.example/?x=1"),
-            ("PUBLIC_URL", "hooks.example.com"),
-        ] {
-            let err = parse(&[(k, v)]).unwrap_err();
-            assert_eq!(err.status(), 500);
-            assert!(err.details.unwrap().contains(k), "{k}={v}");
-        }
-    }
-
-    #[test]
-    fn store_cap_must_hold_one_body() {
-        assert!(parse(&[("MAX_BODY_BYTES", "100"), ("MAX_STORED_BYTES_PER_BIN", "99")]).is_err());
-    }
-
-    #[test]
-    fn stream_settings() {
-        let c = parse(&[("SSE_KEEPALIVE_SECONDS", "1"), ("SSE_QUEUE_BYTES", "2048"), ("SSE_MAX_SUBSCRIBERS", "3")])
-            .unwrap();
-        assert_eq!((c.sse_keepalive_s, c.sse_queue_bytes, c.sse_max_subscribers), (1, 2048, 3));
-        assert!(parse(&[("SSE_KEEPALIVE_SECONDS", "0")]).is_err());
-    }
-
-    #[test]
-    fn replay_settings() {
-        let c = parse(&[
-            ("REPLAY_BACKOFF_BASE_MS", "50"),
-            ("REPLAY_TIMEOUT_MS", "300"),
-            ("REPLAY_RETRY_AFTER_CAP_SECONDS", "2"),
-        ])
-        .unwrap();
-        assert_eq!((c.replay_backoff_base_ms, c.replay_timeout_ms, c.replay_retry_after_cap_s), (50, 300, 2));
-        assert!(parse(&[("REPLAY_TIMEOUT_MS", "0")]).is_err());
-    }
-}
+#[path = "config_tests.rs"]
+mod tests;

@@ -5,6 +5,39 @@
 
 use serde::Serialize;
 
+/// Which requests get a log line (`LOG_REQUESTS`). Replay attempts and
+/// server errors are always logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestLogging {
+    /// Every request.
+    All,
+    /// Requests answered 4xx or 5xx (the default).
+    Errors,
+    /// None but server errors.
+    Off,
+}
+
+impl RequestLogging {
+    /// Parses the var's value.
+    pub fn parse(raw: &str) -> Option<RequestLogging> {
+        match raw {
+            "all" => Some(RequestLogging::All),
+            "errors" => Some(RequestLogging::Errors),
+            "off" => Some(RequestLogging::Off),
+            _ => None,
+        }
+    }
+
+    /// True if a request answered `status` gets a line.
+    pub fn logs(self, status: u16) -> bool {
+        match self {
+            RequestLogging::All => true,
+            RequestLogging::Errors => status >= 400,
+            RequestLogging::Off => status >= 500,
+        }
+    }
+}
+
 /// One handled request.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RequestLog<'a> {
@@ -51,6 +84,14 @@ pub fn line<T: Serialize>(record: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logging_levels() {
+        assert_eq!(RequestLogging::parse("errors"), Some(RequestLogging::Errors));
+        assert_eq!(RequestLogging::parse("verbose"), None);
+        assert!(RequestLogging::All.logs(202) && RequestLogging::Errors.logs(404) && !RequestLogging::Errors.logs(304));
+        assert!(RequestLogging::Off.logs(500) && !RequestLogging::Off.logs(429));
+    }
 
     #[test]
     fn request_lines_are_one_json_object() {

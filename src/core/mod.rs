@@ -13,3 +13,6 @@ pub mod metrics;
 pub mod replay;
 pub mod stream;
 pub mod time;
+
+#[cfg(test)]
+mod props_tests;

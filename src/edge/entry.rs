@@ -13,14 +13,15 @@ use crate::core::http::health::Health;
 use crate::core::http::methods::Methods;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::{self, Route};
-use crate::core::limits::bucket::Decision;
+use crate::core::limits::budget::{Budget, GLOBAL};
+use crate::core::limits::client::client_key;
 use crate::core::log::{self, RequestLog};
 use crate::edge::io::aggregator;
 use crate::edge::io::body::{drain, read_limited};
+use crate::edge::io::limits;
 use crate::edge::io::respond::{error_response, platform, to_response};
 use crate::edge::io::settings;
 use crate::edge::io::to_bin::{forward, BINS};
-use crate::edge::objects::ip_limiter::LIMITERS;
 use std::sync::OnceLock;
 use worker::worker_sys::web_sys;
 use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit, Url};
@@ -61,7 +62,9 @@ async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result
         duration_ms: Date::now().as_millis().saturating_sub(started),
         error: error.as_deref(),
     };
-    console_log!("{}", log::line(&record));
+    if settings::cached(&env).map_or(true, |c| c.log_requests.logs(status)) {
+        console_log!("{}", log::line(&record));
+    }
     match result {
         Ok(response) => Ok(response),
         Err(err) => {
@@ -90,8 +93,14 @@ async fn dispatch(
     }
     // The trait clone copies the handle; the inherent `clone` would tee the body.
     let own = || Request::from(Clone::clone(req));
+    let client = client_key(headers.get("cf-connecting-ip").ok().flatten().as_deref());
     let reply = match route::accept(matched, &method)? {
-        Route::Bin { bin, route } => return forward(env, &bin, &route, req).await,
+        Route::Bin { bin, route } => {
+            if route.starts_replay() {
+                limits::take(env, &client, Budget::Replay).await?.check()?;
+            }
+            return forward(env, &bin, &route, req).await;
+        }
         Route::Health => health()?,
         Route::Metrics => aggregator::render(env).await?,
         Route::Asset { path } => {
@@ -99,9 +108,9 @@ async fn dispatch(
             assets::reply(&path, body, headers.get("if-none-match").ok().flatten().as_deref())
         }
         Route::CreateBin => {
-            let ip = headers.get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".into());
-            let limit = take_create_token(env, &ip).await?;
+            let limit = limits::take(env, &client, Budget::Create).await?;
             limit.check()?;
+            limits::take(env, GLOBAL, Budget::CreateGlobal).await?.check()?;
             let private = wants_private(&read_limited(&mut own(), CREATE_BODY_MAX_BYTES).await?)?;
             let created = create_bin(env, &base_url(env, url)?, private).await?;
             created.headers(limit.headers())
@@ -115,14 +124,6 @@ fn bin_stub(env: &Env, bin: &str) -> Result<worker::Stub, ApiError> {
     namespace.get_by_name(bin).map_err(platform("bin stub"))
 }
 
-/// Asks the client IP's limiter object for a bin-creation token.
-async fn take_create_token(env: &Env, ip: &str) -> Result<Decision, ApiError> {
-    let namespace = env.durable_object(LIMITERS).map_err(platform("limiter namespace"))?;
-    let stub = namespace.get_by_name(ip).map_err(platform("limiter stub"))?;
-    let mut answer = stub.fetch_with_str("https://limiter/take").await.map_err(platform("limiter"))?;
-    answer.json().await.map_err(platform("limiter answer"))
-}
-
 fn health() -> Result<Reply, ApiError> {
     let started = *STARTED_MS.get_or_init(|| Date::now().as_millis());
     let uptime_seconds = Date::now().as_millis().saturating_sub(started) / 1000;
@@ -131,7 +132,7 @@ fn health() -> Result<Reply, ApiError> {
 
 /// `PUBLIC_URL` when set, else the origin the request came in on.
 fn base_url(env: &Env, url: &Url) -> Result<String, ApiError> {
-    let config = settings::config(env)?;
+    let config = settings::cached(env)?;
     Ok(config.base_url().map_or_else(|| url.origin().ascii_serialization(), str::to_string))
 }
 

@@ -11,12 +11,16 @@ installFetchCheck();
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Limits high enough that only the rate-limit tests meet them. */
+/** Limits high enough that only the tests of each limit meet them (every test client shares one address). */
 const UNLIMITED = {
   RATE_LIMIT_PER_SECOND: "1000000",
   RATE_LIMIT_BURST: "1000000",
   CREATE_LIMIT_PER_MINUTE: "1000000",
   CREATE_LIMIT_BURST: "1000000",
+  CREATE_GLOBAL_PER_MINUTE: "100000000",
+  REPLAY_LIMIT_PER_MINUTE: "1000000",
+  REPLAY_LIMIT_BURST: "1000000",
+  SSE_MAX_PER_CLIENT: "100000",
 };
 
 /**
@@ -25,9 +29,10 @@ const UNLIMITED = {
  *   `port` (default 0: a free one) lets a test start a new runtime on the
  *   port an earlier one used, e.g. to restore a stream a page still points at;
  *   `offline` answers every outgoing fetch (replays) with 503 inside the
- *   runtime, for fuzzers that invent target URLs: nothing leaves the machine
+ *   runtime, for fuzzers that invent target URLs: nothing leaves the machine;
+ *   `onErrorLine` (with `onLine`) receives each line written to stderr (console.error)
  */
-export async function startWorker({ vars = {}, persistTo, onLine, port = 0, offline = false } = {}) {
+export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, port = 0, offline = false } = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, "wrangler.toml"));
   const options = {
     ...workerOptions,
@@ -42,14 +47,9 @@ export async function startWorker({ vars = {}, persistTo, onLine, port = 0, offl
     ...(offline && { outboundService: () => new Response("outbound fetches are off in this run", { status: 503 }) }),
     ...(onLine && {
       handleRuntimeStdio(stdout, stderr) {
-        let pending = "";
-        stdout.on("data", (chunk) => {
-          pending += chunk;
-          const lines = pending.split("\n");
-          pending = lines.pop();
-          lines.forEach(onLine);
-        });
-        stderr.resume();
+        lines(stdout, onLine);
+        if (onErrorLine) lines(stderr, onErrorLine);
+        else stderr.resume();
       },
     }),
   };
@@ -67,6 +67,17 @@ export async function startWorker({ vars = {}, persistTo, onLine, port = 0, offl
     await mf.ready;
   };
   return { url, mf, restart, dispose: () => mf.dispose() };
+}
+
+/** Calls `fn` with each complete line of `stream`. */
+function lines(stream, fn) {
+  let pending = "";
+  stream.on("data", (chunk) => {
+    pending += chunk;
+    const parts = pending.split("\n");
+    pending = parts.pop();
+    parts.forEach(fn);
+  });
 }
 
 /**

@@ -13,6 +13,9 @@ pub struct BinMeta {
     pub token_digest: String,
     /// SHA-256 hex of the read token of a private bin; `None` for a public bin.
     pub read_token_digest: Option<String>,
+    /// Hex key that signs the bin's stream tickets; made on first use in
+    /// bins created before tickets existed.
+    pub ticket_key: Option<String>,
     /// Creation time, epoch milliseconds.
     pub created_at_ms: i64,
     /// Expiry time, epoch milliseconds.
@@ -31,6 +34,7 @@ impl BinMeta {
             id: id.to_string(),
             token_digest,
             read_token_digest: None,
+            ticket_key: None,
             created_at_ms: now_ms,
             expires_at_ms: now_ms.saturating_add(ttl_ms),
             next_seq: 1,

@@ -5,4 +5,5 @@ pub mod create;
 pub mod ids;
 pub mod init;
 pub mod meta;
+pub mod ticket;
 pub mod token;

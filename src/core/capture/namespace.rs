@@ -1,7 +1,27 @@
 //! Namespaces over capture paths, after sseserver: subscribing to `/github`
 //! receives `/github` and everything below it, but not `/githubx`.
+//!
+//! Paths are compared in one form: percent-decoded (invalid UTF-8
+//! replaced). A capture keeps its path as it arrived (`/a%20b`), and its
+//! namespace key is the decoded form (`/a b`); the `path` filter arrives
+//! decoded from the query string. So `%20`, non-ASCII and `%2F` (which
+//! decodes to a separator) match the same way in lists and streams.
 
+use crate::core::capture::model::Capture;
 use crate::core::http::query::param;
+use percent_encoding::percent_decode_str;
+
+/// The namespace key of a stored path: the path percent-decoded.
+pub fn path_key(path: &str) -> String {
+    percent_decode_str(path).decode_utf8_lossy().into_owned()
+}
+
+impl Capture {
+    /// This capture's namespace key.
+    pub fn ns_path(&self) -> String {
+        path_key(&self.path)
+    }
+}
 
 /// A path prefix filter; the root matches everything.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,9 +35,11 @@ impl Namespace {
         Namespace { prefix: String::new() }
     }
 
-    /// Normalises a filter: a leading `/` is implied, trailing ones dropped.
+    /// Normalises a filter: decoded like a path (so one copied from a
+    /// capture's `path` works too), a leading `/` implied, trailing ones dropped.
     pub fn new(raw: &str) -> Self {
-        Namespace { prefix: format!("/{}", raw.trim_matches('/')).trim_end_matches('/').to_string() }
+        let decoded = path_key(raw);
+        Namespace { prefix: format!("/{}", decoded.trim_matches('/')).trim_end_matches('/').to_string() }
     }
 
     /// The `path` query parameter of a raw query string, or the root.
@@ -25,7 +47,8 @@ impl Namespace {
         param(query, "path").map(|p| Namespace::new(&p)).unwrap_or_else(Namespace::root)
     }
 
-    /// True if `path` is this namespace or lies below it.
+    /// True if the path whose key (see [`path_key`]) is `path` is this
+    /// namespace or lies below it.
     pub fn contains(&self, path: &str) -> bool {
         match path.strip_prefix(self.prefix.as_str()) {
             Some(rest) => rest.is_empty() || rest.starts_with('/') || self.prefix.is_empty(),
@@ -73,6 +96,18 @@ mod tests {
     fn normalises_slashes() {
         assert_eq!(Namespace::new("github/").prefix(), "/github");
         assert_eq!(Namespace::new("/a/b/").prefix(), "/a/b");
+    }
+
+    #[test]
+    fn encoded_paths_match_their_decoded_filters() {
+        for (stored, filter) in
+            [("/a%20b/c", "/a b"), ("/caf%C3%A9", "/café"), ("/a%2Fb", "/a"), ("/%E2%9C%93/x", "/✓")]
+        {
+            assert!(Namespace::new(filter).contains(&path_key(stored)), "{stored} in {filter}");
+        }
+        assert!(Namespace::from_query("path=%2Fa%2520b").contains(&path_key("/a%20b")), "a filter given encoded");
+        assert!(!Namespace::new("/a b").contains(&path_key("/a%20bc")));
+        assert_eq!(path_key("/%FF"), "/\u{FFFD}");
     }
 
     #[test]

@@ -1,12 +1,32 @@
-//! Per-bin retention: when a bin holds too many captures or too many body
-//! bytes, the oldest captures are evicted first.
+//! Per-bin retention: when a bin holds too many captures or too many
+//! stored bytes, the oldest captures are evicted first, with their replays.
+//! Stored bytes count everything a capture keeps (headers, path, query,
+//! cookies, body) and every row of its replays, not only bodies.
+
+use crate::core::capture::model::Capture;
+
+/// Bytes counted per stored row beyond its text: keys, numbers, indexes.
+pub const ROW_OVERHEAD_BYTES: u64 = 64;
+
+impl Capture {
+    /// The bytes this capture takes in storage. `Set-Cookie` values count
+    /// twice: they are kept joined in the header map and apart.
+    pub fn stored_bytes(&self) -> u64 {
+        let texts = [&self.method, &self.path, &self.query].iter().map(|s| s.len()).sum::<usize>();
+        let headers = self.headers.iter().map(|(k, v)| k.len() + v.len() + 6).sum::<usize>();
+        let cookies = self.set_cookies.iter().map(|c| c.len() + 3).sum::<usize>();
+        let extra = self.content_type.as_ref().map_or(0, String::len) + self.client_ip.as_ref().map_or(0, String::len);
+        // The namespace key is a second copy of the path.
+        (texts + self.path.len() + headers + cookies + extra) as u64 + self.body_size + 2 * ROW_OVERHEAD_BYTES
+    }
+}
 
 /// How much a bin holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Usage {
     /// Number of captures.
     pub count: u64,
-    /// Sum of body sizes, in bytes.
+    /// Stored bytes (see [`Capture::stored_bytes`]), replays included.
     pub bytes: u64,
 }
 
@@ -15,7 +35,7 @@ pub struct Usage {
 pub struct Limits {
     /// Most captures kept.
     pub max_count: u64,
-    /// Most body bytes kept.
+    /// Most stored bytes kept.
     pub max_bytes: u64,
 }
 
@@ -26,7 +46,7 @@ impl Usage {
     }
 }
 
-/// Plans an eviction from the oldest captures, given as `(seq, body_size)`
+/// Plans an eviction from the oldest captures, given as `(seq, stored bytes)`
 /// in ascending `seq` order. Returns how many of them to drop and the usage
 /// after dropping them. If the usage is still over and every row given was
 /// dropped, the caller fetches the next-oldest batch and plans again.
@@ -46,6 +66,16 @@ pub fn plan(mut usage: Usage, limits: Limits, oldest: &[(u64, u64)]) -> (usize, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_bytes_count_more_than_the_body() {
+        let mut c = Capture::sample(1, 10);
+        let bare = c.stored_bytes();
+        assert!(bare > 10);
+        c.headers.insert("x-big".into(), "v".repeat(30_000));
+        c.set_cookies = vec!["a".repeat(100)];
+        assert!(c.stored_bytes() >= bare + 30_000 + 100);
+    }
 
     const LIMITS: Limits = Limits { max_count: 3, max_bytes: 100 };
 

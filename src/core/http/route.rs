@@ -37,6 +37,8 @@ pub enum BinRoute {
     ListRequests,
     /// `GET /v1/bins/{bin}/stream`: the live SSE feed.
     Stream,
+    /// `POST /v1/bins/{bin}/stream-ticket`: a short-lived ticket for the stream.
+    StreamTicket,
     /// `GET /v1/bins/{bin}/requests/{rid}`.
     GetRequest { rid: String },
     /// `GET /v1/bins/{bin}/requests/{rid}/raw`.
@@ -80,6 +82,12 @@ impl BinRoute {
         !matches!(self, BinRoute::Ingest { .. } | BinRoute::Delete)
     }
 
+    /// True for the routes that queue outgoing replays, which draw on the
+    /// client's replay budget.
+    pub fn starts_replay(&self) -> bool {
+        matches!(self, BinRoute::StartReplay { .. } | BinRoute::RetryReplay { .. })
+    }
+
     /// A short, stable label for logs and metrics.
     pub fn label(&self) -> &'static str {
         match self {
@@ -87,6 +95,7 @@ impl BinRoute {
             BinRoute::Ingest { .. } => "ingest",
             BinRoute::ListRequests => "list_requests",
             BinRoute::Stream => "stream",
+            BinRoute::StreamTicket => "stream_ticket",
             BinRoute::GetRequest { .. } => "get_request",
             BinRoute::GetRaw { .. } => "get_raw",
             BinRoute::StartReplay { .. } => "start_replay",
@@ -129,6 +138,7 @@ fn match_bin_path(rest: &[&str]) -> Option<(Methods, BinRoute)> {
         ["in", sub @ ..] => Some((Methods::Any, BinRoute::Ingest { sub_path: format!("/{}", sub.join("/")) })),
         ["requests"] => Some((GET, BinRoute::ListRequests)),
         ["stream"] => Some((GET, BinRoute::Stream)),
+        ["stream-ticket"] => Some((POST, BinRoute::StreamTicket)),
         ["requests", id] if !id.is_empty() => Some((GET, BinRoute::GetRequest { rid: rid(id) })),
         ["requests", id, "raw"] if !id.is_empty() => Some((GET, BinRoute::GetRaw { rid: rid(id) })),
         ["requests", id, "replay"] if !id.is_empty() => Some((POST, BinRoute::StartReplay { rid: rid(id) })),

@@ -75,6 +75,8 @@ fn labels_and_bins() {
 fn resolves_the_stream() {
     assert_eq!(resolve("GET", &format!("/v1/bins/{BIN}/stream")).unwrap(), bin(BinRoute::Stream));
     assert_eq!(resolve("POST", &format!("/v1/bins/{BIN}/stream")).unwrap_err().status(), 405);
+    assert_eq!(resolve("POST", &format!("/v1/bins/{BIN}/stream-ticket")).unwrap(), bin(BinRoute::StreamTicket));
+    assert!(BinRoute::StreamTicket.reads_bin(), "a ticket needs the read token");
 }
 
 #[test]

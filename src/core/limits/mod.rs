@@ -1,3 +1,6 @@
-//! Rate limits: token buckets per client, refilled by the time passed in.
+//! Rate limits: token buckets per client, refilled by the time passed in,
+//! and the key that says who a client is.
 
 pub mod bucket;
+pub mod budget;
+pub mod client;

@@ -35,6 +35,13 @@ pub const SSE_CUT: &str = "polyhook_sse_subscribers_cut_total";
 pub const SSE_REFUSED: &str = "polyhook_sse_refused_total";
 /// Time inside a bin's object to capture one request.
 pub const INGEST_SECONDS: &str = "polyhook_ingest_duration_seconds";
+/// Its series, spelled out once so an ingest builds no strings.
+const INGEST_BUCKET: &str = "polyhook_ingest_duration_seconds_bucket";
+const INGEST_SUM: &str = "polyhook_ingest_duration_seconds_sum";
+const INGEST_COUNT: &str = "polyhook_ingest_duration_seconds_count";
+/// `le` labels of the ingest buckets, in order, then `+Inf`.
+const INGEST_BUCKET_LABELS: [&str; 13] =
+    ["0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"];
 
 /// What a family's samples mean to Prometheus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +72,7 @@ pub struct Family {
 /// senders cannot blow up the series count with invented methods.
 pub const METHODS: [&str; 8] = ["DELETE", "GET", "HEAD", "OPTIONS", "OTHER", "PATCH", "POST", "PUT"];
 /// Routes that answer 429.
-pub const LIMITED_ROUTES: [&str; 2] = ["create_bin", "ingest"];
+pub const LIMITED_ROUTES: [&str; 3] = ["create_bin", "ingest", "replay"];
 /// Final outcomes of a replay.
 pub const OUTCOMES: [&str; 2] = ["failed", "succeeded"];
 /// Upper bounds of the ingest histogram's buckets, in seconds.
@@ -140,10 +147,10 @@ impl Delta {
     /// Records one ingest that took `elapsed_ms` inside the object.
     pub fn observe_ingest_ms(&mut self, elapsed_ms: f64) {
         let seconds = elapsed_ms.max(0.0) / 1000.0;
-        let bound = INGEST_BUCKETS_S.iter().find(|b| seconds <= **b).map_or("+Inf".to_string(), |b| b.to_string());
-        self.add(&format!("{INGEST_SECONDS}_bucket"), &bound, 1.0);
-        self.add(&format!("{INGEST_SECONDS}_sum"), "", seconds);
-        self.add(&format!("{INGEST_SECONDS}_count"), "", 1.0);
+        let bucket = INGEST_BUCKETS_S.iter().position(|b| seconds <= *b).unwrap_or(INGEST_BUCKETS_S.len());
+        self.add(INGEST_BUCKET, INGEST_BUCKET_LABELS[bucket], 1.0);
+        self.add(INGEST_SUM, "", seconds);
+        self.add(INGEST_COUNT, "", 1.0);
     }
 
     /// Folds `other` into this delta (a flush that failed goes back here).
@@ -190,6 +197,17 @@ impl Delta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ingest_series_names_and_labels_match_the_buckets() {
+        assert_eq!(INGEST_BUCKET, format!("{INGEST_SECONDS}_bucket"));
+        assert_eq!(INGEST_SUM, format!("{INGEST_SECONDS}_sum"));
+        assert_eq!(INGEST_COUNT, format!("{INGEST_SECONDS}_count"));
+        for (bound, label) in INGEST_BUCKETS_S.iter().zip(INGEST_BUCKET_LABELS) {
+            assert_eq!(bound.to_string(), label);
+        }
+        assert_eq!(INGEST_BUCKET_LABELS[INGEST_BUCKETS_S.len()], "+Inf");
+    }
 
     #[test]
     fn methods_are_bounded() {

@@ -2,6 +2,7 @@
 //! This is its state machine; the object stores it and runs the attempts.
 
 use crate::core::bin::ids::{is_bin_id, parse_seq};
+use crate::core::capture::retention::ROW_OVERHEAD_BYTES;
 use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::replay::backoff::Next;
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,9 @@ pub struct Replay {
     pub attempts: u32,
     /// `attempts` when the current round began (a re-queue starts a round).
     pub round_start: u32,
+    /// Re-queues by `/retry` so far. Absent in rows stored before it existed.
+    #[serde(default)]
+    pub rounds: u32,
     /// Why the last attempt failed, if it did.
     pub last_error: Option<String>,
     /// Creation time, epoch milliseconds.
@@ -77,6 +81,7 @@ impl Replay {
             status: Status::Queued,
             attempts: 0,
             round_start: 0,
+            rounds: 0,
             last_error: None,
             created_at_ms: now_ms,
             updated_at_ms: now_ms,
@@ -129,17 +134,37 @@ impl Replay {
         }
     }
 
-    /// Re-queues a failed replay with a fresh retry budget.
-    pub fn requeue(&mut self, now_ms: i64) -> Result<(), ApiError> {
+    /// Re-queues a failed replay with a fresh retry budget, at most
+    /// `max_rounds` times over its life.
+    pub fn requeue(&mut self, now_ms: i64, max_rounds: u32) -> Result<(), ApiError> {
         if self.status != Status::Failed {
             return Err(ApiError::new(ErrorKind::Conflict, "replay is not failed")
                 .with_details(format!("only failed replays can be retried; this one is {}", self.status.as_str())));
         }
+        if self.rounds >= max_rounds {
+            return Err(ApiError::new(ErrorKind::Conflict, "replay retried too often")
+                .with_details(format!("a replay can be retried {max_rounds} times; start a new one instead")));
+        }
+        self.rounds += 1;
         self.status = Status::Queued;
         self.round_start = self.attempts;
         self.next_at_ms = Some(now_ms);
         self.updated_at_ms = now_ms;
         Ok(())
+    }
+}
+
+/// Longest attempt error text kept, in characters.
+pub const MAX_ERROR_CHARS: usize = 256;
+/// Bytes counted per stored attempt row: its overhead plus the longest error.
+pub const ATTEMPT_ROW_BYTES: u64 = ROW_OVERHEAD_BYTES + MAX_ERROR_CHARS as u64;
+
+impl Replay {
+    /// The bytes this replay and its attempts take in storage, for the
+    /// bin's retention (attempts counted at their largest).
+    pub fn stored_bytes(&self) -> u64 {
+        let texts = self.target_url.len() + self.last_error.as_ref().map_or(0, String::len);
+        texts as u64 + ROW_OVERHEAD_BYTES + u64::from(self.attempts) * ATTEMPT_ROW_BYTES
     }
 }
 
@@ -212,14 +237,17 @@ mod tests {
     #[test]
     fn requeue_only_from_failed_with_a_fresh_budget() {
         let mut r = Replay::new(1, 7, "http://t".into(), 1, 0);
-        assert_eq!(r.requeue(5).unwrap_err().status(), 409);
+        assert_eq!(r.requeue(5, 3).unwrap_err().status(), 409);
         r.claim(0, 10);
         r.settle(Next::GiveUp("target answered 404".into()), Some("target answered 404".into()), 1);
         assert_eq!(r.status, Status::Failed);
-        r.requeue(5).unwrap();
-        assert_eq!((r.status, r.round_start, r.next_at_ms), (Status::Queued, 1, Some(5)));
+        r.requeue(5, 1).unwrap();
+        assert_eq!((r.status, r.round_start, r.next_at_ms, r.rounds), (Status::Queued, 1, Some(5), 1));
         r.claim(5, 10);
         assert_eq!((r.attempts, r.round_attempt()), (2, 1));
+        r.settle(Next::GiveUp("target answered 404".into()), None, 6);
+        let err = r.requeue(7, 1).unwrap_err();
+        assert!(err.message.contains("too often"), "the rounds cap holds");
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The body of `POST .../requests/{rid}/replay`, validated.
 
 use crate::core::http::error::ApiError;
-use crate::core::http::route::{match_path, BinRoute, Route};
 use url::Url;
 
 /// Retries when the order names none.
@@ -22,9 +21,20 @@ fn bad(message: &str, details: impl Into<String>) -> ApiError {
     ApiError::bad_request(message).with_details(details)
 }
 
+/// Methods a fetch may not send (Fetch standard, "forbidden method").
+const UNSENDABLE: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
+
+/// Refuses to replay a capture whose method no fetch can send.
+pub fn check_method(method: &str) -> Result<(), ApiError> {
+    if UNSENDABLE.iter().any(|m| m.eq_ignore_ascii_case(method)) {
+        return Err(bad("capture cannot be replayed", format!("{method} requests cannot be sent by a fetch")));
+    }
+    Ok(())
+}
+
 /// Parses and checks an order. `own_origins` are this service's own
-/// origins (the one the request came in on, and `PUBLIC_URL`): a target on
-/// one of them that is an ingest path is refused, so replays cannot loop.
+/// origins (the one the request came in on, and `PUBLIC_URL`): any target
+/// on them is refused, whatever its path, so replays cannot loop.
 pub fn parse(body: &[u8], own_origins: &[Url]) -> Result<ReplayOrder, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| bad("invalid JSON", format!("the body must be a JSON object: {e}")))?;
@@ -41,8 +51,8 @@ pub fn parse(body: &[u8], own_origins: &[Url]) -> Result<ReplayOrder, ApiError> 
         })?,
     };
     let target = target(raw_target)?;
-    if is_own_ingest(&target, own_origins) {
-        return Err(bad("invalid target_url", "target_url points at this service's own ingest path, which would loop"));
+    if is_own(&target, own_origins) {
+        return Err(bad("invalid target_url", "target_url points at this service itself, which could loop"));
     }
     Ok(ReplayOrder { target_url: target.to_string(), max_retries })
 }
@@ -58,22 +68,27 @@ fn target(raw: &str) -> Result<Url, ApiError> {
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
         return Err(bad("invalid target_url", "target_url must be an absolute http or https URL"));
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("invalid target_url", "target_url must not carry credentials (user:password@)"));
+    }
     Ok(url)
 }
 
-/// True if `target` is an ingest URL of this service. A default port on our
-/// side matches both 80 and 443, since the edge serves http and https alike.
-fn is_own_ingest(target: &Url, own_origins: &[Url]) -> bool {
-    let is_ingest = matches!(match_path(target.path()), Some((_, Route::Bin { route: BinRoute::Ingest { .. }, .. })));
-    let host = target.host_str().map(str::to_ascii_lowercase);
-    let port = target.port_or_known_default();
-    is_ingest
-        && own_origins.iter().any(|own| {
-            let same_host = own.host_str().map(str::to_ascii_lowercase) == host;
-            let own_port = own.port_or_known_default();
-            let default_side = own.port().is_none() && matches!(port, Some(80 | 443));
-            same_host && (own_port == port || default_side)
-        })
+/// A host as compared: lowercase, without the trailing dot of a
+/// fully-qualified name.
+fn host(url: &Url) -> Option<String> {
+    url.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// True if `target` is on one of this service's origins. An origin
+/// without an explicit port is a public name, and every port of it reaches
+/// the service (the edge also serves alternate ports); one with a port
+/// (local development) is that port only.
+fn is_own(target: &Url, own_origins: &[Url]) -> bool {
+    let (target_host, port) = (host(target), target.port_or_known_default());
+    own_origins
+        .iter()
+        .any(|own| host(own) == target_host && (own.port().is_none() || own.port_or_known_default() == port))
 }
 
 #[cfg(test)]
@@ -118,12 +133,16 @@ mod tests {
     }
 
     #[test]
-    fn refuses_loops_into_our_own_ingest() {
+    fn refuses_every_path_of_our_own_hosts() {
         for url in [
             "http://127.0.0.1:8787/v1/bins/k3p9q2x7m1nb/in",
             "http://127.0.0.1:8787/v1/bins/aaaaaaaaaaaa/in/deeper?x=1",
+            "http://127.0.0.1:8787/v1/bins/k3p9q2x7m1nb/requests/k3p9q2x7m1nb-1/replay",
+            "http://127.0.0.1:8787/anything",
             "https://HOOKS.example.com/v1/bins/k3p9q2x7m1nb/in",
             "http://hooks.example.com/v1/bins/k3p9q2x7m1nb/in",
+            "https://hooks.example.com./v1/replays/k3p9q2x7m1nb-r1/retry",
+            "https://hooks.example.com:8443/v1/bins/k3p9q2x7m1nb/in",
         ] {
             let err = order(&format!(r#"{{"target_url":"{url}"}}"#)).unwrap_err();
             assert!(err.details.unwrap().contains("loop"), "{url}");
@@ -131,11 +150,23 @@ mod tests {
     }
 
     #[test]
+    fn refuses_credentials_and_unsendable_methods() {
+        let err = order(r#"{"target_url":"https://u:p@x.example/"}"#).unwrap_err();
+        assert!(err.details.unwrap().contains("credentials"));
+        assert!(order(r#"{"target_url":"https://u@x.example/"}"#).is_err());
+        for m in ["TRACE", "connect", "TRACK"] {
+            assert_eq!(check_method(m).unwrap_err().status(), 400, "{m}");
+        }
+        assert!(check_method("PROPFIND").is_ok() && check_method("POST").is_ok());
+    }
+
+    #[test]
     fn other_ports_hosts_and_paths_are_fine() {
         for url in [
             "http://127.0.0.1:9999/v1/bins/k3p9q2x7m1nb/in",
-            "http://127.0.0.1:8787/v1/bins/k3p9q2x7m1nb/requests",
+            "http://localhost:8787/hook",
             "https://other.example/v1/bins/k3p9q2x7m1nb/in",
+            "https://hooks.example.com.evil.example/",
         ] {
             assert!(order(&format!(r#"{{"target_url":"{url}"}}"#)).is_ok(), "{url}");
         }

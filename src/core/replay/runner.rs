@@ -7,7 +7,7 @@
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::replay::backoff::{classify, retry_after_s, Outcome, Policy};
-use crate::core::replay::model::{Attempt, Replay, Status};
+use crate::core::replay::model::{Attempt, Replay, Status, MAX_ERROR_CHARS};
 
 /// Time past an attempt's limit before it counts as interrupted, in ms.
 pub const LEASE_GRACE_MS: u64 = 5_000;
@@ -45,12 +45,12 @@ impl Sent {
         }
     }
 
-    /// The attempt's error text; `None` for a 2xx.
+    /// The attempt's error text, bounded; `None` for a 2xx.
     fn error(&self) -> Option<String> {
         match self {
             Sent::Answered { status, .. } if (200..300).contains(status) => None,
             Sent::Answered { status, .. } => Some(format!("target answered {status}")),
-            Sent::NoAnswer(e) | Sent::Impossible(e) => Some(e.clone()),
+            Sent::NoAnswer(e) | Sent::Impossible(e) => Some(e.chars().take(MAX_ERROR_CHARS).collect()),
         }
     }
 
@@ -103,7 +103,7 @@ impl Runner {
                 retry_after_cap_ms: config.replay_retry_after_cap_s * 1000,
             },
             lease_ms: config.replay_timeout_ms + LEASE_GRACE_MS,
-            max_running: usize::MAX,
+            max_running: usize::try_from(config.replay_max_concurrent).unwrap_or(usize::MAX),
         }
     }
 

@@ -22,6 +22,8 @@ pub struct Fanout {
 
 struct Subscriber<O> {
     namespace: Namespace,
+    /// Who opened it (a client key), for the per-client cap.
+    client: String,
     outlet: O,
 }
 
@@ -37,9 +39,14 @@ impl<O> Default for Hub<O> {
 }
 
 impl<O: Outlet> Hub<O> {
-    /// Adds a subscriber that wants captures in `namespace`.
-    pub fn join(&mut self, namespace: Namespace, outlet: O) {
-        self.subscribers.push(Subscriber { namespace, outlet });
+    /// Adds a subscriber of client `client` that wants captures in `namespace`.
+    pub fn join(&mut self, namespace: Namespace, client: &str, outlet: O) {
+        self.subscribers.push(Subscriber { namespace, client: client.to_string(), outlet });
+    }
+
+    /// Open streams of client `client`.
+    pub fn count_of(&self, client: &str) -> usize {
+        self.subscribers.iter().filter(|s| s.client == client).count()
     }
 
     /// Number of subscribers.
@@ -159,8 +166,9 @@ mod tests {
     fn delivers_by_namespace() {
         let mut hub = Hub::default();
         let (all, gh) = (Probe::new(1000), Probe::new(1000));
-        hub.join(Namespace::root(), all.clone());
-        hub.join(Namespace::new("/github"), gh.clone());
+        hub.join(Namespace::root(), "a", all.clone());
+        hub.join(Namespace::new("/github"), "b", gh.clone());
+        assert_eq!((hub.count_of("a"), hub.count_of("b"), hub.count_of("c")), (1, 1, 0));
         assert_eq!(hub.publish("/github/push", &frame("a")).delivered, 2);
         assert_eq!(hub.publish("/githubx", &frame("b")).delivered, 1);
         assert_eq!(hub.close_all(&frame("end")), 2);
@@ -173,8 +181,8 @@ mod tests {
     fn cuts_a_slow_subscriber_and_keeps_the_rest() {
         let mut hub = Hub::default();
         let (slow, fast) = (Probe::new(2), Probe::new(2));
-        hub.join(Namespace::root(), slow.clone());
-        hub.join(Namespace::root(), fast.clone());
+        hub.join(Namespace::root(), "a", slow.clone());
+        hub.join(Namespace::root(), "a", fast.clone());
         for text in ["1", "2"] {
             assert_eq!(hub.publish("/", &frame(text)).delivered, 2);
             assert_eq!(fast.read(), [text]);
@@ -191,7 +199,7 @@ mod tests {
         let mut hub = Hub::default();
         let gone = Probe::new(10);
         gone.0.borrow_mut().gone = true;
-        hub.join(Namespace::root(), gone);
+        hub.join(Namespace::root(), "a", gone);
         assert_eq!(hub.broadcast(&frame("x")).gone, 1);
         assert!(hub.is_empty());
     }

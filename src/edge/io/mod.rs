@@ -5,6 +5,7 @@
 pub mod aggregator;
 pub mod body;
 pub mod http_send;
+pub mod limits;
 pub mod metrics_sink;
 pub mod respond;
 pub mod settings;

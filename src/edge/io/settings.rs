@@ -8,3 +8,13 @@ use worker::Env;
 pub fn config(env: &Env) -> Result<Config, ApiError> {
     Config::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()))
 }
+
+thread_local! {
+    /// The isolate's config: vars cannot change while an isolate lives.
+    static CACHED: std::cell::OnceCell<Result<Config, ApiError>> = const { std::cell::OnceCell::new() };
+}
+
+/// The config, parsed once per isolate.
+pub fn cached(env: &Env) -> Result<Config, ApiError> {
+    CACHED.with(|cell| cell.get_or_init(|| config(env)).clone())
+}

@@ -6,11 +6,12 @@ use super::metrics_sink::Sink;
 use super::respond::with_cors;
 use super::sse_writer::SseOutlet;
 use crate::core::bin::ids::random_bytes;
-use crate::core::metrics::delta::SSE_EVENTS_SENT;
+use crate::core::metrics::delta::{SSE_CUT, SSE_EVENTS_SENT};
 use crate::core::stream::backlog::{Backlog, CaptureSource};
 use crate::core::stream::hub::Hub;
 use crate::core::stream::outlet::Outlet;
 use crate::core::stream::sse::{self, Frame};
+use futures::future::{select, Either};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
@@ -28,13 +29,15 @@ pub const HEADERS: [(&str, &str); 3] = [
 /// Sends a new subscriber its opening, notices and backlog, a batch at a
 /// time as the client reads, then the live frames held meanwhile; from
 /// then on the hub writes to it directly. Each batch is dropped before the
-/// wait, so a client that stops reading pins at most its queue.
+/// wait, so a client that stops reading pins at most its queue; one that
+/// reads nothing for `stall` is cut, and resumes from its last id.
 pub async fn catch_up(
     outlet: SseOutlet,
     notices: Vec<Frame>,
     mut backlog: Backlog,
     source: impl CaptureSource,
     metrics: Sink,
+    stall: Duration,
 ) {
     for frame in std::iter::once(sse::preamble()).chain(notices) {
         outlet.write(&frame);
@@ -49,13 +52,21 @@ pub async fn catch_up(
                 if !written {
                     return; // the client left
                 }
-                outlet.drained().await;
+                let drained = Box::pin(outlet.drained());
+                if let Either::Right(_) = select(drained, Box::pin(Delay::from(stall))).await {
+                    outlet.cut();
+                    metrics.record(|d| d.inc(SSE_CUT));
+                    return;
+                }
             }
             Err(err) => {
-                // Cutting is safe: the client resumes from its last id.
-                console_error!("stream backlog: {}", err);
-                outlet.go_live();
-                outlet.cut();
+                // A stream whose bin just ended has its final event held:
+                // going live writes it and closes. Any other stream is cut;
+                // that is safe, the client resumes from its last id.
+                if !outlet.go_live() {
+                    console_error!("stream backlog: {}", err);
+                    outlet.cut();
+                }
                 return;
             }
         }

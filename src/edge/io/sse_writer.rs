@@ -117,7 +117,8 @@ impl SseOutlet {
     }
 
     /// The backlog is out: writes the held live frames and turns live.
-    pub fn go_live(&self) {
+    /// True if a final frame was among them and the stream is now closed.
+    pub fn go_live(&self) -> bool {
         let (held, finished) = self.0.gate.borrow_mut().go_live();
         for frame in &held {
             self.write(frame);
@@ -125,6 +126,7 @@ impl SseOutlet {
         if finished {
             settle(self.0.writer.close());
         }
+        finished
     }
 }
 

@@ -1,42 +1,50 @@
-//! A small Durable Object per client IP that limits bin creation, so nobody
-//! escapes the per-bin ingest limit by minting bins. Its one bucket lives in
+//! A small Durable Object per client (an IPv4 address or an IPv6 /64) that
+//! holds its budgets outside any one bin: bin creation and replays. One more,
+//! named `global`, holds the service-wide creation budget. Buckets live in
 //! memory: an evicted or restarted object simply starts full again.
 
-use crate::core::limits::bucket::{Bucket, Rate};
+use crate::core::config::Config;
+use crate::core::limits::bucket::Bucket;
+use crate::core::limits::budget::Budget;
 use crate::core::metrics::delta::RATE_LIMITED;
 use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::settings;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, State};
 
 /// Binding name of the limiter namespace in wrangler.toml.
 pub const LIMITERS: &str = "LIMITERS";
 
-/// The bin-creation bucket of one client IP.
+/// The budgets of one client (or of everyone, for `global`).
 #[durable_object]
 pub struct IpLimiter {
-    rate: Rate,
-    bucket: RefCell<Option<Bucket>>,
+    config: Config,
+    buckets: RefCell<HashMap<Budget, Bucket>>,
     /// Counts refusals, so abuse shows in `/metrics` without a round trip per refusal.
     metrics: Sink,
 }
 
 impl DurableObject for IpLimiter {
     fn new(state: State, env: Env) -> Self {
-        let rate = settings::config(&env).unwrap_or_default().create_rate();
+        let config = settings::config(&env).unwrap_or_default();
         let metrics = Sink::new(&env, state.id().to_string());
-        IpLimiter { rate, bucket: RefCell::new(None), metrics }
+        IpLimiter { config, buckets: RefCell::default(), metrics }
     }
 
-    /// Takes one token and answers the `Decision` as JSON.
-    async fn fetch(&self, _req: Request) -> worker::Result<Response> {
-        let now = Date::now().as_millis() as i64;
+    /// Takes one token of the budget the path names and answers the
+    /// `Decision` as JSON.
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        let Some(budget) = Budget::from_path(req.path().as_str()) else {
+            return Response::error("no such budget", 404);
+        };
+        let (now, rate) = (Date::now().as_millis() as i64, budget.rate(&self.config));
         let decision = {
-            let mut bucket = self.bucket.borrow_mut();
-            bucket.get_or_insert_with(|| Bucket::full(self.rate, now)).take(self.rate, now)
+            let mut buckets = self.buckets.borrow_mut();
+            buckets.entry(budget).or_insert_with(|| Bucket::full(rate, now)).take(rate, now)
         };
         if decision.check().is_err() {
-            self.metrics.record(|d| d.add(RATE_LIMITED, "create_bin", 1.0));
+            self.metrics.record(|d| d.add(RATE_LIMITED, budget.route_label(), 1.0));
         }
         Response::from_json(&decision)
     }

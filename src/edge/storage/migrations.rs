@@ -1,8 +1,9 @@
 //! Numbered schema migrations. Each object records the version its
 //! storage is at in `schema_version`; opening it applies the missing ones in
 //! order, in one synchronous step. Objects written before versions were
-//! recorded start at 0: the first migrations only create what is missing
-//! (`IF NOT EXISTS`), so re-running them over such storage is safe.
+//! recorded start at 0: the first two migrations only create what is
+//! missing (`IF NOT EXISTS`), so re-running them over such storage is safe;
+//! later ones alter, and run exactly once.
 
 use super::sql::{rows, run};
 use crate::core::http::error::ApiError;
@@ -15,6 +16,7 @@ pub type Migration = &'static [&'static str];
 pub const BIN: &[Migration] = &[
     &[include_str!("schema/bin.sql"), include_str!("schema/captures.sql"), include_str!("schema/bodies.sql")],
     &[include_str!("schema/replays.sql"), include_str!("schema/replay_attempts.sql")],
+    &[include_str!("schema/v3_public_limits.sql")],
 ];
 
 /// The metrics aggregator's migrations.
@@ -35,7 +37,7 @@ pub fn migrate(sql: &SqlStorage, migrations: &[Migration]) -> Result<usize, ApiE
     let at = found.first().map_or(0, |v| usize::try_from(v.version).unwrap_or(0));
     for migration in migrations.iter().skip(at) {
         for file in *migration {
-            statements(file).try_for_each(|s| run(sql, s, vec![]))?;
+            statements(file).iter().try_for_each(|s| run(sql, s, vec![]))?;
         }
     }
     let now = migrations.len().max(at);
@@ -46,9 +48,9 @@ pub fn migrate(sql: &SqlStorage, migrations: &[Migration]) -> Result<usize, ApiE
     Ok(now)
 }
 
-/// The statements of a schema file: split on `;`, comments and blanks dropped.
-fn statements(file: &'static str) -> impl Iterator<Item = &'static str> {
-    file.split(';')
-        .map(str::trim)
-        .filter(|s| s.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")))
+/// The statements of a schema file: `--` comment lines dropped first (they
+/// may hold a `;`), then split on `;`, blanks dropped.
+fn statements(file: &'static str) -> Vec<String> {
+    let code: Vec<&str> = file.lines().filter(|l| !l.trim_start().starts_with("--")).collect();
+    code.join("\n").split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }

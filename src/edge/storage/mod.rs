@@ -1,7 +1,9 @@
 //! A bin object's SQLite storage: one `.sql` file per table, numbered
-//! migrations, and typed access to captures and replays.
+//! migrations, and typed access to the bin record, captures and replays.
 
+pub mod bin;
 pub mod captures;
 pub mod migrations;
 pub mod replays;
+pub mod retention;
 pub mod sql;

@@ -7,7 +7,7 @@ use crate::core::replay::model::{Attempt, Replay, Status};
 use crate::core::replay::runner::ReplayRepo;
 use worker::SqlStorage;
 
-const COLUMNS: &str = "n, request_seq, target_url, max_retries, status, attempts, round_start, last_error, created_at_ms, updated_at_ms, next_at_ms, lease_until_ms";
+const COLUMNS: &str = "n, request_seq, target_url, max_retries, status, attempts, round_start, rounds, last_error, created_at_ms, updated_at_ms, next_at_ms, lease_until_ms";
 
 /// Typed access to one bin's replays.
 pub struct Replays {
@@ -30,6 +30,17 @@ impl Replays {
     pub fn next_n(&self) -> Result<u64, ApiError> {
         let rows: Vec<Next> = rows(&self.sql, "SELECT COALESCE(MAX(n), 0) + 1 AS n FROM replays", vec![])?;
         Ok(rows.first().map_or(1, |r| r.n))
+    }
+
+    /// How many replays are queued or running.
+    pub fn pending_count(&self) -> Result<u64, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Count {
+            n: u64,
+        }
+        let found: Vec<Count> =
+            rows(&self.sql, "SELECT COUNT(*) AS n FROM replays WHERE status IN ('queued', 'in_progress')", vec![])?;
+        Ok(found.first().map_or(0, |c| c.n))
     }
 
     /// Replay `n`, if it exists.
@@ -84,13 +95,17 @@ impl ReplayRepo for Replays {
             r.status.as_str().into(),
             int(u64::from(r.attempts)),
             int(u64::from(r.round_start)),
+            int(u64::from(r.rounds)),
             r.last_error.clone().into(),
             r.created_at_ms.into(),
             r.updated_at_ms.into(),
             r.next_at_ms.into(),
             r.lease_until_ms.into(),
+            int(r.stored_bytes()),
         ];
-        let query = format!("INSERT OR REPLACE INTO replays ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        let query = format!(
+            "INSERT OR REPLACE INTO replays ({COLUMNS}, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        );
         run(&self.sql, &query, args)
     }
 

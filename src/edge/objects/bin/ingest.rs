@@ -3,10 +3,10 @@
 use super::{now_ms, BinObject, Known};
 use crate::core::bin::ids::request_id;
 use crate::core::capture::build::{self, IngestInput};
-use crate::core::capture::retention::Limits;
 use crate::core::capture::view::RequestAccepted;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
+use crate::core::limits::client::client_key;
 use crate::core::metrics::delta::{method_label, CAPTURED_BYTES, CAPTURES, INGEST, RATE_LIMITED};
 use crate::core::stream::events;
 use crate::core::time::rfc3339_ms;
@@ -32,7 +32,7 @@ impl BinObject {
             set_cookies: headers.get_all("set-cookie").unwrap_or_default(),
             client_ip: headers.get("cf-connecting-ip").ok().flatten(),
         };
-        let client = input.client_ip.clone().unwrap_or_else(|| "unknown".into());
+        let client = client_key(input.client_ip.as_deref());
         let limit = self.limiter.borrow_mut().take(&client, now);
         if let Err(refused) = limit.check() {
             self.metrics.record(|d| d.add(RATE_LIMITED, "ingest", 1.0));
@@ -47,7 +47,7 @@ impl BinObject {
         };
         let received_at_ms = now_ms().max(now);
         let capture = build::build(input, meta.next_seq, body.len() as u64, received_at_ms);
-        let limits = Limits { max_count: config.max_captures, max_bytes: config.max_stored_bytes };
+        let limits = config.retention();
         // Encoded once, and only if someone listens; shared by every subscriber.
         let frame = match self.hub.borrow().is_empty() {
             true => None,
@@ -57,7 +57,7 @@ impl BinObject {
         meta.next_seq = capture.seq + 1;
         *self.known.borrow_mut() = Known::Bin(meta.clone());
         if let Some(frame) = frame {
-            let fanout = self.hub.borrow_mut().publish(&capture.path, &frame);
+            let fanout = self.hub.borrow_mut().publish(&capture.ns_path(), &frame);
             self.count_fanout(fanout);
         }
         let (method, size) = (method_label(&capture.method), capture.body_size as f64);

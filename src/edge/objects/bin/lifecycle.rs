@@ -2,10 +2,12 @@
 //! and expiry, deletion, and the one alarm that expires it and runs its
 //! replays.
 
+use super::ticket::new_key;
 use super::{now_ms, BinObject, Known};
 use crate::core::bin::init::{InitDone, InitOrder};
 use crate::core::bin::meta::BinMeta;
 use crate::core::bin::token::Credential;
+use crate::core::hex::hex;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::metrics::delta::{BINS_CREATED, BINS_DELETED, BINS_EXPIRED};
@@ -31,7 +33,7 @@ impl BinObject {
     /// expired bin is purged on the spot, whether or not its alarm has run.
     pub(super) async fn live_meta(&self, now: i64) -> Result<BinMeta, ApiError> {
         if matches!(*self.known.borrow(), Known::Unread) {
-            let loaded = self.captures().load_meta()?;
+            let loaded = self.record().load()?;
             *self.known.borrow_mut() = loaded.map_or(Known::NoBin, Known::Bin);
         }
         match self.bin() {
@@ -65,12 +67,13 @@ impl BinObject {
     /// Creates the bin from the entry's order; 409 if the id is taken.
     pub(super) async fn init(&self, mut req: Request) -> Result<Response, ApiError> {
         let order: InitOrder = req.json().await.map_err(platform("init body"))?;
-        if self.captures().load_meta()?.is_some() {
+        if self.record().load()?.is_some() {
             return to_response(Reply::empty(409)).map_err(platform("response"));
         }
         let mut meta = BinMeta::new(&order.id, order.token_digest, now_ms(), self.config()?.bin_ttl_s);
         meta.read_token_digest = order.read_token_digest;
-        self.captures().create(&meta)?;
+        meta.ticket_key = Some(hex(&new_key()?));
+        self.record().create(&meta)?;
         self.state.storage().set_alarm(alarm_at(meta.expires_at_ms)).await.map_err(platform("set alarm"))?;
         let reply = Reply::json(201, &InitDone { expires_at_ms: meta.expires_at_ms })?;
         *self.known.borrow_mut() = Known::Bin(meta);

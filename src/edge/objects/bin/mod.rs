@@ -9,12 +9,11 @@ mod reads;
 mod replays;
 mod runs;
 mod stream;
+mod ticket;
 
 use crate::core::bin::meta::BinMeta;
-use crate::core::bin::token::Credential;
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
-use crate::core::http::query::param;
 use crate::core::http::route::{self, BinRoute};
 use crate::core::limits::bucket::Limiter;
 use crate::core::stream::hub::Hub;
@@ -23,6 +22,7 @@ use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::respond::{error_response, platform, to_response};
 use crate::edge::io::settings;
 use crate::edge::io::sse_writer::SseOutlet;
+use crate::edge::storage::bin::BinRecord;
 use crate::edge::storage::captures::Captures;
 use crate::edge::storage::replays::Replays;
 use std::cell::{Cell, RefCell};
@@ -95,6 +95,10 @@ impl BinObject {
         Captures::new(self.state.storage().sql())
     }
 
+    fn record(&self) -> BinRecord {
+        BinRecord::new(self.state.storage().sql())
+    }
+
     fn replays(&self) -> Replays {
         Replays::new(self.state.storage().sql())
     }
@@ -121,11 +125,11 @@ impl BinObject {
         let meta = self.live_meta(now).await?;
         let query = url.query().unwrap_or("");
         if route.reads_bin() {
-            let header = req.headers().get("x-authorization").ok().flatten();
-            meta.authorize(Credential::Read, header.or_else(|| param(query, "token")).as_deref())?;
+            self.authorize_read(&req, &meta, &route, query, now)?;
         }
         let reply = match route {
             BinRoute::Stream => return self.stream(&req, bin, query),
+            BinRoute::StreamTicket => self.issue_ticket(&meta, now)?,
             BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
             BinRoute::ListRequests => self.list(&req, &bin, query)?,
             BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,
@@ -134,7 +138,7 @@ impl BinObject {
             BinRoute::StartReplay { rid } => self.start_replay(req, &url, &bin, &rid).await?,
             BinRoute::ListReplays => self.list_replays(&bin, query)?,
             BinRoute::GetReplay { n } => self.get_replay(&bin, n)?,
-            BinRoute::RetryReplay { n } => self.retry_replay(&bin, n).await?,
+            BinRoute::RetryReplay { n } => self.retry_replay(&req, &bin, n).await?,
         };
         to_response(reply).map_err(platform("response"))
     }

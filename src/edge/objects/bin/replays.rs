@@ -1,23 +1,40 @@
 //! The replay API of a bin: start, read, list and retry replays. Running
 //! their attempts is in `runs`.
 
-use super::{now_ms, BinObject};
+use super::{now_ms, BinObject, Known};
 use crate::core::bin::ids::parse_request_id;
+use crate::core::config::Config;
 use crate::core::http::error::ApiError;
+use crate::core::http::error::ErrorKind;
 use crate::core::http::reply::Reply;
+use crate::core::replay::headers::REPLAY_OF;
 use crate::core::replay::list;
 use crate::core::replay::model::{replay_id, Attempt, Replay};
 use crate::core::replay::order;
 use crate::core::replay::runner::ReplayRepo;
 use crate::core::stream::events;
 use crate::edge::io::body::read_limited;
+use crate::edge::storage::retention::evict;
 use worker::{Request, Url};
 
 /// Largest replay order body read, in bytes.
 const ORDER_MAX_BYTES: u64 = 16 * 1024;
 
+/// `Retry-After` when a bin's replays are all taken, in seconds.
+const PENDING_RETRY_AFTER_S: &str = "30";
+
 fn not_found() -> ApiError {
     ApiError::not_found("replay not found")
+}
+
+/// Our own deliveries carry `x-polyhook-replay-of`; one arriving here means
+/// a replay was aimed at this service under some name, and would chain.
+fn refuse_replayed(req: &Request) -> Result<(), ApiError> {
+    if req.headers().has(REPLAY_OF).unwrap_or(false) {
+        return Err(ApiError::bad_request("replay loop refused")
+            .with_details("this request is itself a replay; replays cannot start or retry replays"));
+    }
+    Ok(())
 }
 
 impl BinObject {
@@ -30,7 +47,9 @@ impl BinObject {
         rid: &str,
     ) -> Result<Reply, ApiError> {
         let seq = parse_request_id(bin, rid)?;
-        self.captures().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
+        refuse_replayed(&req)?;
+        let capture = self.captures().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
+        order::check_method(&capture.method)?;
         let config = self.config()?;
         let body = read_limited(&mut req, ORDER_MAX_BYTES).await?;
         let own: Vec<Url> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
@@ -38,8 +57,10 @@ impl BinObject {
         if self.bin().is_none() {
             return Err(ApiError::bin_not_found());
         }
+        self.check_pending(&config)?;
         let replay = Replay::new(self.replays().next_n()?, seq, order.target_url, order.max_retries, now_ms());
         self.replays().save(&replay)?;
+        self.account()?;
         self.publish_replay(bin, &replay)?;
         self.reschedule().await?;
         Reply::json(202, &serde_json::json!({ "replay_id": replay_id(bin, replay.n) }))
@@ -64,13 +85,40 @@ impl BinObject {
     }
 
     /// `POST /v1/replays/{id}/retry`: a failed replay gets a fresh budget.
-    pub(super) async fn retry_replay(&self, bin: &str, n: u64) -> Result<Reply, ApiError> {
+    pub(super) async fn retry_replay(&self, req: &Request, bin: &str, n: u64) -> Result<Reply, ApiError> {
+        refuse_replayed(req)?;
+        let config = self.config()?;
         let mut replay = self.replays().get(n)?.ok_or_else(not_found)?;
-        replay.requeue(now_ms())?;
+        self.check_pending(&config)?;
+        replay.requeue(now_ms(), u32::try_from(config.replay_max_rounds).unwrap_or(u32::MAX))?;
         self.replays().save(&replay)?;
+        self.account()?;
         self.publish_replay(bin, &replay)?;
         self.reschedule().await?;
         Reply::json(202, &replay.view(bin, &self.replays().attempts(n)?))
+    }
+
+    /// 429 when the bin already holds its share of queued and running replays.
+    fn check_pending(&self, config: &Config) -> Result<(), ApiError> {
+        if self.replays().pending_count()? >= config.replay_max_pending {
+            return Err(ApiError::new(ErrorKind::RateLimited, "too many replays pending")
+                .with_details(format!(
+                    "a bin runs at most {} replays at a time; wait for some to end",
+                    config.replay_max_pending
+                ))
+                .with_header("retry-after", PENDING_RETRY_AFTER_S));
+        }
+        Ok(())
+    }
+
+    /// Re-counts the bin's usage after replay rows changed, evicting the
+    /// oldest captures (and their replays) if it is over its limits.
+    pub(super) fn account(&self) -> Result<(), ApiError> {
+        let Some(mut meta) = self.bin() else { return Ok(()) };
+        let usage = self.record().totals_usage()?;
+        meta.usage = evict(&self.state.storage().sql(), usage, self.config()?.retention())?;
+        *self.known.borrow_mut() = Known::Bin(meta);
+        Ok(())
     }
 
     /// Tells subscribers, if any, that `replay` changed.

@@ -39,7 +39,7 @@ impl BinObject {
             Some(capture) => {
                 let body = self.captures().body(capture.seq)?;
                 let headers = replay_headers(&capture, &request_id(bin, capture.seq), &replay_id(bin, replay.n));
-                http_send::send(&replay.target_url, &capture.method, &headers, &body, config.replay_timeout_ms).await
+                http_send::send(&replay.target_url, &capture.method, &headers, body, config.replay_timeout_ms).await
             }
             None => (Sent::Impossible(NOT_RETAINED.into()), 0),
         };
@@ -47,6 +47,7 @@ impl BinObject {
             return Ok(()); // deleted or expired while the attempt ran
         }
         let settled = runner.settle(&self.replays(), replay, started, sent, duration_ms, now_ms())?;
+        self.account()?;
         self.report(bin, &settled)
     }
 

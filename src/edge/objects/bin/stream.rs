@@ -4,8 +4,10 @@
 
 use super::BinObject;
 use crate::core::capture::namespace::Namespace;
+use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::http::query::param;
+use crate::core::limits::client::client_key;
 use crate::core::metrics::delta::{SSE_CUT, SSE_EVENTS_SENT, SSE_REFUSED};
 use crate::core::stream::backlog::{Backlog, CaptureSource};
 use crate::core::stream::hub::Fanout;
@@ -34,7 +36,8 @@ impl BinObject {
     /// with a retry hint, never a 5xx, so the browser keeps reconnecting.
     pub(super) fn stream(&self, req: &Request, bin: String, query: &str) -> Result<Response, ApiError> {
         let last_event_id = req.headers().get("last-event-id").ok().flatten();
-        match self.open_stream(bin, last_event_id.as_deref(), query) {
+        let client_ip = req.headers().get("cf-connecting-ip").ok().flatten();
+        match self.open_stream(bin, last_event_id.as_deref(), client_ip, query) {
             Err(err) if err.status() >= 500 => {
                 console_error!("stream: {}", err);
                 sse_stream::refuse("temporarily unavailable").map_err(platform("stream response"))
@@ -43,11 +46,30 @@ impl BinObject {
         }
     }
 
-    fn open_stream(&self, bin: String, last_event_id: Option<&str>, query: &str) -> Result<Response, ApiError> {
+    /// Why a new stream of `client` is turned away, if it is: the bin's cap,
+    /// or the client's share of it, so one client cannot take every slot.
+    fn busy(&self, config: &Config, client: &str) -> Option<String> {
+        let hub = self.hub.borrow();
+        if hub.len() as u64 >= config.sse_max_subscribers {
+            return Some(format!("busy: this bin already has {} live streams", config.sse_max_subscribers));
+        }
+        if hub.count_of(client) as u64 >= config.sse_max_per_client {
+            return Some(format!("busy: {} live streams from your address already", config.sse_max_per_client));
+        }
+        None
+    }
+
+    fn open_stream(
+        &self,
+        bin: String,
+        last_event_id: Option<&str>,
+        client_ip: Option<String>,
+        query: &str,
+    ) -> Result<Response, ApiError> {
         let config = self.config()?;
-        if self.hub.borrow().len() as u64 >= config.sse_max_subscribers {
+        let client = client_key(client_ip.as_deref());
+        if let Some(reason) = self.busy(&config, &client) {
             self.metrics.record(|d| d.inc(SSE_REFUSED));
-            let reason = format!("busy: this bin already has {} live streams", config.sse_max_subscribers);
             return sse_stream::refuse(&reason).map_err(platform("stream response"));
         }
         let next_seq = self.bin().map_or(1, |m| m.next_seq);
@@ -57,10 +79,11 @@ impl BinObject {
         let namespace = Namespace::from_query(query);
         let budget = usize::try_from(config.sse_queue_bytes).unwrap_or(usize::MAX);
         let (outlet, body) = sse_writer::open(budget).map_err(|e| ApiError::internal(format!("stream: {e:?}")))?;
-        self.hub.borrow_mut().join(namespace.clone(), outlet.clone());
+        self.hub.borrow_mut().join(namespace.clone(), &client, outlet.clone());
         self.metrics.set_clients(self.hub.borrow().len());
         let backlog = Backlog::new(bin, namespace, start.backlog_after, start.live_from, budget);
-        spawn_local(catch_up(outlet, start.notices, backlog, captures, self.metrics.clone()));
+        let stall = Duration::from_secs(config.sse_stall_s);
+        spawn_local(catch_up(outlet, start.notices, backlog, captures, self.metrics.clone(), stall));
         let every = Duration::from_secs(config.sse_keepalive_s);
         keep_alive(Rc::clone(&self.hub), self.metrics.clone(), every, Rc::clone(&self.pinging));
         let headers = with_cors(&HEADERS).map_err(platform("stream headers"))?;

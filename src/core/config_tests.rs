@@ -1,0 +1,75 @@
+use super::*;
+use std::collections::HashMap;
+
+fn parse(pairs: &[(&str, &str)]) -> Result<Config, ApiError> {
+    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    Config::from_lookup(|k| map.get(k).cloned())
+}
+
+#[test]
+fn empty_vars_give_defaults() {
+    assert_eq!(parse(&[]).unwrap(), Config::default());
+    assert_eq!(parse(&[("PUBLIC_URL", ""), ("MAX_BODY_BYTES", " ")]).unwrap(), Config::default());
+}
+
+#[test]
+fn overrides_apply() {
+    let c = parse(&[
+        ("MAX_BODY_BYTES", "10"),
+        ("BIN_TTL_SECONDS", "3"),
+        ("MAX_CAPTURES_PER_BIN", "5"),
+        ("MAX_STORED_BYTES_PER_BIN", "100"),
+    ])
+    .unwrap();
+    assert_eq!((c.max_body_bytes, c.bin_ttl_s, c.max_captures, c.max_stored_bytes), (10, 3, 5, 100));
+}
+
+#[test]
+fn public_url_is_normalised() {
+    let c = parse(&[("PUBLIC_URL", "https://hooks.example.com/")]).unwrap();
+    assert_eq!(c.base_url(), Some("https://hooks.example.com"));
+    let c = parse(&[("PUBLIC_URL", "https://hooks.example.com/polyhook/")]).unwrap();
+    assert_eq!(c.base_url(), Some("https://hooks.example.com/polyhook"));
+}
+
+#[test]
+fn bad_values_name_the_var() {
+    for (k, v) in [
+        ("MAX_BODY_BYTES", "lots"),
+        ("MAX_BODY_BYTES", "3000000"),
+        ("BIN_TTL_SECONDS", "0"),
+        ("PUBLIC_URL", "ftp://x"),
+        ("PUBLIC_URL", "https://"),
+        ("PUBLIC_URL", "https://h.example/?x=1"),
+        ("PUBLIC_URL", "hooks.example.com"),
+    ] {
+        let err = parse(&[(k, v)]).unwrap_err();
+        assert_eq!(err.status(), 500);
+        assert!(err.details.unwrap().contains(k), "{k}={v}");
+    }
+}
+
+#[test]
+fn store_cap_must_hold_one_body() {
+    assert!(parse(&[("MAX_BODY_BYTES", "100"), ("MAX_STORED_BYTES_PER_BIN", "99")]).is_err());
+}
+
+#[test]
+fn stream_settings() {
+    let c =
+        parse(&[("SSE_KEEPALIVE_SECONDS", "1"), ("SSE_QUEUE_BYTES", "2048"), ("SSE_MAX_SUBSCRIBERS", "3")]).unwrap();
+    assert_eq!((c.sse_keepalive_s, c.sse_queue_bytes, c.sse_max_subscribers), (1, 2048, 3));
+    assert!(parse(&[("SSE_KEEPALIVE_SECONDS", "0")]).is_err());
+}
+
+#[test]
+fn replay_settings() {
+    let c = parse(&[
+        ("REPLAY_BACKOFF_BASE_MS", "50"),
+        ("REPLAY_TIMEOUT_MS", "300"),
+        ("REPLAY_RETRY_AFTER_CAP_SECONDS", "2"),
+    ])
+    .unwrap();
+    assert_eq!((c.replay_backoff_base_ms, c.replay_timeout_ms, c.replay_retry_after_cap_s), (50, 300, 2));
+    assert!(parse(&[("REPLAY_TIMEOUT_MS", "0")]).is_err());
+}

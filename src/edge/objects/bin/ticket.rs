@@ -1,0 +1,71 @@
+//! Reading a private bin: its read token (header, or `?token=` for
+//! compatibility), or for the stream a short-lived ticket, so the token
+//! need not travel in a URL.
+
+use super::{BinObject, Known};
+use crate::core::bin::ids::random_bytes;
+use crate::core::bin::meta::BinMeta;
+use crate::core::bin::ticket::{self, KEY_BYTES};
+use crate::core::bin::token::Credential;
+use crate::core::hex::hex;
+use crate::core::http::error::ApiError;
+use crate::core::http::query::param;
+use crate::core::http::reply::Reply;
+use crate::core::http::route::BinRoute;
+use crate::core::time::rfc3339_ms;
+use worker::Request;
+
+impl BinObject {
+    /// Checks the read credential of a read route.
+    pub(super) fn authorize_read(
+        &self,
+        req: &Request,
+        meta: &BinMeta,
+        route: &BinRoute,
+        query: &str,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        if let (BinRoute::Stream, Some(presented)) = (route, param(query, "ticket")) {
+            let key = meta.ticket_key.as_deref().and_then(decode).unwrap_or_default();
+            return ticket::verify(&key, &meta.id, &presented, now);
+        }
+        let header = req.headers().get("x-authorization").ok().flatten();
+        meta.authorize(Credential::Read, header.or_else(|| param(query, "token")).as_deref())
+    }
+
+    /// `POST /v1/bins/{id}/stream-ticket`: a ticket for this bin's stream.
+    pub(super) fn issue_ticket(&self, meta: &BinMeta, now: i64) -> Result<Reply, ApiError> {
+        let key = match meta.ticket_key.as_deref().and_then(decode) {
+            Some(key) => key,
+            None => self.new_ticket_key(meta)?,
+        };
+        let ttl_ms = i64::try_from(self.config()?.stream_ticket_s.saturating_mul(1000)).unwrap_or(i64::MAX);
+        let expires_at_ms = now.saturating_add(ttl_ms);
+        let answer = serde_json::json!({
+            "ticket": ticket::issue(&key, &meta.id, expires_at_ms)?,
+            "expires_at": rfc3339_ms(expires_at_ms),
+        });
+        Ok(Reply::json(200, &answer)?.header("cache-control", "no-store"))
+    }
+
+    /// Makes and stores a ticket key for a bin created before tickets.
+    fn new_ticket_key(&self, meta: &BinMeta) -> Result<Vec<u8>, ApiError> {
+        let key = new_key()?;
+        self.record().set_ticket_key(&hex(&key))?;
+        let mut updated = meta.clone();
+        updated.ticket_key = Some(hex(&key));
+        *self.known.borrow_mut() = Known::Bin(updated);
+        Ok(key)
+    }
+}
+
+/// A fresh random ticket key.
+pub(super) fn new_key() -> Result<Vec<u8>, ApiError> {
+    let mut key = vec![0u8; KEY_BYTES];
+    random_bytes(&mut key)?;
+    Ok(key)
+}
+
+fn decode(hex_key: &str) -> Option<Vec<u8>> {
+    (0..hex_key.len()).step_by(2).map(|i| u8::from_str_radix(hex_key.get(i..i + 2)?, 16).ok()).collect()
+}
