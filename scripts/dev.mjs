@@ -38,7 +38,15 @@ function build() {
 /** wrangler.toml without its [build] table, next to the original so paths resolve alike. */
 function devConfig() {
   const text = readFileSync(path.join(root, "wrangler.toml"), "utf8");
-  const withoutBuild = text.replace(/^\[build\][^[]*/m, "");
+  // Drop the [build] table: its header line up to the next table header.
+  let inBuild = false;
+  const withoutBuild = text
+    .split("\n")
+    .filter((line) => {
+      if (/^\[/.test(line)) inBuild = line.trim() === "[build]";
+      return !inBuild;
+    })
+    .join("\n");
   const file = path.join(root, ".wrangler", "dev.wrangler.toml");
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, withoutBuild.replace(/^main = "(.*)"$/m, (_, main) => `main = "../${main}"`));
