@@ -11,6 +11,7 @@ import { wireReplayForm } from "./js/replayview.js";
 import { wireCopyButton } from "./js/clipboard.js";
 import { currentCurl } from "./js/bodyview.js";
 import { showStatus } from "./js/statusview.js";
+import { showAnswers, wireAnswers } from "./js/answerview.js";
 
 const store = createBinStore(localStorage);
 const viewBins = byId("view-bins");
@@ -58,6 +59,7 @@ function openBin(id, req) {
   session = opened;
   show(emptyState, false);
   opened.open(req);
+  showAnswers(record);
 }
 
 function closeBin() {
@@ -99,6 +101,7 @@ wireBinActions({
 });
 
 wireReplayForm((url, retries) => session.replay(url, retries));
+wireAnswers();
 wireCopyButton(byId("detail-copy-curl"), currentCurl);
 byId("detail-close").addEventListener("click", () => go({ bin: session?.id }));
 

@@ -9,3 +9,5 @@ cd "$ROOT"
 worker-build --release
 cargo build --release -p polyhook-bench
 ./target/release/polyhook-bench all "$@"
+# Response rules against none, on one runtime (writes its own RESULTS section).
+node bench/answers.mjs

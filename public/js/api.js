@@ -105,6 +105,21 @@ export async function streamUrl(bin, lastSeq) {
   return `${binPath(bin)}/stream?${query}`;
 }
 
+/** The bin's response rules, with their use counts. */
+export function getRules(bin) {
+  return json(call(`${binPath(bin)}/responses`, { bin, cache: FRESH }));
+}
+
+/** Replaces the bin's response rules (needs its delete token). */
+export function putRules(bin, rules) {
+  return json(call(`${binPath(bin)}/responses`, { method: "PUT", json: { rules }, headers: { "X-Delete-Token": bin.delete_token } }));
+}
+
+/** Back to the default 202 answer. */
+export function clearRules(bin) {
+  return json(call(`${binPath(bin)}/responses`, { method: "DELETE", headers: { "X-Delete-Token": bin.delete_token } }));
+}
+
 /**
  * Is the bin still there? "ok", "gone" (404: deleted or expired while we
  * were away), "denied" (401/403) or "down" (network or server trouble).

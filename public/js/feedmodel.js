@@ -12,6 +12,8 @@ export function summarize(capture) {
     content_type: capture.content_type ?? null,
     body_size: capture.body_size ?? 0,
     received_at: capture.received_at,
+    // How the bin answered (other backends send none: the default 202).
+    response: capture.response ?? null,
   };
 }
 

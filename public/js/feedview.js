@@ -21,7 +21,8 @@ function rowFor(item, onSelect) {
     el("span", { class: "when", text: formatClock(item.received_at) }),
     el("span", { class: "size", text: formatBytes(item.body_size) }),
     el("span", { class: "ctype", text: item.content_type ?? "no content type" }),
-    el("span", { class: "seq", text: `#${item.seq}` }));
+    el("span", { class: "seq", text: `#${item.seq}` }),
+    el("span", { class: `answer a-${String(item.response?.status ?? 202)[0]}xx`, title: "The status this bin answered with", text: String(item.response?.status ?? 202) }));
   return el("li", { dataset: { seq: item.seq, id: item.id } }, button);
 }
 

@@ -5,6 +5,7 @@
 //! does not parse or is out of range is a deployment error, reported by
 //! name rather than silently replaced.
 
+use crate::core::answer::rule::RuleLimits;
 use crate::core::capture::retention::Limits;
 use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::limits::bucket::Rate;
@@ -68,6 +69,12 @@ pub struct Config {
     pub stream_ticket_s: u64,
     /// Which requests get a JSON log line (`LOG_REQUESTS`: all, errors, off).
     pub log_requests: RequestLogging,
+    /// Response rules one bin may hold (`RESPONSE_MAX_RULES`).
+    pub response_max_rules: u64,
+    /// Longest delay a response rule may ask for, in ms (`RESPONSE_MAX_DELAY_MS`).
+    pub response_max_delay_ms: u64,
+    /// Delayed answers one bin holds at once; past it, answers go out at once (`RESPONSE_MAX_DELAYED`).
+    pub response_max_delayed: u64,
 }
 
 impl Default for Config {
@@ -98,6 +105,9 @@ impl Default for Config {
             sse_max_per_client: 20,
             stream_ticket_s: 60,
             log_requests: RequestLogging::Errors,
+            response_max_rules: 20,
+            response_max_delay_ms: 10_000,
+            response_max_delayed: 50,
         }
     }
 }
@@ -111,6 +121,14 @@ impl Config {
     /// What a bin may hold before its oldest captures are evicted.
     pub fn retention(&self) -> Limits {
         Limits { max_count: self.max_captures, max_bytes: self.max_stored_bytes }
+    }
+
+    /// What one bin's response rules may hold.
+    pub fn rule_limits(&self) -> RuleLimits {
+        RuleLimits {
+            max_rules: usize::try_from(self.response_max_rules).unwrap_or(usize::MAX),
+            max_delay_ms: self.response_max_delay_ms,
+        }
     }
 
     /// The per-IP ingest bucket.
@@ -165,6 +183,9 @@ impl Config {
             sse_max_per_client: num("SSE_MAX_PER_CLIENT", d.sse_max_per_client, 1, 100_000)?,
             stream_ticket_s: num("STREAM_TICKET_SECONDS", d.stream_ticket_s, 1, 3600)?,
             log_requests: get("LOG_REQUESTS").map_or(Ok(d.log_requests), |v| logging(&v))?,
+            response_max_rules: num("RESPONSE_MAX_RULES", d.response_max_rules, 0, 1000)?,
+            response_max_delay_ms: num("RESPONSE_MAX_DELAY_MS", d.response_max_delay_ms, 0, 60_000)?,
+            response_max_delayed: num("RESPONSE_MAX_DELAYED", d.response_max_delayed, 0, 10_000)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

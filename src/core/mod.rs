@@ -2,6 +2,7 @@
 //! time as an argument and is tested natively with `cargo test`. One folder
 //! per capability; the edge (`crate::edge`) only stores, fetches and writes.
 
+pub mod answer;
 pub mod bin;
 pub mod capture;
 pub mod config;

@@ -42,6 +42,7 @@ pub fn build(input: IngestInput, seq: u64, body_size: u64, now_ms: i64) -> Captu
         client_ip: input.client_ip,
         body_size,
         received_at_ms: now_ms,
+        answer: None,
     }
 }
 

@@ -27,6 +27,23 @@ pub struct Capture {
     pub body_size: u64,
     /// Receipt time, epoch milliseconds.
     pub received_at_ms: i64,
+    /// How the bin answered, when a response rule did (the default is 202).
+    #[serde(default)]
+    pub answer: Option<Answered>,
+}
+
+/// The answer a response rule gave a capture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answered {
+    /// The rule's index in the bin's list.
+    pub rule: u32,
+    /// The status sent.
+    pub status: u16,
+    /// The delay waited before answering, in ms.
+    pub delay_ms: u64,
+    /// True if the rule asked for a delay that was skipped, because the
+    /// bin already had its share of delayed answers in flight.
+    pub delay_skipped: bool,
 }
 
 impl Capture {
@@ -44,6 +61,7 @@ impl Capture {
             client_ip: None,
             body_size,
             received_at_ms: 0,
+            answer: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! contract are additive and documented in `openapi.yaml`.
 
 use crate::core::bin::ids::request_id;
-use crate::core::capture::model::Capture;
+use crate::core::capture::model::{Answered, Capture};
 use crate::core::time::rfc3339_ms;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -48,6 +48,35 @@ pub struct CapturedRequest<'a> {
     pub body_b64: Option<String>,
     /// Receipt time (RFC 3339, milliseconds).
     pub received_at: String,
+    /// Additive: how the bin answered the sender.
+    pub response: ResponseView,
+}
+
+/// How the bin answered a capture's sender.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct ResponseView {
+    /// The response rule that answered, by index; `null` for the default 202.
+    pub rule: Option<u32>,
+    /// The status sent.
+    pub status: u16,
+    /// The delay waited, in ms.
+    pub delay_ms: u64,
+    /// The rule's delay was skipped (too many delayed answers in flight).
+    pub delay_skipped: bool,
+}
+
+impl ResponseView {
+    fn of(answer: Option<&Answered>) -> ResponseView {
+        match answer {
+            Some(a) => ResponseView {
+                rule: Some(a.rule),
+                status: a.status,
+                delay_ms: a.delay_ms,
+                delay_skipped: a.delay_skipped,
+            },
+            None => ResponseView { rule: None, status: 202, delay_ms: 0, delay_skipped: false },
+        }
+    }
 }
 
 impl Capture {
@@ -66,6 +95,7 @@ impl Capture {
             body_size: self.body_size,
             body_b64: body.map(|b| STANDARD.encode(b)),
             received_at: rfc3339_ms(self.received_at_ms),
+            response: ResponseView::of(self.answer.as_ref()),
         }
     }
 }
@@ -86,6 +116,7 @@ mod tests {
             client_ip: Some("203.0.113.9".into()),
             body_size: 2,
             received_at_ms: 0,
+            answer: None,
         }
     }
 
@@ -98,6 +129,10 @@ mod tests {
         assert_eq!(v["body_size"], 2);
         assert_eq!(v["body_b64"], "e30=");
         assert_eq!(v["received_at"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            v["response"],
+            serde_json::json!({"rule": null, "status": 202, "delay_ms": 0, "delay_skipped": false})
+        );
     }
 
     #[test]

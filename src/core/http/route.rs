@@ -39,6 +39,8 @@ pub enum BinRoute {
     Stream,
     /// `POST /v1/bins/{bin}/stream-ticket`: a short-lived ticket for the stream.
     StreamTicket,
+    /// `GET`, `PUT` or `DELETE /v1/bins/{bin}/responses`: the bin's response rules.
+    Responses,
     /// `GET /v1/bins/{bin}/requests/{rid}`.
     GetRequest { rid: String },
     /// `GET /v1/bins/{bin}/requests/{rid}/raw`.
@@ -79,7 +81,8 @@ impl BinRoute {
     /// with its read token. Ingest stays open (senders cannot
     /// authenticate) and delete has its own token.
     pub fn reads_bin(&self) -> bool {
-        !matches!(self, BinRoute::Ingest { .. } | BinRoute::Delete)
+        // Response rules check their own credential per method.
+        !matches!(self, BinRoute::Ingest { .. } | BinRoute::Delete | BinRoute::Responses)
     }
 
     /// True for the routes that queue outgoing replays, which draw on the
@@ -96,6 +99,7 @@ impl BinRoute {
             BinRoute::ListRequests => "list_requests",
             BinRoute::Stream => "stream",
             BinRoute::StreamTicket => "stream_ticket",
+            BinRoute::Responses => "responses",
             BinRoute::GetRequest { .. } => "get_request",
             BinRoute::GetRaw { .. } => "get_raw",
             BinRoute::StartReplay { .. } => "start_replay",
@@ -139,6 +143,7 @@ fn match_bin_path(rest: &[&str]) -> Option<(Methods, BinRoute)> {
         ["requests"] => Some((GET, BinRoute::ListRequests)),
         ["stream"] => Some((GET, BinRoute::Stream)),
         ["stream-ticket"] => Some((POST, BinRoute::StreamTicket)),
+        ["responses"] => Some((Methods::Only(&["GET", "PUT", "DELETE"]), BinRoute::Responses)),
         ["requests", id] if !id.is_empty() => Some((GET, BinRoute::GetRequest { rid: rid(id) })),
         ["requests", id, "raw"] if !id.is_empty() => Some((GET, BinRoute::GetRaw { rid: rid(id) })),
         ["requests", id, "replay"] if !id.is_empty() => Some((POST, BinRoute::StartReplay { rid: rid(id) })),

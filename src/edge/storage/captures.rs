@@ -14,7 +14,7 @@ use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue as V};
 
 const CAPTURE_COLUMNS: &str =
-    "seq, method, path, query, headers, set_cookies, content_type, client_ip, body_size, received_at_ms";
+    "seq, method, path, query, headers, set_cookies, content_type, client_ip, body_size, received_at_ms, answer";
 /// Typed access to one bin's captures.
 pub struct Captures {
     sql: SqlStorage,
@@ -32,6 +32,8 @@ struct CaptureRow {
     client_ip: Option<String>,
     body_size: u64,
     received_at_ms: i64,
+    #[serde(default)]
+    answer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,9 +52,14 @@ impl Captures {
     pub fn insert(&self, capture: &Capture, body: Vec<u8>, usage: Usage, limits: Limits) -> Result<Usage, ApiError> {
         let headers = serde_json::to_string(&capture.headers).map_err(|e| ApiError::internal(e.to_string()))?;
         let cookies = serde_json::to_string(&capture.set_cookies).map_err(|e| ApiError::internal(e.to_string()))?;
+        let answer = capture
+            .answer
+            .map(|a| serde_json::to_string(&a))
+            .transpose()
+            .map_err(|e| ApiError::internal(e.to_string()))?;
         run(
             &self.sql,
-            &format!("INSERT INTO captures ({CAPTURE_COLUMNS}, stored_bytes, ns_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            &format!("INSERT INTO captures ({CAPTURE_COLUMNS}, stored_bytes, ns_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             vec![
                 int(capture.seq),
                 capture.method.as_str().into(),
@@ -64,6 +71,7 @@ impl Captures {
                 capture.client_ip.clone().into(),
                 int(capture.body_size),
                 capture.received_at_ms.into(),
+                answer.into(),
                 int(capture.stored_bytes()),
                 capture.ns_path().into(),
             ],
@@ -148,5 +156,6 @@ fn capture_from_row(r: CaptureRow) -> Result<Capture, ApiError> {
         client_ip: r.client_ip,
         body_size: r.body_size,
         received_at_ms: r.received_at_ms,
+        answer: r.answer.as_deref().map(serde_json::from_str).transpose().map_err(corrupt)?,
     })
 }

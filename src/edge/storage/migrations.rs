@@ -17,6 +17,7 @@ pub const BIN: &[Migration] = &[
     &[include_str!("schema/bin.sql"), include_str!("schema/captures.sql"), include_str!("schema/bodies.sql")],
     &[include_str!("schema/replays.sql"), include_str!("schema/replay_attempts.sql")],
     &[include_str!("schema/v3_public_limits.sql")],
+    &[include_str!("schema/responses.sql"), include_str!("schema/v4_answers.sql")],
 ];
 
 /// The metrics aggregator's migrations.

@@ -1,6 +1,7 @@
 //! A bin object's SQLite storage: one `.sql` file per table, numbered
 //! migrations, and typed access to the bin record, captures and replays.
 
+pub mod answers;
 pub mod bin;
 pub mod captures;
 pub mod migrations;

@@ -1,9 +1,14 @@
 //! The bin object's ingest: one captured request, stored and published.
 
 use super::{now_ms, BinObject, Known};
+use crate::core::answer::choose::choose;
+use crate::core::answer::render::{self, Fill};
+use crate::core::answer::rule::Rule;
 use crate::core::bin::ids::request_id;
 use crate::core::capture::build::{self, IngestInput};
+use crate::core::capture::model::{Answered, Capture};
 use crate::core::capture::view::RequestAccepted;
+use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::limits::client::client_key;
@@ -11,7 +16,8 @@ use crate::core::metrics::delta::{method_label, CAPTURED_BYTES, CAPTURES, INGEST
 use crate::core::stream::events;
 use crate::core::time::rfc3339_ms;
 use crate::edge::io::body::read_limited;
-use worker::Request;
+use std::time::Duration;
+use worker::{Delay, Request};
 
 impl BinObject {
     pub(super) async fn ingest(
@@ -46,7 +52,9 @@ impl BinObject {
             return Err(ApiError::bin_not_found());
         };
         let received_at_ms = now_ms().max(now);
-        let capture = build::build(input, meta.next_seq, body.len() as u64, received_at_ms);
+        let mut capture = build::build(input, meta.next_seq, body.len() as u64, received_at_ms);
+        let rule = self.choose_rule(&capture, &config)?;
+        capture.answer = rule.as_ref().map(|(_, answered, _)| *answered);
         let limits = config.retention();
         // Encoded once, and only if someone listens; shared by every subscriber.
         let frame = match self.hub.borrow().is_empty() {
@@ -54,6 +62,9 @@ impl BinObject {
             false => Some(events::request(&meta.id, &capture, &body)?),
         };
         meta.usage = self.captures().insert(&capture, body, meta.usage, limits)?;
+        if let Some((idx, ..)) = rule {
+            self.count_rule_use(idx)?;
+        }
         meta.next_seq = capture.seq + 1;
         *self.known.borrow_mut() = Known::Bin(meta.clone());
         if let Some(frame) = frame {
@@ -67,11 +78,47 @@ impl BinObject {
             d.add(CAPTURED_BYTES, "", size);
             d.observe_ingest_ms((now_ms() - now) as f64);
         });
-        let accepted = RequestAccepted {
-            request_id: request_id(&meta.id, capture.seq),
-            received_at: rfc3339_ms(received_at_ms),
-            seq: capture.seq,
+        let (rid, received_at) = (request_id(&meta.id, capture.seq), rfc3339_ms(received_at_ms));
+        let reply = match rule {
+            Some((_, answered, rule)) => {
+                let reply =
+                    render::reply(&rule, &Fill { request_id: &rid, seq: capture.seq, received_at: &received_at });
+                self.wait(answered.delay_ms).await;
+                reply
+            }
+            None => Reply::json(202, &RequestAccepted { request_id: rid, received_at, seq: capture.seq })?,
         };
-        Ok(Reply::json(202, &accepted)?.headers(limit.headers()))
+        Ok(reply.headers(limit.headers()))
+    }
+
+    /// The rule that answers `capture`, if any, with the answer it gives. A
+    /// delay is granted only while the bin holds fewer than its share of
+    /// delayed answers; past that the answer goes out at once, recorded.
+    fn choose_rule(&self, capture: &Capture, config: &Config) -> Result<Option<(usize, Answered, Rule)>, ApiError> {
+        let key = capture.ns_path();
+        self.with_rules(|(rules, uses)| {
+            let idx = choose(rules, uses, &capture.method, &key)?;
+            let rule = rules.get(idx)?.clone();
+            let delay_ok = self.delayed.get() < config.response_max_delayed;
+            let delay_ms = if delay_ok { rule.delay_ms } else { 0 };
+            let answered = Answered {
+                rule: idx as u32,
+                status: rule.status,
+                delay_ms,
+                delay_skipped: rule.delay_ms > 0 && !delay_ok,
+            };
+            Some((idx, answered, rule))
+        })
+    }
+
+    /// Waits `delay_ms` after the capture is stored. The object goes on
+    /// serving other requests meanwhile: a timer holds no input gate.
+    async fn wait(&self, delay_ms: u64) {
+        if delay_ms == 0 {
+            return;
+        }
+        self.delayed.set(self.delayed.get() + 1);
+        Delay::from(Duration::from_millis(delay_ms)).await;
+        self.delayed.set(self.delayed.get().saturating_sub(1));
     }
 }

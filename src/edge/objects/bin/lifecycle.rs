@@ -60,6 +60,7 @@ impl BinObject {
         storage.delete_alarm().await.map_err(platform("delete alarm"))?;
         storage.delete_all().await.map_err(platform("delete all"))?;
         *self.known.borrow_mut() = Known::NoBin;
+        *self.rules.borrow_mut() = None;
         self.metrics.flush().await;
         Ok(())
     }

@@ -3,14 +3,17 @@
 //! and the one alarm that ends its life and runs its replays. Each file
 //! here is glue for one job; every decision is the core's.
 
+mod answers;
 mod ingest;
 mod lifecycle;
 mod reads;
 mod replays;
 mod runs;
+mod storage;
 mod stream;
 mod ticket;
 
+use crate::core::answer::rule::Rule;
 use crate::core::bin::meta::BinMeta;
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
@@ -22,9 +25,6 @@ use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::respond::{error_response, platform, to_response};
 use crate::edge::io::settings;
 use crate::edge::io::sse_writer::SseOutlet;
-use crate::edge::storage::bin::BinRecord;
-use crate::edge::storage::captures::Captures;
-use crate::edge::storage::replays::Replays;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, State};
@@ -54,6 +54,10 @@ pub struct BinObject {
     limiter: RefCell<Limiter>,
     /// This bin's metrics, flushed to the aggregator in the background.
     metrics: Sink,
+    /// The response rules and their use counts, once read.
+    rules: RefCell<Option<(Vec<Rule>, Vec<u64>)>>,
+    /// Delayed answers in flight.
+    delayed: Cell<u64>,
 }
 
 /// Client IPs with an ingest bucket before idle ones are forgotten.
@@ -70,7 +74,8 @@ impl DurableObject for BinObject {
         let limiter = RefCell::new(Limiter::new(rate, MAX_TRACKED_CLIENTS));
         let metrics = Sink::new(&env, state.id().to_string());
         let (hub, pinging, known) = (Rc::default(), Rc::default(), RefCell::new(Known::Unread));
-        BinObject { config, state, known, hub, pinging, limiter, metrics }
+        let (rules, delayed) = (RefCell::new(None), Cell::new(0));
+        BinObject { config, state, known, hub, pinging, limiter, metrics, rules, delayed }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -91,18 +96,6 @@ impl DurableObject for BinObject {
 }
 
 impl BinObject {
-    fn captures(&self) -> Captures {
-        Captures::new(self.state.storage().sql())
-    }
-
-    fn record(&self) -> BinRecord {
-        BinRecord::new(self.state.storage().sql())
-    }
-
-    fn replays(&self) -> Replays {
-        Replays::new(self.state.storage().sql())
-    }
-
     fn config(&self) -> Result<Config, ApiError> {
         self.config.clone()
     }
@@ -130,6 +123,7 @@ impl BinObject {
         let reply = match route {
             BinRoute::Stream => return self.stream(&req, bin, query),
             BinRoute::StreamTicket => self.issue_ticket(&meta, now)?,
+            BinRoute::Responses => self.responses(req, &meta, query).await?,
             BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
             BinRoute::ListRequests => self.list(&req, &bin, query)?,
             BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,

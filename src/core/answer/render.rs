@@ -1,0 +1,80 @@
+//! The three placeholders a rule's body and header values may hold:
+//! `{{request_id}}`, `{{seq}}` and `{{received_at}}`. Nothing else is
+//! interpreted, so a body is sent as written.
+
+use crate::core::answer::rule::Rule;
+use crate::core::http::reply::Reply;
+
+/// The reply `rule` gives, with its placeholders filled from `fill`.
+pub fn reply(rule: &Rule, fill: &Fill) -> Reply {
+    let reply = Reply::bytes(rule.status, fill.bytes(&rule.body_bytes()));
+    rule.headers.iter().fold(reply, |reply, (name, value)| reply.header(name, &fill.text(value)))
+}
+
+/// The values the placeholders stand for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fill<'a> {
+    /// The capture's request id.
+    pub request_id: &'a str,
+    /// Its sequence number.
+    pub seq: u64,
+    /// Its receipt time, RFC 3339.
+    pub received_at: &'a str,
+}
+
+impl Fill<'_> {
+    /// `bytes` with every placeholder replaced.
+    pub fn bytes(&self, bytes: &[u8]) -> Vec<u8> {
+        let seq = self.seq.to_string();
+        let pairs: [(&[u8], &[u8]); 3] = [
+            (b"{{request_id}}", self.request_id.as_bytes()),
+            (b"{{seq}}", seq.as_bytes()),
+            (b"{{received_at}}", self.received_at.as_bytes()),
+        ];
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        'scan: while i < bytes.len() {
+            for (from, to) in pairs {
+                if bytes[i..].starts_with(from) {
+                    out.extend_from_slice(to);
+                    i += from.len();
+                    continue 'scan;
+                }
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        out
+    }
+
+    /// `text` with every placeholder replaced.
+    pub fn text(&self, text: &str) -> String {
+        String::from_utf8_lossy(&self.bytes(text.as_bytes())).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_becomes_its_reply() {
+        let rules = crate::core::answer::rule::parse_rules(
+            br#"{"rules":[{"status":503,"headers":{"Retry-After":"3","X-Seen":"{{seq}}"},"body":"busy {{request_id}}"}]}"#,
+            crate::core::answer::rule::RuleLimits { max_rules: 1, max_delay_ms: 0 },
+        )
+        .unwrap();
+        let r = reply(&rules[0], &Fill { request_id: "b-2", seq: 2, received_at: "t" });
+        assert_eq!((r.status, r.body.as_slice()), (503, &b"busy b-2"[..]));
+        assert_eq!(r.header_value("x-seen"), Some("2"));
+        assert_eq!(r.header_value("retry-after"), Some("3"));
+    }
+
+    #[test]
+    fn fills_the_three_and_nothing_else() {
+        let f = Fill { request_id: "b-7", seq: 7, received_at: "2026-11-30T00:00:00.000Z" };
+        assert_eq!(f.text("{{request_id}}/{{seq}}@{{received_at}}"), "b-7/7@2026-11-30T00:00:00.000Z");
+        assert_eq!(f.text("{{other}} {{seq} {seq}} {{{{seq}}}}"), "{{other}} {{seq} {seq}} {{7}}");
+        assert_eq!(f.bytes(&[0, 255, b'{']), [0, 255, b'{']);
+    }
+}
