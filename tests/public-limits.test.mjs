@@ -55,7 +55,8 @@ test("retention counts headers, not only bodies: header-heavy captures stay unde
 test("an alarm run that fails still re-arms, so the bin expires on time", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "polyhook-alarm-"));
   const target = await startTarget(() => ({ status: 503 }));
-  const vars = { BIN_TTL_SECONDS: "6", REPLAY_BACKOFF_BASE_MS: "1500", REPLAY_TIMEOUT_MS: "500" };
+  // The bin outlives the replay's lease (timeout + 5 s grace) by seconds, so the failure comes first.
+  const vars = { BIN_TTL_SECONDS: "10", REPLAY_BACKOFF_BASE_MS: "1500", REPLAY_TIMEOUT_MS: "500" };
   try {
     let worker = await startWorker({ vars, persistTo: dir });
     const bin = await createBin(worker.url);

@@ -22,6 +22,8 @@ use worker::{console_error, Request, Response, ScheduledTime};
 
 /// Wait before the alarm tries again when pending work could not be read, ms.
 const UNREADABLE_RETRY_MS: i64 = 30_000;
+/// Least wait before due replay work runs again after a failed alarm run, ms.
+const FAILED_RETRY_MS: i64 = 1_000;
 
 /// An absolute alarm time. (An `i64` converts to an offset from now instead.)
 fn alarm_at(epoch_ms: i64) -> ScheduledTime {
@@ -102,7 +104,7 @@ impl BinObject {
         if let Err(err) = &work {
             console_error!("alarm: {}", err);
         }
-        let rearmed = self.reschedule().await;
+        let rearmed = self.reschedule_after(work.is_err()).await;
         self.metrics.flush().await;
         match rearmed {
             Ok(()) => Response::empty(),
@@ -116,6 +118,13 @@ impl BinObject {
     /// Points the one alarm at the earliest of expiry and pending replay
     /// work. If the replays cannot be read, it tries again soon.
     pub(super) async fn reschedule(&self) -> Result<(), ApiError> {
+        self.reschedule_after(false).await
+    }
+
+    /// As [`Self::reschedule`]; after a failed run, replay work that is
+    /// already due waits a little, so a fault that repeats cannot spin the
+    /// alarm (expiry still comes on time).
+    async fn reschedule_after(&self, failed: bool) -> Result<(), ApiError> {
         let Some(meta) = self.bin() else { return Ok(()) };
         let wake = match self.replays().pending() {
             Ok(pending) => next_wake_ms(meta.expires_at_ms, &pending),
@@ -124,6 +133,7 @@ impl BinObject {
                 meta.expires_at_ms.min(now_ms() + UNREADABLE_RETRY_MS)
             }
         };
+        let wake = if failed { wake.max(now_ms() + FAILED_RETRY_MS).min(meta.expires_at_ms) } else { wake };
         self.state.storage().set_alarm(alarm_at(wake)).await.map_err(platform("set alarm"))
     }
 }
