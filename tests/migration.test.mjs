@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { cp, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -47,6 +48,10 @@ test("a bin stored by the previous schema opens and works", async () => {
       } finally {
         stream.close();
       }
+      // The old bin has no ticket key yet: no ticket can open it, not even one signed with an empty key.
+      const expiry = Date.now() + 60_000;
+      const forged = `${expiry}.${createHmac("sha256", "").update(`stream:${id}:${expiry}`).digest("hex")}`;
+      assert.equal((await fetch(`${url}/v1/bins/${id}/stream?ticket=${forged}`)).status, 403);
       const gone = await fetch(`${url}/v1/bins/${id}`, { method: "DELETE", headers: { "x-delete-token": state.bin.delete_token } });
       assert.equal(gone.status, 204);
     });

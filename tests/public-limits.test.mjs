@@ -88,3 +88,24 @@ test("an alarm run that fails still re-arms, so the bin expires on time", async 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("sequence numbers never go back, even when eviction takes every capture", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "polyhook-seq-"));
+  const vars = { MAX_BODY_BYTES: "1000", MAX_STORED_BYTES_PER_BIN: "1000" };
+  try {
+    let worker = await startWorker({ vars, persistTo: dir });
+    const bin = await createBin(worker.url);
+    const first = await ingestOk(worker.url, bin.id, { body: "z".repeat(1000) });
+    assert.equal((await getJson(`${worker.url}/v1/bins/${bin.id}/requests`)).items.length, 0, "the capture alone was over the cap");
+    await worker.dispose();
+    worker = await startWorker({ vars, persistTo: dir });
+    try {
+      const next = await ingestOk(worker.url, bin.id, { body: "small" });
+      assert.equal(next.seq, first.seq + 1, "no request id is ever reused");
+    } finally {
+      await worker.dispose();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

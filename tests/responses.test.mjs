@@ -146,3 +146,19 @@ test("rate limits still win over rules", async () => {
     assert.equal((await ingest(url, bin.id, { body: "2" })).status, 429);
   });
 });
+
+test("a bodiless 204 rule answers cleanly, and every rule answer is sandboxed", async () => {
+  await withWorker({}, async ({ url }) => {
+    const bin = await createBin(url);
+    await assertError(await putRules(url, bin, [{ status: 204, body: "x" }]), 400);
+    await putOk(url, bin, [{ match: { path_prefix: "/empty" }, status: 204 }, { status: 200, headers: { "Content-Type": "text/html" }, body: "<script>alert(1)</script>" }]);
+    const empty = await ingest(url, bin.id, { path: "/empty", body: "x" });
+    assert.equal(empty.status, 204);
+    assert.equal((await empty.arrayBuffer()).byteLength, 0);
+    const html = await ingest(url, bin.id, { body: "x" });
+    assert.equal(html.status, 200);
+    assert.match(html.headers.get("content-security-policy"), /sandbox/);
+    assert.equal(html.headers.get("x-content-type-options"), "nosniff");
+    assert.equal((await getJson(`${url}/v1/bins/${bin.id}/requests`)).items.length, 2, "both stored, the object still healthy");
+  });
+});

@@ -114,6 +114,9 @@ fn parse_rule(at: &str, value: &Value, limits: RuleLimits) -> Result<Rule, ApiEr
         return Err(bad(&format!("{at}.times"), "must be at least 1 when given"));
     }
     let (body, body_b64) = bodies(obj, at)?;
+    if matches!(status, 204 | 205 | 304) && (body.is_some() || body_b64.is_some()) {
+        return Err(bad(&format!("{at}.body"), format!("a {status} answer carries no body")));
+    }
     Ok(Rule {
         matcher: matcher(obj.get("match"), at)?,
         status: status as u16,
@@ -170,8 +173,9 @@ fn headers(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, ApiE
             return Err(bad(&field, "this header is set by the service and cannot be chosen"));
         }
         let value = value.as_str().ok_or_else(|| bad(&field, "must be a string"))?;
-        if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) || value.len() > 8192 {
-            return Err(bad(&field, "must be one line of at most 8192 bytes"));
+        // Visible ASCII, space and tab: what every runtime accepts in a header value.
+        if !value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) || value.len() > 8192 {
+            return Err(bad(&field, "must be visible ASCII (spaces and tabs allowed), at most 8192 bytes"));
         }
         out.insert(lower, value.to_string());
     }

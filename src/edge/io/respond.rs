@@ -26,8 +26,10 @@ fn headers_with_cors<'a>(extra: impl IntoIterator<Item = (&'a str, &'a str)>) ->
 pub fn to_response(reply: Reply) -> worker::Result<Response> {
     let headers = headers_with_cors(reply.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))?;
     let builder = Response::builder().with_status(reply.status).with_headers(headers);
-    // 204 and 304 must have a null body, not an empty one.
-    Ok(if reply.body.is_empty() { builder.empty() } else { builder.fixed(reply.body) })
+    // 204, 205 and 304 must have a null body, not an empty one (a body
+    // there makes the runtime's Response constructor throw).
+    let bodiless = reply.body.is_empty() || matches!(reply.status, 204 | 205 | 304);
+    Ok(if bodiless { builder.empty() } else { builder.fixed(reply.body) })
 }
 
 /// The response for a failed request. Server-side failures are logged; a

@@ -40,6 +40,9 @@ pub fn evict(sql: &SqlStorage, mut usage: Usage, limits: Limits) -> Result<Usage
             vec![int(cut)],
         )?;
         run(sql, &format!("DELETE FROM replays WHERE {finished}"), vec![int(cut)])?;
+        // Sequence numbers are rebuilt from the rows on load; keep a floor
+        // in the record in case eviction took every capture.
+        run(sql, "UPDATE bin SET next_seq = MAX(next_seq, ?)", vec![int(cut + 1)])?;
         usage = after;
     }
     Ok(usage)

@@ -61,10 +61,16 @@ impl BinObject {
             true => None,
             false => Some(events::request(&meta.id, &capture, &body)?),
         };
-        meta.usage = self.captures().insert(&capture, body, meta.usage, limits)?;
-        if let Some((idx, ..)) = rule {
-            self.count_rule_use(idx)?;
-        }
+        let stored = self
+            .captures()
+            .insert(&capture, body, meta.usage, limits)
+            .and_then(|usage| rule.as_ref().map_or(Ok(()), |(idx, ..)| self.count_rule_use(*idx)).map(|()| usage));
+        // A write that failed part way may have kept the capture row: read
+        // the record (and its next sequence number) again rather than reuse it.
+        meta.usage = stored.inspect_err(|_| {
+            *self.known.borrow_mut() = Known::Unread;
+            *self.rules.borrow_mut() = None;
+        })?;
         meta.next_seq = capture.seq + 1;
         *self.known.borrow_mut() = Known::Bin(meta.clone());
         if let Some(frame) = frame {

@@ -8,7 +8,7 @@ use crate::core::bin::meta::BinMeta;
 use crate::core::bin::ticket::{self, KEY_BYTES};
 use crate::core::bin::token::Credential;
 use crate::core::hex::hex;
-use crate::core::http::error::ApiError;
+use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::http::query::param;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::BinRoute;
@@ -26,7 +26,12 @@ impl BinObject {
         now: i64,
     ) -> Result<(), ApiError> {
         if let (BinRoute::Stream, Some(presented)) = (route, param(query, "ticket")) {
-            let key = meta.ticket_key.as_deref().and_then(decode).unwrap_or_default();
+            // No key means no ticket was ever issued for this bin; an empty key would verify forgeries.
+            let key =
+                meta.ticket_key.as_deref().and_then(decode).filter(|k| k.len() == KEY_BYTES).ok_or_else(|| {
+                    ApiError::new(ErrorKind::Forbidden, "invalid stream ticket")
+                        .with_details("no ticket was issued for this bin")
+                })?;
             return ticket::verify(&key, &meta.id, &presented, now);
         }
         let header = req.headers().get("x-authorization").ok().flatten();
@@ -35,7 +40,7 @@ impl BinObject {
 
     /// `POST /v1/bins/{id}/stream-ticket`: a ticket for this bin's stream.
     pub(super) fn issue_ticket(&self, meta: &BinMeta, now: i64) -> Result<Reply, ApiError> {
-        let key = match meta.ticket_key.as_deref().and_then(decode) {
+        let key = match meta.ticket_key.as_deref().and_then(decode).filter(|k| k.len() == KEY_BYTES) {
             Some(key) => key,
             None => self.new_ticket_key(meta)?,
         };
