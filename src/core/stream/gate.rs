@@ -46,6 +46,11 @@ impl Gate {
         Admit::Held
     }
 
+    /// Bytes of live frames held back so far.
+    pub fn held_bytes(&self) -> usize {
+        self.held_bytes
+    }
+
     /// Holds the stream's final frame; the stream ends once it is written.
     /// False if the subscriber is already live (then write it now).
     pub fn hold_final(&mut self, frame: &Frame) -> bool {
@@ -80,6 +85,7 @@ mod tests {
         let mut g = Gate::new(100);
         assert_eq!(g.admit(&frame("a")), Admit::Held);
         assert_eq!(g.admit(&frame("b")), Admit::Held);
+        assert_eq!(g.held_bytes(), 2);
         let (held, finished) = g.go_live();
         assert_eq!(held.iter().map(|f| f.to_string()).collect::<Vec<_>>(), ["a", "b"]);
         assert!(!finished);

@@ -16,7 +16,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 use worker::wasm_bindgen_futures::spawn_local;
-use worker::{console_error, Delay, Response};
+use worker::{console_error, Date, Delay, Response};
 
 /// Response headers of a stream (CORS is added with the others).
 pub const HEADERS: [(&str, &str); 3] = [
@@ -71,8 +71,27 @@ pub async fn catch_up(
             }
         }
     }
+    // Going live writes the held frames on top of what is queued; wait
+    // (bounded like any stall) until they fit, or the next live frame
+    // would find the stream over budget and cut it.
+    let deadline = Date::now().as_millis() + u64::try_from(stall.as_millis()).unwrap_or(u64::MAX);
+    loop {
+        match outlet.has_room_for_held() {
+            None => return, // the client left
+            Some(true) => break,
+            Some(false) if Date::now().as_millis() >= deadline => {
+                outlet.cut();
+                metrics.record(|d| d.inc(SSE_CUT));
+                return;
+            }
+            Some(false) => Delay::from(ROOM_POLL).await,
+        }
+    }
     outlet.go_live();
 }
+
+/// How often a caught-up subscriber is checked for room for its held frames.
+const ROOM_POLL: Duration = Duration::from_millis(20);
 
 /// Writes a keep-alive comment to every subscriber of `hub` every
 /// `every`, while it has any. Keep-alives keep idle connections open

@@ -102,6 +102,14 @@ impl SseOutlet {
         Some((self.0.max_bytes as f64 - left).max(0.0) as usize)
     }
 
+    /// True once the held live frames fit the budget on top of what the
+    /// client has yet to read (or nothing is waiting), so going live will
+    /// not leave the stream over budget; `None` once the client is gone.
+    pub fn has_room_for_held(&self) -> Option<bool> {
+        let queued = self.queued_bytes()?;
+        Some(queued == 0 || queued + self.0.gate.borrow().held_bytes() <= self.0.max_bytes)
+    }
+
     /// Writes `frame` now, whatever the budget; false if the client is gone.
     pub fn write(&self, frame: &Frame) -> bool {
         if self.queued_bytes().is_none() {
