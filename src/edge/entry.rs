@@ -93,11 +93,12 @@ async fn dispatch(
     }
     // The trait clone copies the handle; the inherent `clone` would tee the body.
     let own = || Request::from(Clone::clone(req));
-    let client = client_key(headers.get("cf-connecting-ip").ok().flatten().as_deref());
+    // Only bin creation and replays draw on a per-client budget here; ingest's is in the bin's object.
+    let client = || client_key(headers.get("cf-connecting-ip").ok().flatten().as_deref());
     let reply = match route::accept(matched, &method)? {
         Route::Bin { bin, route } => {
             if route.starts_replay() {
-                limits::take(env, &client, Budget::Replay).await?.check()?;
+                limits::take(env, &client(), Budget::Replay).await?.check()?;
             }
             return forward(env, &bin, &route, req).await;
         }
@@ -108,7 +109,7 @@ async fn dispatch(
             assets::reply(&path, body, headers.get("if-none-match").ok().flatten().as_deref())
         }
         Route::CreateBin => {
-            let limit = limits::take(env, &client, Budget::Create).await?;
+            let limit = limits::take(env, &client(), Budget::Create).await?;
             limit.check()?;
             limits::take(env, GLOBAL, Budget::CreateGlobal).await?.check()?;
             let private = wants_private(&read_limited(&mut own(), CREATE_BODY_MAX_BYTES).await?)?;

@@ -5,10 +5,9 @@
 use super::{BinObject, Known};
 use crate::core::answer::rule::{parse_rules, Rule};
 use crate::core::bin::meta::BinMeta;
-use crate::core::bin::token::Credential;
 use crate::core::http::error::ApiError;
-use crate::core::http::query::param;
 use crate::core::http::reply::Reply;
+use crate::core::http::route::BinRoute;
 use crate::edge::io::body::read_limited;
 use serde::Serialize;
 use worker::Request;
@@ -42,14 +41,19 @@ impl BinObject {
     }
 
     /// `GET`, `PUT` and `DELETE /v1/bins/{id}/responses`.
-    pub(super) async fn responses(&self, mut req: Request, meta: &BinMeta, query: &str) -> Result<Reply, ApiError> {
+    pub(super) async fn responses(
+        &self,
+        mut req: Request,
+        meta: &BinMeta,
+        query: &str,
+        now: i64,
+    ) -> Result<Reply, ApiError> {
         let method = req.inner().method();
         if method == "GET" || method == "HEAD" {
-            let header = req.headers().get("x-authorization").ok().flatten();
-            meta.authorize(Credential::Read, header.or_else(|| param(query, "token")).as_deref())?;
+            self.authorize_read(&req, meta, &BinRoute::Responses, query, now)?;
             return self.show_rules();
         }
-        meta.authorize(Credential::Delete, req.headers().get("x-delete-token").ok().flatten().as_deref())?;
+        self.authorize_owner(&req, meta)?;
         let rules = match method.as_str() {
             "PUT" => parse_rules(&read_limited(&mut req, RULES_MAX_BYTES).await?, self.config()?.rule_limits())?,
             _ => Vec::new(),

@@ -6,7 +6,6 @@ use super::ticket::new_key;
 use super::{now_ms, BinObject, Known};
 use crate::core::bin::init::{InitDone, InitOrder};
 use crate::core::bin::meta::BinMeta;
-use crate::core::bin::token::Credential;
 use crate::core::hex::hex;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
@@ -86,7 +85,7 @@ impl BinObject {
 
     /// `DELETE /v1/bins/{id}` with the delete token.
     pub(super) async fn delete(&self, req: &Request, meta: &BinMeta) -> Result<Reply, ApiError> {
-        meta.authorize(Credential::Delete, req.headers().get("x-delete-token").ok().flatten().as_deref())?;
+        self.authorize_owner(req, meta)?;
         self.purge(End::Deleted).await?;
         Ok(Reply::empty(204))
     }

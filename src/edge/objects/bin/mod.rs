@@ -123,7 +123,7 @@ impl BinObject {
         let reply = match route {
             BinRoute::Stream => return self.stream(&req, bin, query),
             BinRoute::StreamTicket => self.issue_ticket(&meta, now)?,
-            BinRoute::Responses => self.responses(req, &meta, query).await?,
+            BinRoute::Responses => self.responses(req, &meta, query, now).await?,
             BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
             BinRoute::ListRequests => self.list(&req, &bin, query)?,
             BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,

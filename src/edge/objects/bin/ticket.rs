@@ -1,13 +1,13 @@
-//! Reading a private bin: its read token (header, or `?token=` for
-//! compatibility), or for the stream a short-lived ticket, so the token
-//! need not travel in a URL.
+//! A bin's credentials: the owner's delete token, and for reading a
+//! private bin its read token (header, or `?token=` for compatibility), or
+//! for the stream a short-lived ticket, so the token need not travel in a URL.
 
 use super::{BinObject, Known};
 use crate::core::bin::ids::random_bytes;
 use crate::core::bin::meta::BinMeta;
 use crate::core::bin::ticket::{self, KEY_BYTES};
 use crate::core::bin::token::Credential;
-use crate::core::hex::hex;
+use crate::core::hex::{self, hex};
 use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::http::query::param;
 use crate::core::http::reply::Reply;
@@ -28,7 +28,7 @@ impl BinObject {
         if let (BinRoute::Stream, Some(presented)) = (route, param(query, "ticket")) {
             // No key means no ticket was ever issued for this bin; an empty key would verify forgeries.
             let key =
-                meta.ticket_key.as_deref().and_then(decode).filter(|k| k.len() == KEY_BYTES).ok_or_else(|| {
+                meta.ticket_key.as_deref().and_then(hex::decode).filter(|k| k.len() == KEY_BYTES).ok_or_else(|| {
                     ApiError::new(ErrorKind::Forbidden, "invalid stream ticket")
                         .with_details("no ticket was issued for this bin")
                 })?;
@@ -38,9 +38,14 @@ impl BinObject {
         meta.authorize(Credential::Read, header.or_else(|| param(query, "token")).as_deref())
     }
 
+    /// Checks the owner's delete token, which changes a bin.
+    pub(super) fn authorize_owner(&self, req: &Request, meta: &BinMeta) -> Result<(), ApiError> {
+        meta.authorize(Credential::Delete, req.headers().get("x-delete-token").ok().flatten().as_deref())
+    }
+
     /// `POST /v1/bins/{id}/stream-ticket`: a ticket for this bin's stream.
     pub(super) fn issue_ticket(&self, meta: &BinMeta, now: i64) -> Result<Reply, ApiError> {
-        let key = match meta.ticket_key.as_deref().and_then(decode).filter(|k| k.len() == KEY_BYTES) {
+        let key = match meta.ticket_key.as_deref().and_then(hex::decode).filter(|k| k.len() == KEY_BYTES) {
             Some(key) => key,
             None => self.new_ticket_key(meta)?,
         };
@@ -69,8 +74,4 @@ pub(super) fn new_key() -> Result<Vec<u8>, ApiError> {
     let mut key = vec![0u8; KEY_BYTES];
     random_bytes(&mut key)?;
     Ok(key)
-}
-
-fn decode(hex_key: &str) -> Option<Vec<u8>> {
-    (0..hex_key.len()).step_by(2).map(|i| u8::from_str_radix(hex_key.get(i..i + 2)?, 16).ok()).collect()
 }
