@@ -7,7 +7,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 worker-build --release
-cargo build --release -p polyhook-bench
+cargo build --release -p polyhook-bench -p polyhook-cli
 ./target/release/polyhook-bench all "$@"
 # Response rules against none, on one runtime (writes its own RESULTS section).
 node bench/answers.mjs
+# polyhook listen end to end: latency, throughput, backlog drain (its own section).
+node bench/forward.mjs

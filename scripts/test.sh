@@ -23,6 +23,8 @@ step "openapi lint"
 redocly lint openapi.yaml
 step "build"
 worker-build --release
+step "polyhook command (cli/), for the suite's cli tests"
+cargo build -p polyhook-cli
 step "miniflare suite"
 node --test --test-concurrency=1 tests/
 step "schemathesis: openapi.yaml (all checks) and the shared contract (wire checks)"

@@ -1,5 +1,7 @@
 //! Which headers a replay re-sends, and the ones it adds.
 
+use std::collections::BTreeMap;
+
 use crate::core::capture::model::Capture;
 
 /// Headers never re-sent: hop-by-hop ones (RFC 9110 §7.6.1) and those the
@@ -23,26 +25,31 @@ pub const REPLAY_OF: &str = "x-polyhook-replay-of";
 /// target can drop duplicates.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
-/// The headers for a replay of `capture` (whose id is `request_id`) under
-/// replay id `replay_id`, in send order. Cloudflare's own `cf-*` headers
-/// are dropped with the hop-by-hop ones, and so is anything the capture's
-/// `Connection` header named.
-pub fn replay_headers(capture: &Capture, request_id: &str, replay_id: &str) -> Vec<(String, String)> {
-    let named_by_connection: Vec<String> = capture
-        .headers
+/// The captured headers worth re-sending to another server, in send order:
+/// hop-by-hop ones, those the runtime sets, Cloudflare's own `cf-*` and
+/// anything the capture's `Connection` header named are dropped, and each
+/// `Set-Cookie` value goes out as its own header. Replays and the
+/// `polyhook listen` forwarder share this rule.
+pub fn forward_headers(headers: &BTreeMap<String, String>, set_cookies: &[String]) -> Vec<(String, String)> {
+    let named_by_connection: Vec<String> = headers
         .get("connection")
         .map(|v| v.split(',').map(|t| t.trim().to_ascii_lowercase()).collect())
         .unwrap_or_default();
     let keep = |name: &str| {
-        !DROPPED.contains(&name)
-            && !name.starts_with("cf-")
-            && !named_by_connection.iter().any(|n| n == name)
-            && name != REPLAY_OF
-            && name != IDEMPOTENCY_KEY
+        !DROPPED.contains(&name) && !name.starts_with("cf-") && !named_by_connection.iter().any(|n| n == name)
     };
     let mut out: Vec<(String, String)> =
-        capture.headers.iter().filter(|(n, _)| keep(n)).map(|(n, v)| (n.clone(), v.clone())).collect();
-    out.extend(capture.set_cookies.iter().map(|c| ("set-cookie".to_string(), c.clone())));
+        headers.iter().filter(|(n, _)| keep(n)).map(|(n, v)| (n.clone(), v.clone())).collect();
+    out.extend(set_cookies.iter().map(|c| ("set-cookie".to_string(), c.clone())));
+    out
+}
+
+/// The headers for a replay of `capture` (whose id is `request_id`) under
+/// replay id `replay_id`, in send order: [`forward_headers`], less any
+/// copies of our own two headers, then those two.
+pub fn replay_headers(capture: &Capture, request_id: &str, replay_id: &str) -> Vec<(String, String)> {
+    let mut out = forward_headers(&capture.headers, &capture.set_cookies);
+    out.retain(|(n, _)| n != REPLAY_OF && n != IDEMPOTENCY_KEY);
     out.push((REPLAY_OF.to_string(), request_id.to_string()));
     out.push((IDEMPOTENCY_KEY.to_string(), replay_id.to_string()));
     out

@@ -1,0 +1,182 @@
+//! `polyhook listen`: forward every capture to a local URL, in order, at
+//! least once. The checkpoint advances only after the target answered, so
+//! a crash or Ctrl-C at any point resends at most the capture in flight.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use reqwest::Client;
+use serde_json::json;
+use url::Url;
+
+use super::{explicit_start, resolve, Target};
+use crate::args::ListenArgs;
+use crate::checkpoint::{self, Checkpoint};
+use crate::deliver::deliver;
+use crate::error::CliError;
+use crate::feed::{Feed, FeedEvent};
+use crate::forward::{self, parse_target};
+use crate::home;
+use crate::output::Printer;
+use crate::wire::Capture;
+
+/// Longest one attempt may take, in seconds.
+const ATTEMPT_TIMEOUT_S: u64 = 30;
+
+/// One forwarding session's state.
+struct Session {
+    target: Target,
+    to: Url,
+    args: ListenArgs,
+    client: Client,
+    printer: Printer,
+    checkpoint: PathBuf,
+    /// The last capture the target answered for.
+    after: u64,
+    /// Newest capture when the session started: the backlog ends there.
+    backlog_end: u64,
+    backlog_start: u64,
+    started: Instant,
+    delivered: u64,
+    lost: u64,
+}
+
+/// Runs until the bin ends (exit 3) or Ctrl-C (exit 130).
+pub async fn run(args: ListenArgs) -> Result<(), CliError> {
+    let target = resolve(&args.bin, &args.service)?;
+    let to = parse_target(&args.to).map_err(CliError::fail)?;
+    let path = checkpoint::path_for(&home::checkpoints_dir()?, &target.id, &args.to);
+    let saved = checkpoint::read(&path, &target.id, &args.to).map_err(|e| CliError::fail(e.to_string()));
+    let newest = target.api.newest_seq(&target.id).await?;
+    let after = match explicit_start(&args.start) {
+        Some(s) => s,
+        None => saved?.unwrap_or(newest),
+    };
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(ATTEMPT_TIMEOUT_S))
+        .build()
+        .map_err(|e| CliError::fail(format!("http client: {e}")))?;
+    let printer = Printer::new(args.json);
+    let mut s = Session {
+        target,
+        to,
+        args,
+        client,
+        printer,
+        checkpoint: path,
+        after,
+        backlog_end: newest,
+        backlog_start: after,
+        started: Instant::now(),
+        delivered: 0,
+        lost: 0,
+    };
+    s.announce();
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    let mut feed = Feed::new(s.target.api.clone(), &s.target.id);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return Err(s.stopped()),
+            step = s.step(&mut feed) => step?,
+        }
+    }
+}
+
+impl Session {
+    fn announce(&self) {
+        let backlog = self.backlog_end.saturating_sub(self.after);
+        let text = format!(
+            "forwarding bin {} → {} after seq {} ({backlog} waiting); checkpoint {}",
+            self.target.id,
+            self.args.to,
+            self.after,
+            self.checkpoint.display()
+        );
+        self.printer.notice(
+            "listening",
+            &text,
+            json!({ "bin": self.target.id, "after": self.after, "backlog": backlog }),
+        );
+        if backlog == 0 {
+            self.caught_up();
+        }
+    }
+
+    /// Takes one stream event and acts on it.
+    async fn step(&mut self, feed: &mut Feed) -> Result<(), CliError> {
+        match feed.next(self.after).await? {
+            FeedEvent::Capture(c) if c.seq <= self.after => Ok(()),
+            FeedEvent::Capture(c) => self.forward(&c).await,
+            FeedEvent::Lost(l) => {
+                let n = l.last_seq.saturating_sub(l.first_seq) + 1;
+                self.lost += n;
+                let text = format!(
+                    "{n} captures (seq {}..={}) were lost: retention dropped them before they could be forwarded",
+                    l.first_seq, l.last_seq
+                );
+                self.printer.notice(
+                    "lost",
+                    &text,
+                    json!({ "count": n, "first_seq": l.first_seq, "last_seq": l.last_seq }),
+                );
+                self.after = self.after.max(l.resumes_after);
+                Ok(())
+            }
+            FeedEvent::Reset(r) => {
+                let text = format!(
+                    "the bin has no capture after seq {} ({}); going live after seq {}",
+                    self.after, r.reason, r.resumes_after
+                );
+                self.printer.notice("reset", &text, json!({ "reason": r.reason, "resumes_after": r.resumes_after }));
+                self.after = r.resumes_after;
+                Ok(())
+            }
+            FeedEvent::Ended(e) => Err(CliError::gone(format!(
+                "bin {} was {}; forwarded {} captures, last seq {}",
+                self.target.id, e.reason, self.delivered, self.after
+            ))),
+        }
+    }
+
+    async fn forward(&mut self, c: &Capture) -> Result<(), CliError> {
+        let delivery = match forward::build(c, &self.to, self.args.keep_path) {
+            Ok(out) => deliver(&self.client, &out, self.args.max_retries, |r| self.printer.retrying(c, r)).await,
+            Err(e) => crate::deliver::Delivery { status: None, attempts: 0, ms: 0, error: Some(e) },
+        };
+        self.printer.delivered(c, &delivery);
+        let saved = Checkpoint { bin: self.target.id.clone(), target: self.args.to.clone(), seq: c.seq };
+        checkpoint::write(&self.checkpoint, &saved)
+            .map_err(|e| CliError::fail(format!("cannot save checkpoint {}: {e}", self.checkpoint.display())))?;
+        self.after = c.seq;
+        self.delivered += 1;
+        if self.after <= self.backlog_end {
+            let total = self.backlog_end - self.backlog_start;
+            self.printer.progress(self.after - self.backlog_start, total);
+            if self.after == self.backlog_end {
+                self.caught_up();
+            }
+        }
+        Ok(())
+    }
+
+    fn caught_up(&self) {
+        let secs = self.started.elapsed().as_secs_f64();
+        let text = format!("caught up: {} delivered in {secs:.2} s; now live", self.delivered);
+        self.printer.notice(
+            "caught_up",
+            &text,
+            json!({ "delivered": self.delivered, "seconds": secs, "lost": self.lost }),
+        );
+    }
+
+    fn stopped(&self) -> CliError {
+        CliError::interrupted(format!(
+            "stopped: forwarded {} captures; checkpoint at seq {} ({})",
+            self.delivered,
+            self.after,
+            self.checkpoint.display()
+        ))
+    }
+}
