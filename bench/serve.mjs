@@ -1,23 +1,36 @@
 // Starts one runtime for the bench on a free loopback port and prints
 // `READY <url>` once it answers; stops when stdin closes. Usage:
-//   node bench/serve.mjs rust|baseline [VAR=value ...]
+//   node bench/serve.mjs rust|before|baseline [--wrangler] [VAR=value ...]
 // `rust` is the built worker (build/, wrangler.toml) exactly as the tests
-// run it; `baseline` is bench/baseline/worker.js on the same workerd.
+// run it; `before` is the older build bench/before.sh put in bench/.before;
+// `baseline` is bench/baseline/worker.js on the same workerd. With
+// `--wrangler` the runtime is `wrangler dev` (what `npm run dev` runs, with
+// its per-request log line and file watcher) instead of bare Miniflare.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
-import { startWorker } from "../tests/support/worker.mjs";
+import { builtWorkerConfig } from "../scripts/wrangler-config.mjs";
+import { root, startWorker } from "../tests/support/worker.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const [which, ...pairs] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const which = args[0];
+const wrangler = args.includes("--wrangler");
+const pairs = args.slice(1).filter((a) => a.includes("="));
 const vars = Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
+const BASELINE_DATE = "2026-04-20";
+const before = path.join(here, ".before");
 
 async function startBaseline() {
   const mf = new Miniflare({
     name: "baseline",
     modules: true,
     scriptPath: path.join(here, "baseline/worker.js"),
-    compatibilityDate: "2026-04-20",
+    compatibilityDate: BASELINE_DATE,
     durableObjects: { BINS: { className: "Bin", useSQLite: true } },
     host: "127.0.0.1",
     port: 0,
@@ -27,8 +40,71 @@ async function startBaseline() {
   return { url: ready.origin, dispose: () => mf.dispose() };
 }
 
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The config `wrangler dev` gets for `which`. */
+function wranglerConfig(dir) {
+  if (which === "baseline") {
+    const file = path.join(dir, "baseline.wrangler.toml");
+    const toml = [
+      'name = "baseline"',
+      `main = ${JSON.stringify(path.join(here, "baseline/worker.js"))}`,
+      `compatibility_date = "${BASELINE_DATE}"`,
+      "[[durable_objects.bindings]]",
+      'name = "BINS"',
+      'class_name = "Bin"',
+      "[[migrations]]",
+      'tag = "v1"',
+      'new_sqlite_classes = ["Bin"]',
+    ];
+    writeFileSync(file, toml.join("\n") + "\n");
+    return file;
+  }
+  return builtWorkerConfig(path.join(which === "before" ? before : root, "wrangler.toml"), path.join(dir, `${which}.wrangler.toml`));
+}
+
+async function startWrangler() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "polyhook-bench-"));
+  const [port, inspector] = [await freePort(), await freePort()];
+  const flags = ["dev", "--config", wranglerConfig(dir), "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", path.join(dir, "state")];
+  for (const [k, v] of Object.entries(vars)) flags.push("--var", `${k}:${v}`);
+  // Its own process group, so stopping it stops workerd and esbuild too.
+  const child = spawn(path.join(root, "node_modules/.bin/wrangler"), flags, { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  // wrangler's output is read and dropped: it still writes it, as for a user.
+  child.stdout.resume();
+  child.stderr.resume();
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    const up = await fetch(`${url}/`).then((r) => r.arrayBuffer().then(() => true), () => false);
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const dispose = async () => {
+    const exited = new Promise((r) => (child.exitCode !== null ? r() : child.on("exit", r)));
+    process.kill(-child.pid, "SIGTERM");
+    await exited;
+    // Whatever of the group outlived wrangler (workerd) goes too.
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { url, dispose };
+}
+
 // Log lines are read and dropped: the worker still writes them, as in production.
-const runtime = which === "baseline" ? await startBaseline() : await startWorker({ vars, onLine: () => {} });
+const runtime = wrangler
+  ? await startWrangler()
+  : which === "baseline"
+    ? await startBaseline()
+    : await startWorker({ vars, onLine: () => {}, from: which === "before" ? before : root });
 process.stdout.write(`READY ${runtime.url.replace(/\/$/, "")}\n`);
 process.stdin.resume();
 process.stdin.on("end", async () => {

@@ -7,9 +7,10 @@
 // Usage (from dev.sh): node scripts/dev.mjs [wrangler dev flags...]
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, statSync, watch, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, watch } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { builtWorkerConfig } from "./wrangler-config.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCES = ["src", "public", "Cargo.toml", "Cargo.lock", "build.rs"];
@@ -35,23 +36,8 @@ function build() {
   return status === 0;
 }
 
-/** wrangler.toml without its [build] table, next to the original so paths resolve alike. */
-function devConfig() {
-  const text = readFileSync(path.join(root, "wrangler.toml"), "utf8");
-  // Drop the [build] table: its header line up to the next table header.
-  let inBuild = false;
-  const withoutBuild = text
-    .split("\n")
-    .filter((line) => {
-      if (/^\[/.test(line)) inBuild = line.trim() === "[build]";
-      return !inBuild;
-    })
-    .join("\n");
-  const file = path.join(root, ".wrangler", "dev.wrangler.toml");
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, withoutBuild.replace(/^main = "(.*)"$/m, (_, main) => `main = "../${main}"`));
-  return file;
-}
+/** wrangler.toml without its [build] table (scripts/wrangler-config.mjs). */
+const devConfig = () => builtWorkerConfig(path.join(root, "wrangler.toml"), path.join(root, ".wrangler", "dev.wrangler.toml"));
 
 let built = digest();
 if (!build()) process.exit(1);

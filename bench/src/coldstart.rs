@@ -50,6 +50,7 @@ pub fn code_size(target: Target) -> Result<(String, u64, u64)> {
     let path = match target {
         Target::Rust => root().join("build/index_bg.wasm"),
         Target::Baseline => root().join("bench/baseline/worker.js"),
+        Target::Before => root().join("bench/.before/build/index_bg.wasm"),
     };
     let raw = std::fs::metadata(&path)?.len();
     let gz = std::process::Command::new("gzip").arg("-9").arg("-c").arg(&path).output()?;

@@ -14,6 +14,7 @@ mod runtime;
 mod sse;
 mod stats;
 mod suite;
+mod targets;
 
 use runtime::Target;
 use std::path::PathBuf;
@@ -24,10 +25,11 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T> = std::result::Result<T, Error>;
 
 const USAGE: &str = "usage: polyhook-bench all [--quick] [--out FILE]
-       polyhook-bench ingest|ramp|fanout|memory|coldstart [--target rust|baseline] [--url URL] [--quick]
+       polyhook-bench ingest|ramp|fanout|memory|coldstart [--target rust|baseline|before] [--wrangler] [--url URL] [--quick]
                       [--subscribers N]   (fanout and memory; default 5,000 and 1,000)
                       [--seconds N]       (length of the ingest run or of each ramp step)
-  --target  which runtime to start (default rust); --url uses a running service instead
+  --target  which runtime to start (default rust; before: bench/.before); --url uses a running service instead
+  --wrangler  serve it with `wrangler dev` (as `npm run dev` does) instead of bare Miniflare
             (ingest, ramp and fanout only: memory and cold start need the process)
   --quick   short runs, to check the tool itself; figures are not comparable";
 
@@ -37,6 +39,7 @@ pub struct Args {
     target: Target,
     url: Option<String>,
     quick: bool,
+    wrangler: bool,
     subscribers: Option<usize>,
     seconds: Option<u64>,
     out: PathBuf,
@@ -50,6 +53,7 @@ fn parse_args() -> Result<Args> {
         target: Target::Rust,
         url: None,
         quick: false,
+        wrangler: false,
         subscribers: None,
         seconds: None,
         out: runtime::root().join("bench/RESULTS.md"),
@@ -57,6 +61,7 @@ fn parse_args() -> Result<Args> {
     while let Some(flag) = args.next() {
         match flag.as_str() {
             "--quick" => parsed.quick = true,
+            "--wrangler" => parsed.wrangler = true,
             "--target" => parsed.target = Target::parse(&args.next().ok_or(USAGE)?).ok_or(USAGE)?,
             "--url" => parsed.url = Some(args.next().ok_or(USAGE)?.trim_end_matches('/').to_string()),
             "--out" => parsed.out = PathBuf::from(args.next().ok_or(USAGE)?),

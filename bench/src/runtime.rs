@@ -15,6 +15,18 @@ pub enum Target {
     Rust,
     /// The JavaScript runtime-floor baseline.
     Baseline,
+    /// The older polyhook-rs build that `bench/before.sh` puts in
+    /// `bench/.before`, for before/after figures in one run.
+    Before,
+}
+
+/// What serves the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// Bare Miniflare (workerd), as the tests run it.
+    Miniflare,
+    /// `wrangler dev`, as `npm run dev` runs it.
+    WranglerDev,
 }
 
 impl Target {
@@ -23,6 +35,7 @@ impl Target {
         match s {
             "rust" => Some(Target::Rust),
             "baseline" => Some(Target::Baseline),
+            "before" => Some(Target::Before),
             _ => None,
         }
     }
@@ -32,6 +45,7 @@ impl Target {
         match self {
             Target::Rust => "rust",
             Target::Baseline => "baseline",
+            Target::Before => "before",
         }
     }
 }
@@ -42,12 +56,15 @@ pub fn root() -> PathBuf {
 }
 
 /// Vars for every bench run: limits out of the way of the load.
-pub const VARS: [&str; 5] = [
+pub const VARS: [&str; 7] = [
     "RATE_LIMIT_PER_SECOND=1000000",
     "RATE_LIMIT_BURST=1000000",
     "CREATE_LIMIT_PER_MINUTE=1000000",
     "CREATE_LIMIT_BURST=1000000",
+    "CREATE_GLOBAL_PER_MINUTE=100000000",
     "SSE_MAX_SUBSCRIBERS=20000",
+    // Every bench subscriber comes from 127.0.0.1.
+    "SSE_MAX_PER_CLIENT=100000",
 ];
 
 /// A running service.
@@ -60,8 +77,13 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// Spawns `target` and waits until it listens.
+    /// Spawns `target` on Miniflare and waits until it listens.
     pub async fn start(target: Target) -> Result<Runtime> {
+        Runtime::start_on(target, Host::Miniflare).await
+    }
+
+    /// Spawns `target` on `host` and waits until it listens.
+    pub async fn start_on(target: Target, host: Host) -> Result<Runtime> {
         let started = Instant::now();
         // From the repository root: workerd refuses module paths that climb
         // out of its working directory.
@@ -69,6 +91,7 @@ impl Runtime {
             .current_dir(root())
             .arg("bench/serve.mjs")
             .arg(target.name())
+            .args((host == Host::WranglerDev).then_some("--wrangler"))
             .args(VARS)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

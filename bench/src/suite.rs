@@ -7,7 +7,8 @@ use crate::fanout::{self, Plan};
 use crate::ingest;
 use crate::ramp::{self, Step};
 use crate::report;
-use crate::runtime::{Runtime, Target};
+use crate::runtime::{root, Host, Runtime, Target};
+use crate::targets;
 use crate::{Args, Result};
 use serde_json::json;
 use std::path::Path;
@@ -113,7 +114,10 @@ pub async fn run_all(out: &Path, quick: bool) -> Result<()> {
     let lengths = Lengths::new(quick);
     let rust = measure(Target::Rust, &lengths).await?;
     let baseline = measure(Target::Baseline, &lengths).await?;
-    report::write(out, &rust, &baseline, quick)?;
+    let targets = targets::measure(&lengths, &rust, &baseline).await?;
+    let commit = std::fs::read_to_string(root().join("bench/.before/COMMIT")).unwrap_or_default();
+    let table = targets::table(&targets, commit.trim().get(..7).unwrap_or("unknown"));
+    report::write(out, &rust, &baseline, &table, quick)?;
     eprintln!("wrote {}", out.display());
     Ok(())
 }
@@ -134,7 +138,7 @@ pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result
     let runtime = match &url {
         Some(_) if scenario == "memory" => return Err("memory needs a runtime the tool starts; drop --url".into()),
         Some(_) => None,
-        None => Some(Runtime::start(target).await?),
+        None => Some(Runtime::start_on(target, if args.wrangler { Host::WranglerDev } else { Host::Miniflare }).await?),
     };
     let base = url.or_else(|| runtime.as_ref().map(|r| r.url.clone())).unwrap_or_default();
     let rss = || runtime.as_ref().and_then(Runtime::rss_kb);

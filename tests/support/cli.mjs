@@ -13,6 +13,9 @@ const { POLYHOOK_BASE: _unused, ...baseEnv } = process.env;
 /** The binary `npm test` builds (`cargo build -p polyhook-cli`); POLYHOOK_CLI overrides. */
 export const cliPath = process.env.POLYHOOK_CLI ?? path.join(root, "target/debug/polyhook");
 
+/** Longest wait for one expected event, ms. */
+const WAIT_MS = 60_000;
+
 /** A fresh POLYHOOK_HOME (saved bins and checkpoints). */
 export function tempHome() {
   return fs.mkdtempSync(path.join(os.tmpdir(), "polyhook-cli-"));
@@ -65,7 +68,19 @@ export function startCli(args, { home, env = {} } = {}) {
       const hit = events.find(predicate);
       if (hit) return Promise.resolve(hit);
       if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`polyhook already exited: ${what}\n${stderr}`));
-      return new Promise((resolve, reject) => waiters.push({ predicate, resolve, reject, what }));
+      return new Promise((resolve, reject) => {
+        const waiter = { predicate, resolve, reject, what };
+        waiters.push(waiter);
+        // A missing event fails the test instead of hanging the suite.
+        const timer = setTimeout(() => {
+          if (!waiters.includes(waiter)) return;
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no ${what} within ${WAIT_MS} ms\nstderr: ${stderr}\nevents: ${JSON.stringify(events.slice(-5))}`));
+        }, WAIT_MS);
+        const settle = (fn) => (v) => (clearTimeout(timer), fn(v));
+        waiter.resolve = settle(resolve);
+        waiter.reject = settle(reject);
+      });
     },
   };
 }

@@ -30,15 +30,17 @@ const UNLIMITED = {
  *   port an earlier one used, e.g. to restore a stream a page still points at;
  *   `offline` answers every outgoing fetch (replays) with 503 inside the
  *   runtime, for fuzzers that invent target URLs: nothing leaves the machine;
- *   `onErrorLine` (with `onLine`) receives each line written to stderr (console.error)
+ *   `onErrorLine` (with `onLine`) receives each line written to stderr (console.error);
+ *   `from` is a directory with a wrangler.toml and its build/ (default: this
+ *   checkout), e.g. an older build the bench compares against
  */
-export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, port = 0, offline = false } = {}) {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, "wrangler.toml"));
+export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, port = 0, offline = false, from = root } = {}) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(from, "wrangler.toml"));
   const options = {
     ...workerOptions,
     name: "polyhook-rs",
     modules: true,
-    scriptPath: path.join(root, "build/index.js"),
+    scriptPath: path.join(from, "build/index.js"),
     bindings: { ...workerOptions.bindings, ...UNLIMITED, ...vars },
     host: "127.0.0.1",
     port,

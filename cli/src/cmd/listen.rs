@@ -145,10 +145,11 @@ impl Session {
             Ok(out) => deliver(&self.client, &out, self.args.max_retries, |r| self.printer.retrying(c, r)).await,
             Err(e) => crate::deliver::Delivery { status: None, attempts: 0, ms: 0, error: Some(e) },
         };
-        self.printer.delivered(c, &delivery);
+        // Saved before it is reported: a printed delivery is a checkpointed one.
         let saved = Checkpoint { bin: self.target.id.clone(), target: self.args.to.clone(), seq: c.seq };
         checkpoint::write(&self.checkpoint, &saved)
             .map_err(|e| CliError::fail(format!("cannot save checkpoint {}: {e}", self.checkpoint.display())))?;
+        self.printer.delivered(c, &delivery);
         self.after = c.seq;
         self.delivered += 1;
         if self.after <= self.backlog_end {
