@@ -13,5 +13,8 @@ cargo build --release -p polyhook-bench -p polyhook-cli
 ./target/release/polyhook-bench all "$@"
 # Response rules against none, on one runtime (writes its own RESULTS section).
 node bench/answers.mjs
+# Where cold-start time goes, and a CPU profile under ingest (their own sections).
+node bench/coldsplit.mjs
+node bench/profile.mjs
 # polyhook listen end to end: latency, throughput, backlog drain (its own section).
 node bench/forward.mjs

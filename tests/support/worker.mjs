@@ -32,9 +32,10 @@ const UNLIMITED = {
  *   runtime, for fuzzers that invent target URLs: nothing leaves the machine;
  *   `onErrorLine` (with `onLine`) receives each line written to stderr (console.error);
  *   `from` is a directory with a wrangler.toml and its build/ (default: this
- *   checkout), e.g. an older build the bench compares against
+ *   checkout), e.g. an older build the bench compares against;
+ *   `inspectorPort` opens V8's inspector there (bench/profile.mjs)
  */
-export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, port = 0, offline = false, from = root } = {}) {
+export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, port = 0, offline = false, from = root, inspectorPort } = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(from, "wrangler.toml"));
   const options = {
     ...workerOptions,
@@ -46,6 +47,7 @@ export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, p
     port,
     durableObjectsPersist: persistTo ?? false,
     verbose: false,
+    ...(inspectorPort && { inspectorPort }),
     ...(offline && { outboundService: () => new Response("outbound fetches are off in this run", { status: 503 }) }),
     ...(onLine && {
       handleRuntimeStdio(stdout, stderr) {

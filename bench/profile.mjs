@@ -1,0 +1,83 @@
+// A V8 CPU profile of the polyhook-rs isolate under ingest, through
+// Miniflare's inspector: 3,000 webhooks sent 8 at a time to 10 bins.
+// Prints the largest inclusive shares by the frames that matter (the wasm
+// functions by name, and the runtime calls they make) and writes the table
+// into RESULTS. Usage: node bench/profile.mjs [--requests N]
+import net from "node:net";
+import WebSocket from "ws";
+import { startWorker } from "../tests/support/worker.mjs";
+import { writeSection } from "./section.mjs";
+
+const total = Number(process.argv[process.argv.indexOf("--requests") + 1]) || 3000;
+const port = await new Promise((r) => {
+  const s = net.createServer().listen(0, "127.0.0.1", () => {
+    const { port: free } = s.address();
+    s.close(() => r(free));
+  });
+});
+const w = await startWorker({ vars: { LOG_REQUESTS: "errors" }, onLine: () => {}, inspectorPort: port });
+const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+const target = targets.find((t) => t.title?.includes("polyhook-rs")) ?? targets[0];
+const ws = new WebSocket(target.webSocketDebuggerUrl);
+await new Promise((r) => ws.on("open", r));
+let id = 0;
+const pending = new Map();
+ws.on("message", (m) => {
+  const msg = JSON.parse(m);
+  if (pending.has(msg.id)) pending.get(msg.id)(msg.result);
+});
+const call = (method, params = {}) => new Promise((r) => { pending.set(++id, r); ws.send(JSON.stringify({ id, method, params })); });
+
+const bins = [];
+for (let i = 0; i < 10; i += 1) bins.push((await (await fetch(`${w.url}/v1/bins`, { method: "POST" })).json()).id);
+const body = JSON.stringify({ event: "order.created", id: "evt_1", data: { amount: 4200, currency: "usd" } });
+const send = async (i) => (await fetch(`${w.url}/v1/bins/${bins[i % 10]}/in/orders`, { method: "POST", body, headers: { "content-type": "application/json" } })).arrayBuffer();
+for (let i = 0; i < 200; i += 1) await send(i); // warm-up
+await call("Profiler.enable");
+await call("Profiler.setSamplingInterval", { interval: 100 });
+await call("Profiler.start");
+let next = 0;
+await Promise.all(Array.from({ length: 8 }, async () => { while (next < total) await send(next++); }));
+const { profile } = await call("Profiler.stop");
+ws.close();
+await w.dispose();
+
+// Inclusive time per function name: a sample counts once per distinct name on its stack.
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const counts = new Map();
+let samples = 0;
+for (const s of profile.samples) {
+  const names = new Set();
+  for (let n = s; n !== undefined; n = parent.get(n)) {
+    const f = byId.get(n).callFrame;
+    names.add(f.functionName || `(anonymous ${f.url.split("/").pop()}:${f.lineNumber})`);
+  }
+  if (names.has("(idle)") || names.has("(program)") || names.has("(garbage collector)")) {
+    if (names.has("(garbage collector)")) counts.set("(garbage collector)", (counts.get("(garbage collector)") ?? 0) + 1);
+    if (!names.has("(idle)")) samples += 1;
+    continue;
+  }
+  samples += 1;
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+}
+// Glue every sample passes through (the promise/future plumbing, minified
+// JS, transitions) says nothing about where the work is; hashes are noise.
+const glue = /^(\(root\)|\(anonymous .*\)|[_a-zA-Z]{1,2}|apply|js-to-wasm.*|wasm-to-js.*)$|wasm_bindgen::convert::closures|js_sys::futures|Promise::new_typed/;
+const clean = (name) => name.replace(/::h[0-9a-f]{16}/g, "").replace(/ externref shim.*$/, "");
+const merged = new Map();
+for (const [name, c] of counts) {
+  if (glue.test(name)) continue;
+  const key = clean(name);
+  merged.set(key, Math.max(merged.get(key) ?? 0, c));
+}
+const top = [...merged.entries()].sort((a, b) => b[1] - a[1]).slice(0, 18);
+const rows = top.map(([name, c]) => `| \`${name.replace(/\|/g, "\\|").slice(0, 100)}\` | ${((100 * c) / samples).toFixed(1)}% |`);
+writeSection("bench/profile.mjs", [
+  `V8 CPU profile of the polyhook-rs isolate (\`node bench/profile.mjs\`: Miniflare's inspector, ${total} webhooks 8 at a time over 10 bins after a 200-request warm-up, 100 µs sampling; ${samples} busy samples). Inclusive share of busy samples per function, largest first, leaving out the promise and future plumbing every sample passes through; wasm functions appear by their Rust names.`,
+  "",
+  "| Function | Inclusive share |",
+  "| --- | --- |",
+  ...rows,
+]);
