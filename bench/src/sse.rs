@@ -96,7 +96,9 @@ fn parse_event(block: &str) -> Option<Received> {
     if field("event: ")? != "request" {
         return None;
     }
-    let seq = field("id: ")?.trim().parse().ok()?;
+    // Ids are request ids, `<bin>-<seq>` (a bare seq is read too).
+    let id = field("id: ")?.trim();
+    let seq = id.rsplit('-').next()?.parse().ok()?;
     let stamp = field("data: ").and_then(sent_at_us);
     let latency_us = stamp.map_or(0, |t| epoch_us().saturating_sub(t));
     Some(Received { seq, latency_us, at: Instant::now() })
@@ -135,5 +137,7 @@ mod tests {
     fn ignores_other_events() {
         assert!(parse_event("event: replay\ndata: {}\n\n").is_none());
         assert!(parse_event(": ping\n\n").is_none());
+        let with_bin = parse_event("id: k3p9q2x7m1nb-42\nevent: request\ndata: {}\n\n");
+        assert_eq!(with_bin.map(|r| r.seq), Some(42));
     }
 }
