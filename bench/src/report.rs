@@ -21,7 +21,8 @@ pub fn fanout_json(f: &fanout::Figures) -> Value {
             "ended_early": f.ended_early, "deliveries_per_s": f.deliveries_per_s, "rss_kb": f.rss_kb, "kb_per_subscriber": per_sub })
 }
 
-fn kb_per_subscriber(f: &fanout::Figures) -> Option<f64> {
+/// Memory added per subscriber during a fan-out run, KB.
+pub fn kb_per_subscriber(f: &fanout::Figures) -> Option<f64> {
     let (before, after) = f.rss_kb?;
     (f.subscribers > 0).then(|| (after as f64 - before as f64) * 1.024 / f.subscribers as f64)
 }
@@ -43,7 +44,8 @@ fn verdict(met: bool) -> &'static str {
     }
 }
 
-fn median(starts: &[Start], pick: fn(&Start) -> f64) -> f64 {
+/// The median of `pick` over `starts`.
+pub fn median(starts: &[Start], pick: fn(&Start) -> f64) -> f64 {
     let mut v: Vec<f64> = starts.iter().map(pick).collect();
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(0.0)

@@ -71,7 +71,9 @@ pub struct TargetFigures {
     pub code: (String, u64, u64),
 }
 
-async fn measure(target: Target, lengths: &Lengths) -> Result<TargetFigures> {
+/// The ingest scenario on a fresh Miniflare runtime, with workerd's CPU
+/// time per request (ms) over the run.
+pub async fn ingest_with_cpu(target: Target, lengths: &Lengths) -> Result<(ingest::Figures, f64)> {
     eprintln!("== {}: ingest", target.name());
     let rt = Runtime::start(target).await?;
     let cpu_before = rt.cpu_ms();
@@ -80,7 +82,11 @@ async fn measure(target: Target, lengths: &Lengths) -> Result<TargetFigures> {
     rt.stop().await;
     let ingest = ingest?;
     let requests = (ingest.ingest.scheduled + ingest.list.scheduled).max(1) as f64;
-    let cpu_per_request_ms = cpu.unwrap_or(0.0) / requests;
+    Ok((ingest, cpu.unwrap_or(0.0) / requests))
+}
+
+async fn measure(target: Target, lengths: &Lengths) -> Result<TargetFigures> {
+    let (ingest, cpu_per_request_ms) = ingest_with_cpu(target, lengths).await?;
     eprintln!("== {}: ramp", target.name());
     let rt = Runtime::start(target).await?;
     let ramp = ramp::run(&client::new(), &rt.url, lengths.ramp_step).await;

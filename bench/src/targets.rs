@@ -8,8 +8,9 @@ use crate::client;
 use crate::coldstart;
 use crate::fanout::{self, Plan};
 use crate::ingest;
+use crate::report::{kb_per_subscriber, median};
 use crate::runtime::{Host, Runtime, Target};
-use crate::suite::{Lengths, TargetFigures};
+use crate::suite::{ingest_with_cpu, Lengths, TargetFigures};
 use crate::Result;
 
 /// Subscribers of the fan-out run the targets compare.
@@ -42,27 +43,17 @@ pub struct Targets {
     pub floor: Side,
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
-}
-
 /// The side of a target the main suite already measured.
 fn from_suite(t: &TargetFigures) -> Side {
     let f = t.fanout.iter().find(|f| f.subscribers == FANOUT_AT).or(t.fanout.last());
     Side {
         cpu_ms: t.cpu_per_request_ms,
         mf_p99_ms: t.ingest.ingest.summary().p99_ms,
-        cold_ms: median(t.cold.iter().map(|s| s.first_ingest_ms - s.listening_ms).collect()),
+        cold_ms: median(&t.cold, |s| s.first_ingest_ms - s.listening_ms),
         ceiling: f.map_or(0.0, |f| f.deliveries_per_s),
         kb_per_sub: f.and_then(kb_per_subscriber).unwrap_or(0.0),
         ..Side::default()
     }
-}
-
-fn kb_per_subscriber(f: &fanout::Figures) -> Option<f64> {
-    let (before, after) = f.rss_kb?;
-    (f.subscribers > 0).then(|| (after as f64 - before as f64) * 1.024 / f.subscribers as f64)
 }
 
 /// Measures what the suite did not: the older build everywhere, and every
@@ -84,14 +75,7 @@ pub async fn measure(lengths: &Lengths, rust: &TargetFigures, floor: &TargetFigu
 }
 
 async fn before_on_miniflare(lengths: &Lengths) -> Result<Side> {
-    eprintln!("== before: ingest");
-    let rt = Runtime::start(Target::Before).await?;
-    let cpu_start = rt.cpu_ms();
-    let run = ingest::run(&client::new(), &rt.url, lengths.ingest).await;
-    let cpu = rt.cpu_ms().zip(cpu_start).map(|(a, b)| a - b);
-    rt.stop().await;
-    let run = run?;
-    let requests = (run.ingest.scheduled + run.list.scheduled).max(1) as f64;
+    let (run, cpu_ms) = ingest_with_cpu(Target::Before, lengths).await?;
     eprintln!("== before: fanout with {FANOUT_AT} subscribers");
     let rt = Runtime::start(Target::Before).await?;
     let plan = Plan { subscribers: FANOUT_AT, paced: lengths.paced, burst: lengths.burst };
@@ -101,13 +85,12 @@ async fn before_on_miniflare(lengths: &Lengths) -> Result<Side> {
     eprintln!("== before: cold start");
     let mut cold = Vec::new();
     for _ in 0..lengths.cold_starts {
-        let s = coldstart::once(Target::Before).await?;
-        cold.push(s.first_ingest_ms - s.listening_ms);
+        cold.push(coldstart::once(Target::Before).await?);
     }
     Ok(Side {
-        cpu_ms: cpu.unwrap_or(0.0) / requests,
+        cpu_ms,
         mf_p99_ms: run.ingest.summary().p99_ms,
-        cold_ms: median(cold),
+        cold_ms: median(&cold, |s| s.first_ingest_ms - s.listening_ms),
         ceiling: f.deliveries_per_s,
         kb_per_sub: kb_per_subscriber(&f).unwrap_or(0.0),
         ..Side::default()

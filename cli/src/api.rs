@@ -36,12 +36,16 @@ impl Api {
         format!("{}{path}", self.base)
     }
 
-    fn get(&self, path: &str) -> reqwest::RequestBuilder {
-        let req = self.http.get(self.url(path));
+    /// `req` with the read token, when there is one.
+    fn authorized(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.read_token {
             Some(t) => req.header(READ_TOKEN_HEADER, t),
             None => req,
         }
+    }
+
+    fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.authorized(self.http.get(self.url(path)))
     }
 
     /// `POST /v1/bins`.
@@ -79,10 +83,8 @@ impl Api {
         if let Some(n) = max_retries {
             body["max_retries"] = n.into();
         }
-        let mut req = self.http.post(self.url(&format!("/v1/bins/{bin}/requests/{rid}/replay"))).json(&body);
-        if let Some(t) = &self.read_token {
-            req = req.header(READ_TOKEN_HEADER, t);
-        }
+        let req =
+            self.authorized(self.http.post(self.url(&format!("/v1/bins/{bin}/requests/{rid}/replay"))).json(&body));
         let what = format!("replay {rid}");
         Ok(json::<ReplayQueued>(send(req, &what).await?, &what).await?.replay_id)
     }

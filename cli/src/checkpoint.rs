@@ -6,6 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use polyhook_rs::core::hex::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -50,8 +51,7 @@ impl fmt::Display for CheckpointError {
 /// target is hashed so any URL makes a safe file name.
 pub fn path_for(dir: &Path, bin: &str, target: &str) -> PathBuf {
     let digest = Sha256::digest(target.as_bytes());
-    let short: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    dir.join(format!("{bin}-{short}.json"))
+    dir.join(format!("{bin}-{}.json", hex(&digest[..8])))
 }
 
 /// The saved sequence number for `bin` and `target`, or `None` when there is
