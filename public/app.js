@@ -12,6 +12,8 @@ import { wireCopyButton } from "./js/clipboard.js";
 import { currentCurl } from "./js/bodyview.js";
 import { showStatus } from "./js/statusview.js";
 import { showAnswers, wireAnswers } from "./js/answerview.js";
+import { showVerifiers, wireVerifiers } from "./js/verifyview.js";
+import { wireFilter } from "./js/filterview.js";
 
 const store = createBinStore(localStorage);
 const viewBins = byId("view-bins");
@@ -60,6 +62,7 @@ function openBin(id, req) {
   show(emptyState, false);
   opened.open(req);
   showAnswers(record);
+  showVerifiers(record);
 }
 
 function closeBin() {
@@ -102,6 +105,9 @@ wireBinActions({
 
 wireReplayForm((url, retries) => session.replay(url, retries));
 wireAnswers();
+wireVerifiers();
+wireFilter((filter) => session?.setFilter(filter));
+byId("detail-recheck").addEventListener("click", () => session?.recheck());
 wireCopyButton(byId("detail-copy-curl"), currentCurl);
 byId("detail-close").addEventListener("click", () => go({ bin: session?.id }));
 

@@ -18,3 +18,5 @@ node bench/coldsplit.mjs
 node bench/profile.mjs
 # polyhook listen end to end: latency, throughput, backlog drain (its own section).
 node bench/forward.mjs
+# Signature verification's ingest cost and a q search over 10,000 captures (its own section).
+node bench/verify.mjs

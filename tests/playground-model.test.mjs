@@ -11,6 +11,7 @@ import { createBinStore, recordFromCreated } from "../public/js/binstore.js";
 import { newerReplay, isTerminal } from "../public/js/replaystate.js";
 import { base64ToBytes, bytesToBase64 } from "../public/js/base64.js";
 import { headerRows, queryRows } from "../public/js/headers.js";
+import { parseFilter, filterQuery, isEmpty, matchesQ } from "../public/js/filtermodel.js";
 
 const text = (s) => new TextEncoder().encode(s);
 
@@ -149,4 +150,26 @@ test("header rows: sorted, joined repeats as stored, each Set-Cookie on its own 
   assert.deepEqual(headerRows({}), []);
   assert.deepEqual(queryRows("a=1&a=2&b=%3Cx%3E&flag&sp=a+b"), [["a", "1"], ["a", "2"], ["b", "<x>"], ["flag", ""], ["sp", "a b"]]);
   assert.deepEqual(queryRows(""), []);
+});
+
+test("the filter box: key:value words become filters, the rest is q", () => {
+  const f = parseFilter("  method:PUT path:/github header:x-github-event=push verified:false refs/heads main  ");
+  assert.deepEqual(f.params, [["method", "PUT"], ["path_prefix", "/github"], ["header", "x-github-event:push"], ["verified", "false"]]);
+  assert.equal(f.q, "refs/heads main");
+  assert.equal(filterQuery(f).toString(), "method=PUT&path_prefix=%2Fgithub&header=x-github-event%3Apush&verified=false&q=refs%2Fheads+main");
+  assert.equal(filterQuery(f, { withQ: false }).get("q"), null, "the stream takes no q");
+  assert.deepEqual(parseFilter("colour:red method:").params, [], "unknown keys and empty values stay text");
+  assert.equal(parseFilter("colour:red method:").q, "colour:red method:");
+  assert.ok(isEmpty(parseFilter("   ")) && isEmpty(null) && !isEmpty(parseFilter("x")));
+  assert.deepEqual(parseFilter("since:2026-12-01T00:00:00Z").params, [["since", "2026-12-01T00:00:00Z"]], "the first colon splits");
+});
+
+test("live q matching follows the service: body bytes or header values, case-sensitive", () => {
+  const capture = { headers: { "user-agent": "GitHub-Hookshot/1" }, body_b64: Buffer.from([0, 0xff, ...text("zebra")]).toString("base64") };
+  assert.ok(matchesQ(parseFilter("zebra"), capture));
+  assert.ok(matchesQ(parseFilter("Hookshot"), capture));
+  assert.ok(!matchesQ(parseFilter("ZEBRA"), capture));
+  assert.ok(!matchesQ(parseFilter("user-agent"), capture), "names are not values");
+  assert.ok(matchesQ(parseFilter("method:PUT"), capture), "no q, no check");
+  assert.ok(matchesQ(null, capture));
 });

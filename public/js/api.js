@@ -3,6 +3,8 @@
 // X-Authorization on fetches; EventSource cannot send headers, so the page
 // trades it for a short-lived stream ticket and never puts it in a URL.
 
+import { filterQuery } from "./filtermodel.js";
+
 export class ApiError extends Error {
   constructor(status, body) {
     super(body?.details ? `${body.error}: ${body.details}` : body?.error ?? `HTTP ${status}`);
@@ -49,8 +51,9 @@ export function deleteBin(bin) {
   return call(binPath(bin), { method: "DELETE", headers: { "X-Delete-Token": bin.delete_token } });
 }
 
-export function listRequests(bin, { cursor = null, limit = 50 } = {}) {
-  const query = new URLSearchParams({ limit: String(limit) });
+export function listRequests(bin, { cursor = null, limit = 50, filter = null } = {}) {
+  const query = filterQuery(filter);
+  query.set("limit", String(limit));
   if (cursor) query.set("cursor", cursor);
   return json(call(`${binPath(bin)}/requests?${query}`, { bin, cache: FRESH }));
 }
@@ -96,8 +99,9 @@ export function fireTestWebhook(bin) {
  * private bin's URL carries a fresh ticket (valid about a minute); when it
  * has expired the browser's reconnect fails and the page makes a new one.
  */
-export async function streamUrl(bin, lastSeq) {
-  const query = new URLSearchParams({ last_event_id: String(lastSeq) });
+export async function streamUrl(bin, lastSeq, filter = null) {
+  const query = filterQuery(filter, { withQ: false });
+  query.set("last_event_id", String(lastSeq));
   if (bin.read_token) {
     const { ticket } = await json(call(`${binPath(bin)}/stream-ticket`, { method: "POST", bin }));
     query.set("ticket", ticket);
@@ -118,6 +122,33 @@ export function putRules(bin, rules) {
 /** Back to the default 202 answer. */
 export function clearRules(bin) {
   return json(call(`${binPath(bin)}/responses`, { method: "DELETE", headers: { "X-Delete-Token": bin.delete_token } }));
+}
+
+/** The bin's signature verifiers: schemes and fingerprints, never secrets. */
+export function getVerifiers(bin) {
+  return json(call(`${binPath(bin)}/verify`, { bin, cache: FRESH }));
+}
+
+/** Replaces the bin's verifiers (needs its delete token); `[]` removes them. */
+export function putVerifiers(bin, verifiers) {
+  return json(call(`${binPath(bin)}/verify`, { method: "PUT", json: { verifiers }, headers: { "X-Delete-Token": bin.delete_token } }));
+}
+
+/** Checks capture `rid` again under the verifiers set now. */
+export const reverify = (bin, rid) =>
+  json(call(`${binPath(bin)}/requests/${encodeURIComponent(rid)}/verify`, { method: "POST", bin }));
+
+/** The export's URL: HAR or NDJSON, with the feed's filters. */
+export function exportUrl(bin, format, filter = null) {
+  const query = filterQuery(filter);
+  query.set("format", format);
+  return `${binPath(bin)}/export?${query}`;
+}
+
+/** Downloads an export through fetch, so a private bin's token stays in a header. */
+export async function downloadExport(bin, format, filter = null) {
+  const res = await call(exportUrl(bin, format, filter), { bin });
+  return { blob: await res.blob(), name: `polyhook-${bin.id}.${format}` };
 }
 
 /**

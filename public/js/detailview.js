@@ -2,6 +2,7 @@
 import { el, byId, show, setMessage } from "./dom.js";
 import { formatBytes } from "./format.js";
 import { headerRows, queryRows } from "./headers.js";
+import { badgeOf } from "./badge.js";
 
 const panel = byId("detail");
 const idText = byId("detail-id");
@@ -22,7 +23,15 @@ function metaItems(capture) {
     ["Size", `${formatBytes(capture.body_size)} (${capture.body_size} bytes)`],
     ["Content type", capture.content_type ?? "none"],
     ["Client IP", capture.client_ip ?? "unknown"],
+    ["Signature", signature(capture.verification)],
   ];
+}
+
+/** The Signature line: what the check at ingest (or the last re-check) found. */
+export function signature(verification) {
+  const b = badgeOf(verification);
+  if (!b) return "not checked (no verifier set)";
+  return verification.valid ? `${b.text}: valid` : `${b.text}: ${verification.reason}`;
 }
 
 export function showDetail(visible) {

@@ -14,6 +14,8 @@ export function summarize(capture) {
     received_at: capture.received_at,
     // How the bin answered (other backends send none: the default 202).
     response: capture.response ?? null,
+    // Its signature check (other backends send none: no badge).
+    verification: capture.verification ?? null,
   };
 }
 

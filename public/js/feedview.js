@@ -1,6 +1,7 @@
 // The feed list: one row per capture, newest first, each a real button.
 import { el, byId, show } from "./dom.js";
 import { formatBytes, formatClock } from "./format.js";
+import { badge } from "./badge.js";
 
 const list = byId("feed-list");
 const count = byId("feed-count");
@@ -22,7 +23,8 @@ function rowFor(item, onSelect) {
     el("span", { class: "size", text: formatBytes(item.body_size) }),
     el("span", { class: "ctype", text: item.content_type ?? "no content type" }),
     el("span", { class: "seq", text: `#${item.seq}` }),
-    el("span", { class: `answer a-${String(item.response?.status ?? 202)[0]}xx`, title: "The status this bin answered with", text: String(item.response?.status ?? 202) }));
+    el("span", { class: `answer a-${String(item.response?.status ?? 202)[0]}xx`, title: "The status this bin answered with", text: String(item.response?.status ?? 202) }),
+    badge(item.verification));
   return el("li", { dataset: { seq: item.seq, id: item.id } }, button);
 }
 
@@ -65,9 +67,19 @@ export function focusRow(id) {
   [...list.children].find((li) => li.dataset.id === id)?.firstElementChild.focus();
 }
 
-export function showOlder(visible, onClick) {
+export function showOlder(visible, onClick, label = "Load older requests") {
   show(older, visible);
+  older.textContent = label;
   older.onclick = onClick;
+}
+
+/** Replaces a row's badge after a re-check. */
+export function updateBadge(id, verification) {
+  const button = [...list.children].find((li) => li.dataset.id === id)?.firstElementChild;
+  if (!button) return;
+  button.querySelector(".sig")?.remove();
+  const b = badge(verification);
+  if (b) button.append(b);
 }
 
 /** A one-line notice above the feed, e.g. about evicted captures. */

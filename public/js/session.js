@@ -5,8 +5,10 @@ import { FeedModel } from "./feedmodel.js";
 import { LiveStream } from "./stream.js";
 import { newerReplay, isTerminal } from "./replaystate.js";
 import { showBin, setConnection, setBanner, setBinError } from "./binview.js";
-import { resetFeed, addRow, updateCount, markSelected, focusRow, showOlder, setNotice } from "./feedview.js";
+import { resetFeed, addRow, updateCount, markSelected, focusRow, showOlder, setNotice, updateBadge } from "./feedview.js";
 import { showDetail, renderDetail, clearDetail, setDetailError } from "./detailview.js";
+import { matchesQ } from "./filtermodel.js";
+import { showFilter, setExportLinks } from "./filterview.js";
 import { renderBody, clearBody } from "./bodyview.js";
 import { renderReplays, renderDeadLetters, setDeadError, setReplayError, setReplayEnabled } from "./replayview.js";
 
@@ -25,7 +27,11 @@ export class BinSession {
   selected = null;
   ended = null;
   closed = false;
+  /** The feed's filter (see filtermodel.js); null shows everything. */
+  filter = null;
   #cursor = null;
+  /** The bin's newest seq when a filter was applied: the stream starts after it. */
+  #liveFrom = 0;
   #stream = null;
   #streamState = "idle";
 
@@ -45,6 +51,8 @@ export class BinSession {
     showBin(this.record, this.ingestUrl);
     setReplayEnabled(true);
     resetFeed();
+    showFilter(this.filter);
+    setExportLinks(this.record, this.filter, setBinError);
     showDetail(false);
     setConnection("connecting");
     try {
@@ -75,7 +83,7 @@ export class BinSession {
 
   #startStream() {
     this.#stream = new LiveStream({
-      url: () => api.streamUrl(this.record, this.feed.maxSeq),
+      url: () => api.streamUrl(this.record, Math.max(this.feed.maxSeq, this.#liveFrom), this.filter),
       onEvent: (type, data) => this.#onEvent(type, data),
       onState: (state) => {
         this.#streamState = state;
@@ -89,13 +97,34 @@ export class BinSession {
 
   reconnect() { this.#stream?.retryNow(); }
 
+  /** Shows only what `filter` matches (null: everything), from a fresh first page and stream. */
+  async setFilter(filter) {
+    this.#stream?.stop();
+    this.filter = filter;
+    this.feed = new FeedModel();
+    this.#cursor = null;
+    resetFeed();
+    showFilter(filter);
+    setExportLinks(this.record, filter, setBinError);
+    try {
+      const newest = await api.listRequests(this.record, { limit: 1 });
+      this.#liveFrom = newest.items[0]?.seq ?? 0;
+      await this.loadPage();
+    } catch (err) {
+      setBinError(`Could not search: ${err.message}`);
+    }
+    if (!this.closed && !this.ended) this.#startStream();
+  }
+
   /** One page of history (newest first); the cursor then reaches further back. */
   async loadPage() {
-    const page = await api.listRequests(this.record, { cursor: this.#cursor, limit: PAGE_SIZE });
-    if (this.closed) return; // the views belong to another bin now
+    const filter = this.filter;
+    const page = await api.listRequests(this.record, { cursor: this.#cursor, limit: PAGE_SIZE, filter });
+    if (this.closed || filter !== this.filter) return; // another bin or filter owns the views now
     for (const capture of page.items) this.#addCapture(capture, false);
     this.#cursor = page.next_cursor ?? null;
-    showOlder(Boolean(this.#cursor), () => this.loadPage().catch((err) => setBinError(err.message)));
+    const label = filter ? "Search older requests" : "Load older requests";
+    showOlder(Boolean(this.#cursor), () => this.loadPage().catch((err) => setBinError(err.message)), label);
   }
 
   #addCapture(capture, live) {
@@ -106,7 +135,9 @@ export class BinSession {
 
   #onEvent(type, data) {
     if (this.closed) return;
-    if (type === "request") this.#addCapture(data, true);
+    if (type === "request") {
+      if (matchesQ(this.filter, data)) this.#addCapture(data, true);
+    }
     else if (type === "lost") setNotice(`Requests #${data.first_seq}–#${data.last_seq} were evicted by retention before they could be shown.`);
     else if (type === "reset") setNotice(`The stream could not resume (${data.reason}); it continues live after #${data.resumes_after}.`);
     else if (type === "replay") this.#onReplay(data);
@@ -214,6 +245,20 @@ export class BinSession {
       setDeadError(`Retry refused: ${err.message}`);
     }
     this.refreshDeadLetters();
+  }
+
+  /** Checks the open capture's signature again, after a secret was set or changed. */
+  async recheck() {
+    const rid = this.selected;
+    if (!rid) return;
+    setDetailError("");
+    try {
+      const { verification } = await api.reverify(this.record, rid);
+      updateBadge(rid, verification);
+      if (this.selected === rid) renderDetail({ ...(await api.getRequest(this.record, rid)) });
+    } catch (err) {
+      setDetailError(`Re-check refused: ${err.message}`);
+    }
   }
 
   async fire() {

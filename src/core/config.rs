@@ -75,6 +75,18 @@ pub struct Config {
     pub response_max_delay_ms: u64,
     /// Delayed answers one bin holds at once; past it, answers go out at once (`RESPONSE_MAX_DELAYED`).
     pub response_max_delayed: u64,
+    /// Signature verifiers one bin may hold (`VERIFY_MAX_VERIFIERS`).
+    pub verify_max_verifiers: u64,
+    /// Captures one filtered list page or export step reads at most (`SEARCH_SCAN_ROWS`).
+    pub search_scan_rows: u64,
+    /// Filtered lists, exports and re-checks per minute per client IP, sustained (`SEARCH_LIMIT_PER_MINUTE`).
+    pub search_rate_per_min: u64,
+    /// Their burst per client IP (`SEARCH_LIMIT_BURST`).
+    pub search_burst: u64,
+    /// Exports one bin streams at once (`EXPORT_MAX_CONCURRENT`).
+    pub export_max_concurrent: u64,
+    /// Exports of one bin one client IP streams at once (`EXPORT_MAX_PER_CLIENT`).
+    pub export_max_per_client: u64,
 }
 
 impl Default for Config {
@@ -108,6 +120,12 @@ impl Default for Config {
             response_max_rules: 20,
             response_max_delay_ms: 10_000,
             response_max_delayed: 50,
+            verify_max_verifiers: 5,
+            search_scan_rows: 1000,
+            search_rate_per_min: 120,
+            search_burst: 30,
+            export_max_concurrent: 4,
+            export_max_per_client: 2,
         }
     }
 }
@@ -144,6 +162,11 @@ impl Config {
     /// The per-IP bucket for replay starts and retries.
     pub fn replay_rate(&self) -> Rate {
         Rate { per_s: self.replay_rate_per_min as f64 / 60.0, burst: self.replay_burst as f64 }
+    }
+
+    /// The per-IP bucket for filtered lists, exports and re-checks.
+    pub fn search_rate(&self) -> Rate {
+        Rate { per_s: self.search_rate_per_min as f64 / 60.0, burst: self.search_burst as f64 }
     }
 
     /// The one global bucket for bin creation: a minute's worth of burst.
@@ -186,6 +209,12 @@ impl Config {
             response_max_rules: num("RESPONSE_MAX_RULES", d.response_max_rules, 0, 1000)?,
             response_max_delay_ms: num("RESPONSE_MAX_DELAY_MS", d.response_max_delay_ms, 0, 60_000)?,
             response_max_delayed: num("RESPONSE_MAX_DELAYED", d.response_max_delayed, 0, 10_000)?,
+            verify_max_verifiers: num("VERIFY_MAX_VERIFIERS", d.verify_max_verifiers, 0, 20)?,
+            search_scan_rows: num("SEARCH_SCAN_ROWS", d.search_scan_rows, 1, 100_000)?,
+            search_rate_per_min: num("SEARCH_LIMIT_PER_MINUTE", d.search_rate_per_min, 1, 1_000_000)?,
+            search_burst: num("SEARCH_LIMIT_BURST", d.search_burst, 1, 1_000_000)?,
+            export_max_concurrent: num("EXPORT_MAX_CONCURRENT", d.export_max_concurrent, 1, 1000)?,
+            export_max_per_client: num("EXPORT_MAX_PER_CLIENT", d.export_max_per_client, 1, 1000)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

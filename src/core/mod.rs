@@ -6,14 +6,17 @@ pub mod answer;
 pub mod bin;
 pub mod capture;
 pub mod config;
+pub mod export;
 pub mod hex;
 pub mod http;
 pub mod limits;
 pub mod log;
 pub mod metrics;
 pub mod replay;
+pub mod search;
 pub mod stream;
 pub mod time;
+pub mod verify;
 
 #[cfg(test)]
 mod props_tests;

@@ -43,6 +43,7 @@ pub fn build(input: IngestInput, seq: u64, body_size: u64, now_ms: i64) -> Captu
         body_size,
         received_at_ms: now_ms,
         answer: None,
+        verification: None,
     }
 }
 
@@ -69,7 +70,7 @@ fn header_map(pairs: &[(String, String)], set_cookies: &[String]) -> BTreeMap<St
 }
 
 /// True for an RFC 9110 `token`, the grammar of a method name.
-fn is_token(s: &str) -> bool {
+pub fn is_token(s: &str) -> bool {
     !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 

@@ -1,11 +1,13 @@
 //! The request list: its query parameters and its cacheable page reply.
 
 use crate::core::capture::model::Capture;
-use crate::core::capture::namespace::Namespace;
+use crate::core::http::cursor;
 use crate::core::http::error::ApiError;
 use crate::core::http::etag;
 use crate::core::http::page::{self, Page, PageParams};
 use crate::core::http::reply::Reply;
+use crate::core::search::filter::Filter;
+use crate::core::search::scan::Found;
 
 /// Lists change with every capture; browsers may reuse a page this long.
 const CACHE_CONTROL: &str = "private, max-age=2";
@@ -15,20 +17,30 @@ const CACHE_CONTROL: &str = "private, max-age=2";
 pub struct ListParams {
     /// `limit` and `cursor`.
     pub page: PageParams,
-    /// Only items captured in this namespace (the `path` parameter).
-    pub namespace: Namespace,
+    /// The filters; see [`Filter`].
+    pub filter: Filter,
 }
 
-/// Parses `limit`, `cursor` and `path` from a raw query string.
+/// Parses `limit`, `cursor` and the filters from a raw query string.
 pub fn parse_params(query: &str) -> Result<ListParams, ApiError> {
-    Ok(ListParams { page: page::parse_params(query)?, namespace: Namespace::from_query(query) })
+    Ok(ListParams { page: page::parse_params(query)?, filter: Filter::parse(query)? })
 }
 
 /// Builds the page reply from up to `limit + 1` captures, newest first.
 /// Answers 304 when `if_none_match` already names this page.
 pub fn page_reply(bin: &str, rows: &[Capture], limit: usize, if_none_match: Option<&str>) -> Result<Reply, ApiError> {
-    let page = Page::from_rows(rows, limit, |c| c.seq, |c| c.view(bin, None));
-    let reply = Reply::json(200, &page)?;
+    cached(Reply::json(200, &Page::from_rows(rows, limit, |c| c.seq, |c| c.view(bin, None)))?, if_none_match)
+}
+
+/// Builds the page reply from what a bounded scan found: its cursor
+/// continues the scan, even after an empty page.
+pub fn found_reply(bin: &str, found: &Found, if_none_match: Option<&str>) -> Result<Reply, ApiError> {
+    let items = found.items.iter().map(|c| c.view(bin, None)).collect();
+    cached(Reply::json(200, &Page { items, next_cursor: found.next.map(cursor::encode) })?, if_none_match)
+}
+
+/// Adds the page's ETag and cache policy; 304 when `if_none_match` names it.
+fn cached(reply: Reply, if_none_match: Option<&str>) -> Result<Reply, ApiError> {
     let tag = etag::strong(&reply.body);
     let reply = match if_none_match {
         Some(header) if etag::if_none_match_hits(header, &tag) => Reply::empty(304),
@@ -40,7 +52,7 @@ pub fn page_reply(bin: &str, rows: &[Capture], limit: usize, if_none_match: Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::http::cursor;
+    use crate::core::capture::namespace::Namespace;
 
     fn capture(seq: u64) -> Capture {
         Capture::sample(seq, 0)
@@ -48,8 +60,9 @@ mod tests {
 
     #[test]
     fn params_carry_the_namespace() {
-        assert_eq!(parse_params("").unwrap().namespace, Namespace::root());
-        assert_eq!(parse_params("path=/github").unwrap().namespace, Namespace::new("/github"));
+        assert_eq!(parse_params("").unwrap().filter.namespace, Namespace::root());
+        assert_eq!(parse_params("path=/github").unwrap().filter.namespace, Namespace::new("/github"));
+        assert_eq!(parse_params("method=%20").unwrap_err().status(), 400);
         assert_eq!(parse_params("limit=0").unwrap_err().status(), 400);
     }
 

@@ -1,6 +1,7 @@
 //! One captured request as stored, without its body. Its wire form is in
 //! [`crate::core::capture::view`].
 
+use crate::core::verify::outcome::Verification;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -30,6 +31,10 @@ pub struct Capture {
     /// How the bin answered, when a response rule did (the default is 202).
     #[serde(default)]
     pub answer: Option<Answered>,
+    /// Its signature check at ingest (or the last re-check); `None` when
+    /// the bin had no verifier.
+    #[serde(default)]
+    pub verification: Option<Verification>,
 }
 
 /// The answer a response rule gave a capture.
@@ -62,6 +67,7 @@ impl Capture {
             body_size,
             received_at_ms: 0,
             answer: None,
+            verification: None,
         }
     }
 }

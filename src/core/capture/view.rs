@@ -4,6 +4,7 @@
 use crate::core::bin::ids::request_id;
 use crate::core::capture::model::{Answered, Capture};
 use crate::core::time::rfc3339_ms;
+use crate::core::verify::outcome::Verification;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,8 @@ pub struct CapturedRequest<'a> {
     pub received_at: String,
     /// Additive: how the bin answered the sender.
     pub response: ResponseView,
+    /// Additive: the signature check; `null` when the bin has no verifier.
+    pub verification: Option<&'a Verification>,
 }
 
 /// How the bin answered a capture's sender.
@@ -96,6 +99,7 @@ impl Capture {
             body_b64: body.map(|b| STANDARD.encode(b)),
             received_at: rfc3339_ms(self.received_at_ms),
             response: ResponseView::of(self.answer.as_ref()),
+            verification: self.verification.as_ref(),
         }
     }
 }
@@ -117,6 +121,7 @@ mod tests {
             body_size: 2,
             received_at_ms: 0,
             answer: None,
+            verification: None,
         }
     }
 

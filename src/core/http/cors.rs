@@ -6,7 +6,7 @@ use crate::core::http::reply::Reply;
 
 /// Response headers scripts on other origins may read.
 pub const EXPOSED_HEADERS: &str =
-    "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Location";
+    "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Location, Content-Disposition";
 /// Request headers allowed on the API when a preflight names none.
 const DEFAULT_ALLOWED_HEADERS: &str = "Content-Type, If-None-Match, X-Delete-Token, X-Authorization, Last-Event-ID";
 /// How long browsers may cache a preflight answer, in seconds.

@@ -41,8 +41,14 @@ pub enum BinRoute {
     StreamTicket,
     /// `GET`, `PUT` or `DELETE /v1/bins/{bin}/responses`: the bin's response rules.
     Responses,
+    /// `GET` or `PUT /v1/bins/{bin}/verify`: the bin's signature verifiers.
+    Verify,
+    /// `GET /v1/bins/{bin}/export` (or `export.har`): HAR or NDJSON.
+    Export,
     /// `GET /v1/bins/{bin}/requests/{rid}`.
     GetRequest { rid: String },
+    /// `POST /v1/bins/{bin}/requests/{rid}/verify`: checks the signature again.
+    Reverify { rid: String },
     /// `GET /v1/bins/{bin}/requests/{rid}/raw`.
     GetRaw { rid: String },
     /// `POST /v1/bins/{bin}/requests/{rid}/replay`.
@@ -81,8 +87,8 @@ impl BinRoute {
     /// with its read token. Ingest stays open (senders cannot
     /// authenticate) and delete has its own token.
     pub fn reads_bin(&self) -> bool {
-        // Response rules check their own credential per method.
-        !matches!(self, BinRoute::Ingest { .. } | BinRoute::Delete | BinRoute::Responses)
+        // Response rules and verifiers check their own credential per method.
+        !matches!(self, BinRoute::Ingest { .. } | BinRoute::Delete | BinRoute::Responses | BinRoute::Verify)
     }
 
     /// True for the routes that queue outgoing replays, which draw on the
@@ -100,7 +106,10 @@ impl BinRoute {
             BinRoute::Stream => "stream",
             BinRoute::StreamTicket => "stream_ticket",
             BinRoute::Responses => "responses",
+            BinRoute::Verify => "verify",
+            BinRoute::Export => "export",
             BinRoute::GetRequest { .. } => "get_request",
+            BinRoute::Reverify { .. } => "reverify",
             BinRoute::GetRaw { .. } => "get_raw",
             BinRoute::StartReplay { .. } => "start_replay",
             BinRoute::ListReplays => "list_replays",
@@ -144,7 +153,10 @@ fn match_bin_path(rest: &[&str]) -> Option<(Methods, BinRoute)> {
         ["stream"] => Some((GET, BinRoute::Stream)),
         ["stream-ticket"] => Some((POST, BinRoute::StreamTicket)),
         ["responses"] => Some((Methods::Only(&["GET", "PUT", "DELETE"]), BinRoute::Responses)),
+        ["verify"] => Some((Methods::Only(&["GET", "PUT"]), BinRoute::Verify)),
+        ["export" | "export.har"] => Some((GET, BinRoute::Export)),
         ["requests", id] if !id.is_empty() => Some((GET, BinRoute::GetRequest { rid: rid(id) })),
+        ["requests", id, "verify"] if !id.is_empty() => Some((POST, BinRoute::Reverify { rid: rid(id) })),
         ["requests", id, "raw"] if !id.is_empty() => Some((GET, BinRoute::GetRaw { rid: rid(id) })),
         ["requests", id, "replay"] if !id.is_empty() => Some((POST, BinRoute::StartReplay { rid: rid(id) })),
         ["replays"] => Some((GET, BinRoute::ListReplays)),

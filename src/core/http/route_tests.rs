@@ -27,6 +27,23 @@ fn resolves_bin_routes() {
 }
 
 #[test]
+fn resolves_verification_and_export_routes() {
+    assert_eq!(resolve("PUT", &format!("/v1/bins/{BIN}/verify")), Ok(bin(BinRoute::Verify)));
+    assert_eq!(resolve("GET", &format!("/v1/bins/{BIN}/verify")), Ok(bin(BinRoute::Verify)));
+    assert_eq!(resolve("POST", &format!("/v1/bins/{BIN}/verify")).unwrap_err().status(), 405);
+    assert_eq!(
+        resolve("POST", &format!("/v1/bins/{BIN}/requests/r1/verify")),
+        Ok(bin(BinRoute::Reverify { rid: "r1".into() }))
+    );
+    for path in ["export", "export.har"] {
+        assert_eq!(resolve("GET", &format!("/v1/bins/{BIN}/{path}")), Ok(bin(BinRoute::Export)));
+    }
+    assert_eq!(resolve("GET", &format!("/v1/bins/{BIN}/export.zip")).unwrap_err().status(), 404);
+    assert!(BinRoute::Export.reads_bin() && BinRoute::Reverify { rid: "r".into() }.reads_bin());
+    assert!(!BinRoute::Verify.reads_bin(), "verifiers check their credential per method");
+}
+
+#[test]
 fn ingest_takes_any_method_and_keeps_the_sub_path() {
     for (path, sub) in [("/in", "/"), ("/in/", "/"), ("/in/github/push", "/github/push"), ("/in//x", "//x")] {
         let route = resolve("PROPFIND", &format!("/v1/bins/{BIN}{path}")).unwrap();

@@ -4,3 +4,4 @@
 pub mod bucket;
 pub mod budget;
 pub mod client;
+pub mod slots;

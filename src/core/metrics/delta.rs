@@ -72,7 +72,7 @@ pub struct Family {
 /// senders cannot blow up the series count with invented methods.
 pub const METHODS: [&str; 8] = ["DELETE", "GET", "HEAD", "OPTIONS", "OTHER", "PATCH", "POST", "PUT"];
 /// Routes that answer 429.
-pub const LIMITED_ROUTES: [&str; 3] = ["create_bin", "ingest", "replay"];
+pub const LIMITED_ROUTES: [&str; 5] = ["create_bin", "export", "ingest", "replay", "search"];
 /// Final outcomes of a replay.
 pub const OUTCOMES: [&str; 2] = ["failed", "succeeded"];
 /// Upper bounds of the ingest histogram's buckets, in seconds.

@@ -6,11 +6,15 @@
 use crate::core::capture::model::Capture;
 use crate::core::capture::namespace::Namespace;
 use crate::core::http::error::ApiError;
+use crate::core::search::filter::Filter;
 use crate::core::stream::events::{self, Lost};
 use crate::core::stream::sse::Frame;
 
 /// Captures read from storage per backlog step.
 pub const BATCH_CAPTURES: usize = 16;
+/// Captures one call may read and skip (filtered out) before it returns,
+/// possibly with no frame, so a selective filter never holds the object long.
+pub const MAX_ROWS_PER_CALL: usize = 256;
 
 /// Where a backlog reads captures: the bin's storage, or a fake in tests.
 pub trait CaptureSource {
@@ -32,21 +36,21 @@ pub fn gap(after: u64, first_kept: u64) -> Option<Lost> {
     })
 }
 
-/// One subscriber's backlog: captures with `after < seq < until`.
+/// One subscriber's backlog: captures with `after < seq < until` that its filter accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backlog {
     bin: String,
-    namespace: Namespace,
+    filter: Filter,
     after: u64,
     until: u64,
     budget_bytes: usize,
 }
 
 impl Backlog {
-    /// The backlog of bin `bin` in `namespace` after `after` and before
+    /// The backlog of bin `bin` through `filter` after `after` and before
     /// `until`; one batch holds about `budget_bytes` of frames (at least one).
-    pub fn new(bin: String, namespace: Namespace, after: u64, until: u64, budget_bytes: usize) -> Backlog {
-        Backlog { bin, namespace, after, until, budget_bytes }
+    pub fn new(bin: String, filter: Filter, after: u64, until: u64, budget_bytes: usize) -> Backlog {
+        Backlog { bin, filter, after, until, budget_bytes }
     }
 
     /// The last sequence number sent or skipped.
@@ -59,18 +63,27 @@ impl Backlog {
         self.after + 1 >= self.until
     }
 
-    /// The next frames, oldest first; empty once the backlog is done.
+    /// The next frames, oldest first. Empty once the backlog is done, or
+    /// when [`MAX_ROWS_PER_CALL`] captures were read and all filtered out
+    /// (then [`Backlog::is_done`] is still false: call again).
     pub fn next_frames(&mut self, source: &impl CaptureSource) -> Result<Vec<Frame>, ApiError> {
         let mut frames = Vec::new();
-        if self.is_done() {
-            return Ok(frames);
+        let mut read = 0;
+        while frames.is_empty() && !self.is_done() && read < MAX_ROWS_PER_CALL {
+            read += self.step(source, &mut frames)?;
         }
+        Ok(frames)
+    }
+
+    /// Reads one batch into `frames`; returns the captures read.
+    fn step(&mut self, source: &impl CaptureSource, frames: &mut Vec<Frame>) -> Result<usize, ApiError> {
         let first_kept = source.oldest_seq()?.unwrap_or(self.until).min(self.until);
         if let Some(lost) = gap(self.after, first_kept) {
             self.after = lost.resumes_after;
             frames.push(events::notice("lost", &lost));
         }
-        let captures = source.range(self.after, self.until, &self.namespace, BATCH_CAPTURES)?;
+        let captures = source.range(self.after, self.until, &self.filter.namespace, BATCH_CAPTURES)?;
+        let read = captures.len();
         if captures.is_empty() {
             self.after = self.until.saturating_sub(1);
         }
@@ -79,12 +92,14 @@ impl Backlog {
             if bytes >= self.budget_bytes {
                 break;
             }
-            let frame = events::request(&self.bin, &capture, &source.body(capture.seq)?)?;
-            bytes += frame.len();
-            frames.push(frame);
+            if self.filter.matches_record(&capture) {
+                let frame = events::request(&self.bin, &capture, &source.body(capture.seq)?)?;
+                bytes += frame.len();
+                frames.push(frame);
+            }
             self.after = capture.seq;
         }
-        Ok(frames)
+        Ok(read.max(1))
     }
 }
 

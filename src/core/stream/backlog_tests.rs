@@ -42,7 +42,7 @@ fn ids(frames: &[Frame]) -> Vec<String> {
 #[test]
 fn sends_everything_in_order_in_batches() {
     let fake = Fake::with(1..=40, b"x", "/");
-    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Namespace::root(), 0, 41, usize::MAX);
+    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Filter::everything(), 0, 41, usize::MAX);
     let mut sent = vec![];
     while !b.is_done() {
         let frames = b.next_frames(&fake).unwrap();
@@ -57,17 +57,17 @@ fn sends_everything_in_order_in_batches() {
 #[test]
 fn a_batch_stops_at_its_byte_budget_but_sends_at_least_one() {
     let fake = Fake::with(1..=5, &[7u8; 1000], "/");
-    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Namespace::root(), 0, 6, 10);
+    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Filter::everything(), 0, 6, 10);
     assert_eq!(ids(&b.next_frames(&fake).unwrap()), ["id: k3p9q2x7m1nb-1"]);
     assert_eq!(b.position(), 1);
-    let mut big = Backlog::new("k3p9q2x7m1nb".into(), Namespace::root(), 0, 6, 4000);
+    let mut big = Backlog::new("k3p9q2x7m1nb".into(), Filter::everything(), 0, 6, 4000);
     assert_eq!(big.next_frames(&fake).unwrap().len(), 3, "1,2 fit; the third crosses the budget and closes the batch");
 }
 
 #[test]
 fn eviction_during_catch_up_is_announced_once() {
     let fake = Fake::with(1..=40, b"x", "/");
-    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Namespace::root(), 0, 41, usize::MAX);
+    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Filter::everything(), 0, 41, usize::MAX);
     b.next_frames(&fake).unwrap();
     fake.evict_through(30);
     let frames = b.next_frames(&fake).unwrap();
@@ -81,7 +81,7 @@ fn eviction_during_catch_up_is_announced_once() {
 #[test]
 fn namespace_filters_and_an_empty_range_finishes() {
     let fake = Fake::with(1..=3, b"x", "/other");
-    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Namespace::new("/github"), 0, 4, usize::MAX);
+    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Filter::parse("path_prefix=/github").unwrap(), 0, 4, usize::MAX);
     assert!(b.next_frames(&fake).unwrap().is_empty());
     assert!(b.is_done());
 }
@@ -89,7 +89,7 @@ fn namespace_filters_and_an_empty_range_finishes() {
 #[test]
 fn everything_evicted_is_one_lost_range() {
     let fake = Fake::default();
-    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Namespace::root(), 2, 11, usize::MAX);
+    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Filter::everything(), 2, 11, usize::MAX);
     let frames = b.next_frames(&fake).unwrap();
     assert_eq!(frames.len(), 1);
     assert!(frames[0].contains("\"first_seq\":3,\"last_seq\":10"));
@@ -101,4 +101,26 @@ fn the_gap_rule() {
     assert_eq!(gap(4, 5), None);
     assert_eq!(gap(4, 3), None);
     assert_eq!(gap(2, 6), Some(Lost { first_seq: 3, last_seq: 5, resumes_after: 5 }));
+}
+
+#[test]
+fn filters_skip_quietly_and_a_call_reads_a_bounded_number() {
+    let fake = Fake::with(1..=1000, b"x", "/");
+    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Filter::parse("method=PUT").unwrap(), 0, 1001, usize::MAX);
+    assert!(b.next_frames(&fake).unwrap().is_empty());
+    assert!(!b.is_done(), "a call stops after MAX_ROWS_PER_CALL rows");
+    assert_eq!(b.position(), MAX_ROWS_PER_CALL as u64);
+    fake.0.borrow_mut().get_mut(&900).unwrap().0.method = "PUT".into();
+    let mut calls = 1;
+    let frames = loop {
+        calls += 1;
+        let frames = b.next_frames(&fake).unwrap();
+        if !frames.is_empty() {
+            break frames;
+        }
+    };
+    assert_eq!(ids(&frames), ["id: k3p9q2x7m1nb-900"]);
+    assert_eq!(calls, 4);
+    while !b.next_frames(&fake).unwrap().is_empty() || !b.is_done() {}
+    assert!(b.is_done());
 }

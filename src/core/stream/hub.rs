@@ -5,7 +5,8 @@
 //! off (its stream closes and its client reconnects with `Last-Event-ID`),
 //! so nobody is ever fed a stream with holes and ingest never stalls.
 
-use crate::core::capture::namespace::Namespace;
+use crate::core::capture::model::Capture;
+use crate::core::search::filter::Filter;
 use crate::core::stream::outlet::{Offer, Outlet};
 use crate::core::stream::sse::Frame;
 
@@ -21,7 +22,7 @@ pub struct Fanout {
 }
 
 struct Subscriber<O> {
-    namespace: Namespace,
+    filter: Filter,
     /// Who opened it (a client key), for the per-client cap.
     client: String,
     outlet: O,
@@ -39,9 +40,9 @@ impl<O> Default for Hub<O> {
 }
 
 impl<O: Outlet> Hub<O> {
-    /// Adds a subscriber of client `client` that wants captures in `namespace`.
-    pub fn join(&mut self, namespace: Namespace, client: &str, outlet: O) {
-        self.subscribers.push(Subscriber { namespace, client: client.to_string(), outlet });
+    /// Adds a subscriber of client `client` that wants captures `filter` accepts.
+    pub fn join(&mut self, filter: Filter, client: &str, outlet: O) {
+        self.subscribers.push(Subscriber { filter, client: client.to_string(), outlet });
     }
 
     /// Open streams of client `client`.
@@ -59,10 +60,10 @@ impl<O: Outlet> Hub<O> {
         self.subscribers.is_empty()
     }
 
-    /// Offers `frame`, captured on `path`, to every subscriber whose
-    /// namespace contains that path.
-    pub fn publish(&mut self, path: &str, frame: &Frame) -> Fanout {
-        self.publish_where(frame, |ns| ns.contains(path))
+    /// Offers `frame`, the event of `capture`, to every subscriber whose
+    /// filter accepts that capture.
+    pub fn publish(&mut self, capture: &Capture, frame: &Frame) -> Fanout {
+        self.publish_where(frame, |f| f.matches_record(capture))
     }
 
     /// Offers `frame` to every subscriber, whatever its namespace.
@@ -70,10 +71,10 @@ impl<O: Outlet> Hub<O> {
         self.publish_where(frame, |_| true)
     }
 
-    fn publish_where(&mut self, frame: &Frame, wants: impl Fn(&Namespace) -> bool) -> Fanout {
+    fn publish_where(&mut self, frame: &Frame, wants: impl Fn(&Filter) -> bool) -> Fanout {
         let mut fanout = Fanout::default();
         self.subscribers.retain(|s| {
-            if !wants(&s.namespace) {
+            if !wants(&s.filter) {
                 return true;
             }
             match s.outlet.offer(frame) {
@@ -109,6 +110,7 @@ impl<O: Outlet> Hub<O> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::capture::namespace::Namespace;
     use crate::core::stream::outlet::fits;
     use std::cell::RefCell;
     use std::rc::Rc;
@@ -162,15 +164,23 @@ mod tests {
         Rc::from(text)
     }
 
+    fn at(path: &str) -> Capture {
+        Capture { path: path.into(), ..Capture::sample(1, 0) }
+    }
+
+    fn everything() -> Filter {
+        Filter::everything()
+    }
+
     #[test]
     fn delivers_by_namespace() {
         let mut hub = Hub::default();
         let (all, gh) = (Probe::new(1000), Probe::new(1000));
-        hub.join(Namespace::root(), "a", all.clone());
-        hub.join(Namespace::new("/github"), "b", gh.clone());
+        hub.join(everything(), "a", all.clone());
+        hub.join(Filter { namespace: Namespace::new("/github"), ..everything() }, "b", gh.clone());
         assert_eq!((hub.count_of("a"), hub.count_of("b"), hub.count_of("c")), (1, 1, 0));
-        assert_eq!(hub.publish("/github/push", &frame("a")).delivered, 2);
-        assert_eq!(hub.publish("/githubx", &frame("b")).delivered, 1);
+        assert_eq!(hub.publish(&at("/github/push"), &frame("a")).delivered, 2);
+        assert_eq!(hub.publish(&at("/githubx"), &frame("b")).delivered, 1);
         assert_eq!(hub.close_all(&frame("end")), 2);
         assert_eq!(all.read(), ["a", "b", "end"]);
         assert_eq!(gh.read(), ["a", "end"]);
@@ -178,16 +188,30 @@ mod tests {
     }
 
     #[test]
+    fn delivers_by_every_filter_but_q() {
+        let mut hub = Hub::default();
+        let puts = Probe::new(1000);
+        hub.join(Filter::parse("method=put&header=x-kind:a").unwrap(), "a", puts.clone());
+        let mut put = at("/");
+        put.method = "PUT".into();
+        assert_eq!(hub.publish(&put, &frame("no header")).delivered, 0);
+        put.headers.insert("x-kind".into(), "a".into());
+        assert_eq!(hub.publish(&put, &frame("yes")).delivered, 1);
+        assert_eq!(hub.publish(&at("/"), &frame("a post")).delivered, 0);
+        assert_eq!(puts.read(), ["yes"]);
+    }
+
+    #[test]
     fn cuts_a_slow_subscriber_and_keeps_the_rest() {
         let mut hub = Hub::default();
         let (slow, fast) = (Probe::new(2), Probe::new(2));
-        hub.join(Namespace::root(), "a", slow.clone());
-        hub.join(Namespace::root(), "a", fast.clone());
+        hub.join(everything(), "a", slow.clone());
+        hub.join(everything(), "a", fast.clone());
         for text in ["1", "2"] {
-            assert_eq!(hub.publish("/", &frame(text)).delivered, 2);
+            assert_eq!(hub.publish(&at("/"), &frame(text)).delivered, 2);
             assert_eq!(fast.read(), [text]);
         }
-        let fanout = hub.publish("/", &frame("3"));
+        let fanout = hub.publish(&at("/"), &frame("3"));
         assert_eq!(fanout, Fanout { delivered: 1, cut: 1, gone: 0 });
         assert_eq!(hub.len(), 1);
         assert!(slow.0.borrow().cut);
@@ -199,7 +223,7 @@ mod tests {
         let mut hub = Hub::default();
         let gone = Probe::new(10);
         gone.0.borrow_mut().gone = true;
-        hub.join(Namespace::root(), "a", gone);
+        hub.join(everything(), "a", gone);
         assert_eq!(hub.broadcast(&frame("x")).gone, 1);
         assert!(hub.is_empty());
     }

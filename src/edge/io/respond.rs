@@ -11,7 +11,8 @@ pub fn with_cors(extra: &[(&str, &str)]) -> worker::Result<Headers> {
     headers_with_cors(extra.iter().copied())
 }
 
-fn headers_with_cors<'a>(extra: impl IntoIterator<Item = (&'a str, &'a str)>) -> worker::Result<Headers> {
+/// `extra` headers, given as pairs, plus the CORS headers.
+pub fn headers_with_cors<'a>(extra: impl IntoIterator<Item = (&'a str, &'a str)>) -> worker::Result<Headers> {
     let headers = Headers::new();
     for (name, value) in cors::response_headers() {
         headers.set(name, value)?;

@@ -44,7 +44,9 @@ pub async fn catch_up(
     }
     loop {
         match backlog.next_frames(&source) {
-            Ok(frames) if frames.is_empty() => break,
+            Ok(frames) if frames.is_empty() && backlog.is_done() => break,
+            // A filter skipped a bounded run of captures: let other requests in, then go on.
+            Ok(frames) if frames.is_empty() => Delay::from(Duration::ZERO).await,
             Ok(frames) => {
                 let written = frames.iter().all(|f| outlet.write(f));
                 metrics.record(|d| d.add(SSE_EVENTS_SENT, "", frames.len() as f64));

@@ -13,15 +13,16 @@ use crate::core::stream::backlog::CaptureSource;
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue as V};
 
-const CAPTURE_COLUMNS: &str =
-    "seq, method, path, query, headers, set_cookies, content_type, client_ip, body_size, received_at_ms, answer";
+/// The stored columns of a capture, in [`CaptureRow`] order.
+pub(super) const CAPTURE_COLUMNS: &str = "seq, method, path, query, headers, set_cookies, content_type, client_ip, \
+    body_size, received_at_ms, answer, verification";
 /// Typed access to one bin's captures.
 pub struct Captures {
-    sql: SqlStorage,
+    pub(super) sql: SqlStorage,
 }
 
 #[derive(Deserialize)]
-struct CaptureRow {
+pub(super) struct CaptureRow {
     seq: u64,
     method: String,
     path: String,
@@ -34,6 +35,11 @@ struct CaptureRow {
     received_at_ms: i64,
     #[serde(default)]
     answer: Option<String>,
+    #[serde(default)]
+    verification: Option<String>,
+    /// Only in scans with `q`: 1 if the body holds it.
+    #[serde(default)]
+    pub(super) body_hit: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -52,14 +58,11 @@ impl Captures {
     pub fn insert(&self, capture: &Capture, body: Vec<u8>, usage: Usage, limits: Limits) -> Result<Usage, ApiError> {
         let headers = serde_json::to_string(&capture.headers).map_err(|e| ApiError::internal(e.to_string()))?;
         let cookies = serde_json::to_string(&capture.set_cookies).map_err(|e| ApiError::internal(e.to_string()))?;
-        let answer = capture
-            .answer
-            .map(|a| serde_json::to_string(&a))
-            .transpose()
-            .map_err(|e| ApiError::internal(e.to_string()))?;
+        let answer = json_column(capture.answer.as_ref())?;
+        let verification = json_column(capture.verification.as_ref())?;
         run(
             &self.sql,
-            &format!("INSERT INTO captures ({CAPTURE_COLUMNS}, stored_bytes, ns_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            &format!("INSERT INTO captures ({CAPTURE_COLUMNS}, stored_bytes, ns_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             vec![
                 int(capture.seq),
                 capture.method.as_str().into(),
@@ -72,6 +75,7 @@ impl Captures {
                 int(capture.body_size),
                 capture.received_at_ms.into(),
                 answer.into(),
+                verification.into(),
                 int(capture.stored_bytes()),
                 capture.ns_path().into(),
             ],
@@ -132,7 +136,7 @@ impl CaptureSource for Captures {
 
 /// The SQL condition and arguments restricting `path` to `namespace`.
 /// `substr`/`length` count characters on both sides, so non-ASCII prefixes work.
-fn namespace_filter(namespace: &Namespace) -> (&'static str, Vec<V>) {
+pub(super) fn namespace_filter(namespace: &Namespace) -> (&'static str, Vec<V>) {
     if namespace.is_root() {
         return ("", vec![]);
     }
@@ -143,7 +147,12 @@ fn namespace_filter(namespace: &Namespace) -> (&'static str, Vec<V>) {
     )
 }
 
-fn capture_from_row(r: CaptureRow) -> Result<Capture, ApiError> {
+/// An optional value as a JSON text column.
+fn json_column<T: serde::Serialize>(value: Option<&T>) -> Result<Option<String>, ApiError> {
+    value.map(serde_json::to_string).transpose().map_err(|e| ApiError::internal(e.to_string()))
+}
+
+pub(super) fn capture_from_row(r: CaptureRow) -> Result<Capture, ApiError> {
     let corrupt = |e: serde_json::Error| ApiError::internal(format!("stored capture {}: {e}", r.seq));
     Ok(Capture {
         headers: serde_json::from_str(&r.headers).map_err(corrupt)?,
@@ -157,5 +166,6 @@ fn capture_from_row(r: CaptureRow) -> Result<Capture, ApiError> {
         body_size: r.body_size,
         received_at_ms: r.received_at_ms,
         answer: r.answer.as_deref().map(serde_json::from_str).transpose().map_err(corrupt)?,
+        verification: r.verification.as_deref().map(serde_json::from_str).transpose().map_err(corrupt)?,
     })
 }

@@ -18,6 +18,7 @@ pub const BIN: &[Migration] = &[
     &[include_str!("schema/replays.sql"), include_str!("schema/replay_attempts.sql")],
     &[include_str!("schema/v3_public_limits.sql")],
     &[include_str!("schema/responses.sql"), include_str!("schema/v4_answers.sql")],
+    &[include_str!("schema/v5_verify.sql")],
 ];
 
 /// The metrics aggregator's migrations.

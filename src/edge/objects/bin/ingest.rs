@@ -15,6 +15,7 @@ use crate::core::limits::client::client_key;
 use crate::core::metrics::delta::{method_label, CAPTURED_BYTES, CAPTURES, INGEST, RATE_LIMITED};
 use crate::core::stream::events;
 use crate::core::time::rfc3339_ms;
+use crate::core::verify::check::check_all;
 use crate::edge::io::body::read_limited;
 use std::time::Duration;
 use worker::{Delay, Request};
@@ -53,6 +54,7 @@ impl BinObject {
         };
         let received_at_ms = now_ms().max(now);
         let mut capture = build::build(input, meta.next_seq, body.len() as u64, received_at_ms);
+        capture.verification = self.with_verifiers(|vs| check_all(vs, &capture.headers, &body, received_at_ms))?;
         let rule = self.choose_rule(&capture, &config)?;
         capture.answer = rule.as_ref().map(|(_, answered, _)| *answered);
         let limits = config.retention();
@@ -70,11 +72,12 @@ impl BinObject {
         meta.usage = stored.inspect_err(|_| {
             *self.known.borrow_mut() = Known::Unread;
             *self.rules.borrow_mut() = None;
+            *self.verifiers.borrow_mut() = None;
         })?;
         meta.next_seq = capture.seq + 1;
         *self.known.borrow_mut() = Known::Bin(meta.clone());
         if let Some(frame) = frame {
-            let fanout = self.hub.borrow_mut().publish(&capture.ns_path(), &frame);
+            let fanout = self.hub.borrow_mut().publish(&capture, &frame);
             self.count_fanout(fanout);
         }
         let (method, size) = (method_label(&capture.method), capture.body_size as f64);

@@ -62,6 +62,7 @@ impl BinObject {
         storage.delete_all().await.map_err(platform("delete all"))?;
         *self.known.borrow_mut() = Known::NoBin;
         *self.rules.borrow_mut() = None;
+        *self.verifiers.borrow_mut() = None;
         self.metrics.flush().await;
         Ok(())
     }

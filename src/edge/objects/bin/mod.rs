@@ -4,14 +4,17 @@
 //! here is glue for one job; every decision is the core's.
 
 mod answers;
+mod export;
 mod ingest;
 mod lifecycle;
 mod reads;
 mod replays;
 mod runs;
+mod search;
 mod storage;
 mod stream;
 mod ticket;
+mod verify;
 
 use crate::core::answer::rule::Rule;
 use crate::core::bin::meta::BinMeta;
@@ -19,7 +22,9 @@ use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::http::route::{self, BinRoute};
 use crate::core::limits::bucket::Limiter;
+use crate::core::limits::slots::Slots;
 use crate::core::stream::hub::Hub;
+use crate::core::verify::verifier::Verifier;
 use crate::edge::io::body::drain;
 use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::respond::{error_response, platform, to_response};
@@ -58,6 +63,12 @@ pub struct BinObject {
     rules: RefCell<Option<(Vec<Rule>, Vec<u64>)>>,
     /// Delayed answers in flight.
     delayed: Cell<u64>,
+    /// The signature verifiers, once read.
+    verifiers: RefCell<Option<Vec<Verifier>>>,
+    /// Per-IP buckets for filtered lists, exports and re-checks.
+    searches: RefCell<Limiter>,
+    /// Exports streaming now, per client.
+    exports: Rc<RefCell<Slots>>,
 }
 
 /// Client IPs with an ingest bucket before idle ones are forgotten.
@@ -70,12 +81,14 @@ fn now_ms() -> i64 {
 impl DurableObject for BinObject {
     fn new(state: State, env: Env) -> Self {
         let config = settings::config(&env);
-        let rate = config.as_ref().map(Config::ingest_rate).unwrap_or_else(|_| Config::default().ingest_rate());
-        let limiter = RefCell::new(Limiter::new(rate, MAX_TRACKED_CLIENTS));
+        let usable = config.clone().unwrap_or_default();
+        let limiter = RefCell::new(Limiter::new(usable.ingest_rate(), MAX_TRACKED_CLIENTS));
+        let searches = RefCell::new(Limiter::new(usable.search_rate(), MAX_TRACKED_CLIENTS));
+        let (verifiers, exports) = (RefCell::new(None), Rc::default());
         let metrics = Sink::new(&env, state.id().to_string());
         let (hub, pinging, known) = (Rc::default(), Rc::default(), RefCell::new(Known::Unread));
         let (rules, delayed) = (RefCell::new(None), Cell::new(0));
-        BinObject { config, state, known, hub, pinging, limiter, metrics, rules, delayed }
+        BinObject { config, state, known, hub, pinging, limiter, metrics, rules, delayed, verifiers, searches, exports }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -125,8 +138,11 @@ impl BinObject {
             BinRoute::StreamTicket => self.issue_ticket(&meta, now)?,
             BinRoute::Responses => self.responses(req, &meta, query, now).await?,
             BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
-            BinRoute::ListRequests => self.list(&req, &bin, query)?,
+            BinRoute::ListRequests => self.list(&req, &bin, query, now)?,
+            BinRoute::Verify => self.verify_route(req, &meta, query, now).await?,
+            BinRoute::Export => return self.export(&req, &url, &bin, query, now),
             BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,
+            BinRoute::Reverify { rid } => self.reverify(&req, &bin, &rid, now)?,
             BinRoute::GetRaw { rid } => self.raw(&bin, &rid)?,
             BinRoute::Delete => self.delete(&req, &meta).await?,
             BinRoute::StartReplay { rid } => self.start_replay(req, &url, &bin, &rid).await?,

@@ -13,9 +13,12 @@ use worker::Request;
 
 impl BinObject {
     /// `GET /v1/bins/{id}/requests`.
-    pub(super) fn list(&self, req: &Request, bin: &str, query: &str) -> Result<Reply, ApiError> {
+    pub(super) fn list(&self, req: &Request, bin: &str, query: &str, now: i64) -> Result<Reply, ApiError> {
         let params = listing::parse_params(query)?;
-        let rows = self.captures().page(params.page.before, params.page.rows_to_read(), &params.namespace)?;
+        if !params.filter.only_namespace() {
+            return self.search(req, bin, params.page, &params.filter, now);
+        }
+        let rows = self.captures().page(params.page.before, params.page.rows_to_read(), &params.filter.namespace)?;
         let if_none_match = req.headers().get("if-none-match").ok().flatten();
         listing::page_reply(bin, &rows, params.page.limit, if_none_match.as_deref())
     }

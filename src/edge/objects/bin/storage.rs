@@ -5,6 +5,7 @@ use crate::edge::storage::answers::Answers;
 use crate::edge::storage::bin::BinRecord;
 use crate::edge::storage::captures::Captures;
 use crate::edge::storage::replays::Replays;
+use crate::edge::storage::verifiers::Verifiers;
 
 impl BinObject {
     pub(super) fn record(&self) -> BinRecord {
@@ -21,5 +22,9 @@ impl BinObject {
 
     pub(super) fn answers(&self) -> Answers {
         Answers::new(self.state.storage().sql())
+    }
+
+    pub(super) fn verifiers(&self) -> Verifiers {
+        Verifiers::new(self.state.storage().sql())
     }
 }

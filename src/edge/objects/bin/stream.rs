@@ -3,12 +3,12 @@
 //! in the backlog or arrives live: no gap, no duplicate.
 
 use super::BinObject;
-use crate::core::capture::namespace::Namespace;
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::http::query::param;
 use crate::core::limits::client::client_key;
 use crate::core::metrics::delta::{SSE_CUT, SSE_EVENTS_SENT, SSE_REFUSED};
+use crate::core::search::filter::Filter;
 use crate::core::stream::backlog::{Backlog, CaptureSource};
 use crate::core::stream::hub::Fanout;
 use crate::core::stream::resume;
@@ -67,6 +67,12 @@ impl BinObject {
         query: &str,
     ) -> Result<Response, ApiError> {
         let config = self.config()?;
+        let filter = Filter::parse(query)?;
+        if filter.q.is_some() {
+            // A live `q` would read every body at ingest for every subscriber.
+            return Err(ApiError::bad_request("invalid q")
+                .with_details("q: the stream takes every filter but q; search the list with it"));
+        }
         let client = client_key(client_ip.as_deref());
         if let Some(reason) = self.busy(&config, &client) {
             self.metrics.record(|d| d.inc(SSE_REFUSED));
@@ -76,12 +82,11 @@ impl BinObject {
         let captures = self.captures();
         let asked = resume::asked(&bin, last_event_id, param(query, "last_event_id").as_deref());
         let start = resume::plan(&asked, next_seq, captures.oldest_seq()?)?;
-        let namespace = Namespace::from_query(query);
         let budget = usize::try_from(config.sse_queue_bytes).unwrap_or(usize::MAX);
         let (outlet, body) = sse_writer::open(budget).map_err(|e| ApiError::internal(format!("stream: {e:?}")))?;
-        self.hub.borrow_mut().join(namespace.clone(), &client, outlet.clone());
+        self.hub.borrow_mut().join(filter.clone(), &client, outlet.clone());
         self.metrics.set_clients(self.hub.borrow().len());
-        let backlog = Backlog::new(bin, namespace, start.backlog_after, start.live_from, budget);
+        let backlog = Backlog::new(bin, filter, start.backlog_after, start.live_from, budget);
         let stall = Duration::from_secs(config.sse_stall_s);
         spawn_local(catch_up(outlet, start.notices, backlog, captures, self.metrics.clone(), stall));
         let every = Duration::from_secs(config.sse_keepalive_s);

@@ -1,0 +1,96 @@
+use super::*;
+use std::cell::Cell;
+
+/// Captures 1..=n; even ones are PUTs; `reads` counts rows handed out.
+struct Fake {
+    n: u64,
+    reads: Cell<usize>,
+}
+
+impl ScanSource for Fake {
+    fn scan(
+        &self,
+        w: Window,
+        order: Order,
+        ns: &Namespace,
+        limit: usize,
+        _q: Option<&str>,
+    ) -> Result<Vec<Scanned>, ApiError> {
+        let mut seqs: Vec<u64> = (1..=self.n).filter(|s| *s > w.after && *s < w.before).collect();
+        if order == Order::NewestFirst {
+            seqs.reverse();
+        }
+        let rows: Vec<Scanned> = seqs
+            .into_iter()
+            .map(|s| {
+                let mut c = Capture::sample(s, 0);
+                c.method = if s % 2 == 0 { "PUT".into() } else { "POST".into() };
+                Scanned { capture: c, body_hit: s % 10 == 0 }
+            })
+            .filter(|r| ns.contains(&r.capture.ns_path()))
+            .take(limit)
+            .collect();
+        self.reads.set(self.reads.get() + rows.len());
+        Ok(rows)
+    }
+}
+
+fn fake(n: u64) -> Fake {
+    Fake { n, reads: Cell::new(0) }
+}
+
+fn seqs(found: &Found) -> Vec<u64> {
+    found.items.iter().map(|c| c.seq).collect()
+}
+
+const ALL: Window = Window { after: 0, before: u64::MAX };
+
+#[test]
+fn pages_through_matches_newest_first() {
+    let src = fake(10);
+    let f = Filter::parse("method=PUT").unwrap();
+    let first = find(&src, &f, ALL, Order::NewestFirst, 2, 1000).unwrap();
+    assert_eq!((seqs(&first), first.next), (vec![10, 8], Some(8)));
+    let w = Window { after: 0, before: 8 };
+    let rest = find(&src, &f, w, Order::NewestFirst, 5, 1000).unwrap();
+    assert_eq!((seqs(&rest), rest.next), (vec![6, 4, 2], None));
+}
+
+#[test]
+fn exact_fit_ends_without_a_cursor() {
+    let found = find(&fake(4), &Filter::parse("method=PUT").unwrap(), ALL, Order::NewestFirst, 2, 1000).unwrap();
+    assert_eq!((seqs(&found), found.next), (vec![4, 2], None));
+}
+
+#[test]
+fn budget_bounds_the_rows_read_and_the_cursor_goes_on() {
+    let src = fake(1000);
+    let f = Filter::parse("q=needle").unwrap();
+    let first = find(&src, &f, ALL, Order::NewestFirst, 20, 250).unwrap();
+    assert_eq!(src.reads.get(), 250);
+    assert_eq!(first.scanned, 250);
+    assert_eq!(first.items.len(), 20);
+    assert_eq!(first.next, Some(810), "stopped at the 21st match, cursor at the 20th");
+    let sparse = Filter::parse("q=needle&method=PUT&until=1970-01-01T00:00:00Z").unwrap();
+    let empty = find(&src, &sparse, ALL, Order::NewestFirst, 20, 250).unwrap();
+    assert!(empty.items.is_empty());
+    assert_eq!(empty.next, Some(751), "an empty page still continues the scan");
+}
+
+#[test]
+fn oldest_first_for_exports() {
+    let src = fake(7);
+    let f = Filter::parse("method=POST").unwrap();
+    let a = find(&src, &f, ALL, Order::OldestFirst, 2, 1000).unwrap();
+    assert_eq!((seqs(&a), a.next), (vec![1, 3], Some(3)));
+    let b = find(&src, &f, Window { after: 3, before: u64::MAX }, Order::OldestFirst, 2, 1000).unwrap();
+    assert_eq!((seqs(&b), b.next), (vec![5, 7], None));
+}
+
+#[test]
+fn a_budget_that_ends_at_the_oldest_capture_ends_the_search() {
+    let src = fake(50);
+    let f = Filter::parse("q=needle").unwrap();
+    let last = find(&src, &f, Window { after: 0, before: 26 }, Order::NewestFirst, 20, 25).unwrap();
+    assert_eq!((seqs(&last), last.next), (vec![20, 10], None));
+}

@@ -1,0 +1,54 @@
+//! Filtered lists: a bounded scan per page, drawn from the client's
+//! search budget, since a scan costs more than a plain page.
+
+use super::BinObject;
+use crate::core::capture::listing;
+use crate::core::http::error::ApiError;
+use crate::core::http::page::PageParams;
+use crate::core::http::reply::Reply;
+use crate::core::limits::bucket::Decision;
+use crate::core::limits::client::client_key;
+use crate::core::metrics::delta::RATE_LIMITED;
+use crate::core::search::filter::Filter;
+use crate::core::search::scan::{self, Order, Window};
+use worker::Request;
+
+impl BinObject {
+    /// Takes one token of the client's search budget, or the 429.
+    pub(super) fn take_search(&self, req: &Request, now: i64) -> Result<Decision, ApiError> {
+        let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
+        let decision = self.searches.borrow_mut().take(&client, now);
+        if decision.check().is_err() {
+            self.metrics.record(|d| d.add(RATE_LIMITED, "search", 1.0));
+        }
+        decision.check().map(|()| decision)
+    }
+
+    /// The window a scan may read: `filter`'s time range, below `before`.
+    pub(super) fn scan_window(&self, filter: &Filter, before: Option<u64>) -> Result<Window, ApiError> {
+        let mut window = self.captures().time_window(filter.since_ms, filter.until_ms)?;
+        window.before = window.before.min(before.unwrap_or(u64::MAX));
+        Ok(window)
+    }
+
+    /// Rows one scan may read (`SEARCH_SCAN_ROWS`).
+    pub(super) fn scan_budget(&self) -> Result<usize, ApiError> {
+        Ok(usize::try_from(self.config()?.search_scan_rows).unwrap_or(usize::MAX))
+    }
+
+    /// One page of `GET /v1/bins/{id}/requests` with filters beyond the namespace.
+    pub(super) fn search(
+        &self,
+        req: &Request,
+        bin: &str,
+        page: PageParams,
+        filter: &Filter,
+        now: i64,
+    ) -> Result<Reply, ApiError> {
+        let limit = self.take_search(req, now)?;
+        let window = self.scan_window(filter, page.before)?;
+        let found = scan::find(&self.captures(), filter, window, Order::NewestFirst, page.limit, self.scan_budget()?)?;
+        let if_none_match = req.headers().get("if-none-match").ok().flatten();
+        Ok(listing::found_reply(bin, &found, if_none_match.as_deref())?.headers(limit.headers()))
+    }
+}

@@ -1,0 +1,85 @@
+//! A bin's signature verifiers: the API that sets them (the owner's delete
+//! token) and shows them without their secrets (the read token of a
+//! private bin), the cached copy ingest checks against, and re-checking
+//! one stored capture.
+
+use super::{BinObject, Known};
+use crate::core::bin::ids::{parse_request_id, request_id};
+use crate::core::bin::meta::BinMeta;
+use crate::core::http::error::ApiError;
+use crate::core::http::reply::Reply;
+use crate::core::http::route::BinRoute;
+use crate::core::stream::backlog::CaptureSource;
+use crate::core::verify::check::check_all;
+use crate::core::verify::outcome::Verification;
+use crate::core::verify::verifier::{parse_verifiers, Verifier};
+use crate::edge::io::body::read_limited;
+use serde::Serialize;
+use worker::Request;
+
+/// Largest verifiers body read, in bytes.
+const VERIFIERS_MAX_BYTES: u64 = 64 * 1024;
+
+/// The answer of `POST .../requests/{rid}/verify`.
+#[derive(Serialize)]
+struct Rechecked<'a> {
+    request_id: String,
+    verification: Option<&'a Verification>,
+}
+
+impl BinObject {
+    /// Runs `f` on the verifiers, loading them once.
+    pub(super) fn with_verifiers<T>(&self, f: impl FnOnce(&[Verifier]) -> T) -> Result<T, ApiError> {
+        let mut cached = self.verifiers.borrow_mut();
+        let loaded = match cached.take() {
+            Some(loaded) => loaded,
+            None => self.verifiers().load()?,
+        };
+        Ok(f(cached.insert(loaded)))
+    }
+
+    /// `GET` and `PUT /v1/bins/{id}/verify`.
+    pub(super) async fn verify_route(
+        &self,
+        mut req: Request,
+        meta: &BinMeta,
+        query: &str,
+        now: i64,
+    ) -> Result<Reply, ApiError> {
+        if matches!(req.inner().method().as_str(), "GET" | "HEAD") {
+            self.authorize_read(&req, meta, &BinRoute::Verify, query, now)?;
+            return self.show_verifiers(&meta.id);
+        }
+        self.authorize_owner(&req, meta)?;
+        let max = usize::try_from(self.config()?.verify_max_verifiers).unwrap_or(usize::MAX);
+        let verifiers = parse_verifiers(&read_limited(&mut req, VERIFIERS_MAX_BYTES).await?, max)?;
+        if !matches!(*self.known.borrow(), Known::Bin(_)) {
+            return Err(ApiError::bin_not_found());
+        }
+        self.verifiers().replace(&verifiers)?;
+        *self.verifiers.borrow_mut() = Some(verifiers);
+        self.show_verifiers(&meta.id)
+    }
+
+    fn show_verifiers(&self, bin: &str) -> Result<Reply, ApiError> {
+        self.with_verifiers(|vs| {
+            let shown: Vec<_> = vs.iter().map(|v| v.shown(bin)).collect();
+            Reply::json(200, &serde_json::json!({ "verifiers": shown }))
+        })?
+    }
+
+    /// `POST /v1/bins/{id}/requests/{rid}/verify`: checks capture `rid`
+    /// under the verifiers set now, against its stored bytes and its
+    /// receive time, and stores the outcome.
+    pub(super) fn reverify(&self, req: &Request, bin: &str, rid: &str, now: i64) -> Result<Reply, ApiError> {
+        let limit = self.take_search(req, now)?;
+        let seq = parse_request_id(bin, rid)?;
+        let captures = self.captures();
+        let capture = captures.capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
+        let body = captures.body(seq)?;
+        let outcome = self.with_verifiers(|vs| check_all(vs, &capture.headers, &body, capture.received_at_ms))?;
+        captures.set_verification(seq, outcome.as_ref())?;
+        let answer = Rechecked { request_id: request_id(bin, seq), verification: outcome.as_ref() };
+        Ok(Reply::json(200, &answer)?.headers(limit.headers()))
+    }
+}

@@ -1,0 +1,78 @@
+//! The bounded scans of filtered lists and exports over a bin's captures,
+//! and the `since`/`until` window found through the receive-time index.
+
+use super::captures::{capture_from_row, namespace_filter, CaptureRow, Captures, CAPTURE_COLUMNS};
+use super::sql::{int, rows, run};
+use crate::core::bin::ids::MAX_SAFE_SEQ;
+use crate::core::capture::namespace::Namespace;
+use crate::core::http::error::ApiError;
+use crate::core::search::scan::{Order, ScanSource, Scanned, Window};
+use crate::core::verify::outcome::Verification;
+use serde::Deserialize;
+use worker::SqlStorageValue as V;
+
+#[derive(Deserialize)]
+struct SeqRow {
+    seq: u64,
+}
+
+impl ScanSource for Captures {
+    fn scan(
+        &self,
+        window: Window,
+        order: Order,
+        namespace: &Namespace,
+        limit: usize,
+        q: Option<&str>,
+    ) -> Result<Vec<Scanned>, ApiError> {
+        let (filter, ns_args) = namespace_filter(namespace);
+        // instr() on two BLOBs compares bytes, so any body, text or not, is searched as stored.
+        let hit = match q {
+            Some(_) => ", instr((SELECT body FROM bodies b WHERE b.seq = captures.seq), ?) > 0 AS body_hit",
+            None => "",
+        };
+        let direction = match order {
+            Order::NewestFirst => "DESC",
+            Order::OldestFirst => "ASC",
+        };
+        let query = format!(
+            "SELECT {CAPTURE_COLUMNS}{hit} FROM captures WHERE seq > ? AND seq < ?{filter} ORDER BY seq {direction} LIMIT ?"
+        );
+        let mut args: Vec<V> = q.map(|q| V::Blob(q.as_bytes().to_vec())).into_iter().collect();
+        args.extend([int(window.after), int(window.before.min(MAX_SAFE_SEQ))]);
+        args.extend(ns_args);
+        args.push(int(limit as u64));
+        let found: Vec<CaptureRow> = rows(&self.sql, &query, args)?;
+        found
+            .into_iter()
+            .map(|r| Ok(Scanned { body_hit: r.body_hit.unwrap_or(0) != 0, capture: capture_from_row(r)? }))
+            .collect()
+    }
+}
+
+impl Captures {
+    /// The sequence numbers of captures received in `[since_ms, until_ms)`,
+    /// as a window, through the receive-time index. Exact because receive
+    /// times never decrease with `seq`; the filter checks each row anyway.
+    pub fn time_window(&self, since_ms: Option<i64>, until_ms: Option<i64>) -> Result<Window, ApiError> {
+        let mut window = Window { after: 0, before: u64::MAX };
+        if let Some(since) = since_ms {
+            let q = "SELECT seq FROM captures WHERE received_at_ms < ? ORDER BY received_at_ms DESC, seq DESC LIMIT 1";
+            let below: Vec<SeqRow> = rows(&self.sql, q, vec![since.into()])?;
+            window.after = below.first().map_or(0, |r| r.seq);
+        }
+        if let Some(until) = until_ms {
+            let q = "SELECT seq FROM captures WHERE received_at_ms >= ? ORDER BY received_at_ms, seq LIMIT 1";
+            let above: Vec<SeqRow> = rows(&self.sql, q, vec![until.into()])?;
+            window.before = above.first().map_or(u64::MAX, |r| r.seq);
+        }
+        Ok(window)
+    }
+
+    /// Records a new signature check of capture `seq`.
+    pub fn set_verification(&self, seq: u64, verification: Option<&Verification>) -> Result<(), ApiError> {
+        let json =
+            verification.map(serde_json::to_string).transpose().map_err(|e| ApiError::internal(e.to_string()))?;
+        run(&self.sql, "UPDATE captures SET verification = ? WHERE seq = ?", vec![json.into(), int(seq)])
+    }
+}
