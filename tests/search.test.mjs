@@ -91,6 +91,28 @@ test("a page scans at most SEARCH_SCAN_ROWS captures; the cursor continues the s
   assert.equal(plain.found.length, 100, "an unfiltered list is not limited by the scan");
 });
 
+test("q searches at most SEARCH_SCAN_BYTES of bodies per page, and always makes progress", async () => {
+  await withWorker({ vars: { SEARCH_SCAN_BYTES: "3000" } }, async ({ url }) => {
+    const bin = await createBin(url);
+    await ingestOk(url, bin.id, { body: `${"x".repeat(990)} needle` });
+    for (let i = 0; i < 9; i += 1) await ingestOk(url, bin.id, { body: "y".repeat(1000) });
+    const found = [];
+    let cursor = "";
+    let pages = 0;
+    do {
+      const page = await getJson(`${url}/v1/bins/${bin.id}/requests?q=needle&cursor=${cursor}`);
+      found.push(...seqs(page));
+      cursor = page.next_cursor ?? "";
+      pages += 1;
+    } while (cursor && pages < 20);
+    assert.deepEqual(found, [1]);
+    assert.equal(pages, 4, "ten 1000-byte bodies, three per page");
+    await ingestOk(url, bin.id, { body: "z".repeat(100_000) });
+    const big = await getJson(`${url}/v1/bins/${bin.id}/requests?q=needle`);
+    assert.ok(big.next_cursor, "a body over the budget is still searched, and the search goes on");
+  });
+});
+
 test("the stream takes every filter but q", async () => {
   const bin = await createBin(worker.url);
   await ingestOk(worker.url, bin.id, { method: "PUT", path: "/a", body: "backlog put" });

@@ -1,7 +1,8 @@
 // The Response panel: shows the bin's response rules (with how often each
 // has answered), fills presets, and saves or clears them with the bin's
 // delete token. Rules are edited as JSON, exactly what the API takes.
-import { byId, setMessage } from "./dom.js";
+import { byId } from "./dom.js";
+import { ownerPanel } from "./ownerpanel.js";
 import * as api from "./api.js";
 
 const rules = byId("answer-rules");
@@ -29,30 +30,15 @@ function render(shown) {
   state.textContent = shown.rules.length ? `In force. ${used}.` : "No rules: every request gets the default 202.";
 }
 
+const panel = ownerPanel({ buttons: [save, reset], state, error, render });
+
 /** Loads the rules of the bin `record`, when the page opens it. */
-export async function showAnswers(record) {
+export function showAnswers(record) {
   current = record;
-  setMessage(error, "");
-  const owner = Boolean(record.delete_token);
-  save.disabled = !owner;
-  reset.disabled = !owner;
-  if (!owner) state.textContent = "Only the bin's creator (with its delete token) can change the rules.";
-  try {
-    render(await api.getRules(record));
-  } catch (err) {
-    setMessage(error, err.message);
-  }
+  return panel.load(record, api.getRules, "Only the bin's creator (with its delete token) can change the rules.");
 }
 
-async function act(run) {
-  setMessage(error, "");
-  try {
-    render(await run());
-    state.textContent = `Saved. ${state.textContent}`;
-  } catch (err) {
-    setMessage(error, err.message);
-  }
-}
+const act = (run) => panel.act(run);
 
 export function wireAnswers() {
   for (const button of byId("answer-presets").querySelectorAll("button[data-preset]")) {

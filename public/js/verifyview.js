@@ -1,7 +1,8 @@
 // The Signatures panel: which verifiers check this bin's captures (each
 // shown by scheme and fingerprint: secrets are write-only), templates for
 // each scheme, and saving or removing them with the bin's delete token.
-import { byId, setMessage } from "./dom.js";
+import { byId } from "./dom.js";
+import { ownerPanel } from "./ownerpanel.js";
 import * as api from "./api.js";
 
 const editor = byId("verify-editor");
@@ -38,30 +39,15 @@ function render(shown) {
   editor.value = "";
 }
 
+const panel = ownerPanel({ buttons: [save, clear], state, error, render });
+
 /** Loads the verifiers of the bin `record`, when the page opens it. */
-export async function showVerifiers(record) {
+export function showVerifiers(record) {
   current = record;
-  setMessage(error, "");
-  const owner = Boolean(record.delete_token);
-  save.disabled = !owner;
-  clear.disabled = !owner;
-  try {
-    render(await api.getVerifiers(record));
-    if (!owner) state.textContent += " Only the bin's creator can change them.";
-  } catch (err) {
-    setMessage(error, err.message);
-  }
+  return panel.load(record, api.getVerifiers, "Only the bin's creator can change them.");
 }
 
-async function act(run) {
-  setMessage(error, "");
-  try {
-    render(await run());
-    state.textContent = `Saved. ${state.textContent}`;
-  } catch (err) {
-    setMessage(error, err.message);
-  }
-}
+const act = (run) => panel.act(run);
 
 export function wireVerifiers() {
   for (const button of byId("verify-templates").querySelectorAll("button[data-scheme]")) {

@@ -79,6 +79,8 @@ pub struct Config {
     pub verify_max_verifiers: u64,
     /// Captures one filtered list page or export step reads at most (`SEARCH_SCAN_ROWS`).
     pub search_scan_rows: u64,
+    /// Body bytes one such page or step searches for `q` at most (`SEARCH_SCAN_BYTES`).
+    pub search_scan_bytes: u64,
     /// Filtered lists, exports and re-checks per minute per client IP, sustained (`SEARCH_LIMIT_PER_MINUTE`).
     pub search_rate_per_min: u64,
     /// Their burst per client IP (`SEARCH_LIMIT_BURST`).
@@ -122,6 +124,7 @@ impl Default for Config {
             response_max_delayed: 50,
             verify_max_verifiers: 5,
             search_scan_rows: 1000,
+            search_scan_bytes: 4 * 1024 * 1024,
             search_rate_per_min: 120,
             search_burst: 30,
             export_max_concurrent: 4,
@@ -211,6 +214,7 @@ impl Config {
             response_max_delayed: num("RESPONSE_MAX_DELAYED", d.response_max_delayed, 0, 10_000)?,
             verify_max_verifiers: num("VERIFY_MAX_VERIFIERS", d.verify_max_verifiers, 0, 20)?,
             search_scan_rows: num("SEARCH_SCAN_ROWS", d.search_scan_rows, 1, 100_000)?,
+            search_scan_bytes: num("SEARCH_SCAN_BYTES", d.search_scan_bytes, 1, 1_000_000_000)?,
             search_rate_per_min: num("SEARCH_LIMIT_PER_MINUTE", d.search_rate_per_min, 1, 1_000_000)?,
             search_burst: num("SEARCH_LIMIT_BURST", d.search_burst, 1, 1_000_000)?,
             export_max_concurrent: num("EXPORT_MAX_CONCURRENT", d.export_max_concurrent, 1, 1000)?,

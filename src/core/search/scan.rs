@@ -1,16 +1,28 @@
 //! The bounded scan behind filtered lists and exports. A call reads at
-//! most `budget` stored captures, a chunk at a time, so a search over a
-//! full bin never holds the object for long; the position it stopped at
-//! lets the next call go on. A page may therefore come back short, even
-//! empty, with a cursor that continues the scan.
+//! most a budget of stored captures (and, for `q`, of body bytes), a
+//! chunk at a time, so a search over a full bin never holds the object for
+//! long; the position it stopped at lets the next call go on. A page may
+//! therefore come back short, even empty, with a cursor that continues.
 
 use crate::core::capture::model::Capture;
 use crate::core::capture::namespace::Namespace;
 use crate::core::http::error::ApiError;
 use crate::core::search::filter::Filter;
 
-/// Captures read from storage per step of a scan.
-pub const CHUNK: usize = 100;
+/// Captures read from storage per step of a scan. Each step binds one
+/// parameter per capture to look in their bodies, and the platform allows
+/// 100 bound parameters per statement.
+pub const CHUNK: usize = 64;
+
+/// What one call may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Stored captures (`SEARCH_SCAN_ROWS`).
+    pub rows: usize,
+    /// Body bytes searched for `q` (`SEARCH_SCAN_BYTES`); at least one
+    /// body is always searched, so every call makes progress.
+    pub body_bytes: u64,
+}
 
 /// Sequence numbers a scan may read: `after < seq < before`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,27 +42,13 @@ pub enum Order {
     OldestFirst,
 }
 
-/// One stored capture as a scan reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scanned {
-    /// The capture's record.
-    pub capture: Capture,
-    /// True if storage found the `q` bytes in its body.
-    pub body_hit: bool,
-}
-
 /// Where a scan reads: the bin's storage, or a fake in tests.
 pub trait ScanSource {
-    /// Up to `limit` captures in `window` and `namespace`, in `order`;
-    /// each says whether its body holds `q`.
-    fn scan(
-        &self,
-        window: Window,
-        order: Order,
-        namespace: &Namespace,
-        limit: usize,
-        q: Option<&str>,
-    ) -> Result<Vec<Scanned>, ApiError>;
+    /// Up to `limit` captures in `window` and `namespace`, in `order`.
+    fn scan(&self, window: Window, order: Order, namespace: &Namespace, limit: usize)
+        -> Result<Vec<Capture>, ApiError>;
+    /// Which of the captures `seqs` hold the bytes of `q` in their body.
+    fn body_hits(&self, seqs: &[u64], q: &str) -> Result<Vec<u64>, ApiError>;
 }
 
 /// What one bounded scan found.
@@ -65,7 +63,7 @@ pub struct Found {
     pub scanned: usize,
 }
 
-/// Reads at most `budget` captures of `window` in `order`, keeping those
+/// Reads at most `budget` of `window` in `order`, keeping the captures
 /// `filter` accepts, until `want` are found and one more shows there are
 /// others, or the window is exhausted.
 pub fn find(
@@ -74,26 +72,37 @@ pub fn find(
     mut window: Window,
     order: Order,
     want: usize,
-    budget: usize,
+    budget: Budget,
 ) -> Result<Found, ApiError> {
-    let (mut items, mut scanned) = (Vec::new(), 0);
+    let (mut items, mut scanned, mut bytes) = (Vec::new(), 0, 0);
     loop {
-        let chunk = CHUNK.min(budget.saturating_sub(scanned));
+        let chunk = CHUNK.min(budget.rows.saturating_sub(scanned));
         if chunk == 0 {
-            let left = window.before > window.after.saturating_add(1);
-            return Ok(Found { items, next: left.then(|| position(window, order)), scanned });
+            return Ok(Found { items, next: left(window, order), scanned });
         }
-        let rows = source.scan(window, order, &filter.namespace, chunk, filter.q.as_deref())?;
+        let mut rows = source.scan(window, order, &filter.namespace, chunk)?;
+        let mut exhausted = rows.len() < chunk;
+        let mut hits = Vec::new();
+        if let Some(q) = filter.q.as_deref() {
+            let fit = fitting(&rows, budget.body_bytes, &mut bytes);
+            if fit < rows.len() {
+                rows.truncate(fit);
+                exhausted = false;
+            }
+            let seqs: Vec<u64> = rows.iter().map(|c| c.seq).collect();
+            hits = if seqs.is_empty() { Vec::new() } else { source.body_hits(&seqs, q)? };
+        }
+        let out_of_bytes = filter.q.is_some() && !exhausted && rows.len() < chunk;
         scanned += rows.len();
-        let exhausted = rows.len() < chunk;
-        for row in rows {
-            let seq = row.capture.seq;
-            if filter.matches_record(&row.capture) && filter.matches_text(&row.capture, row.body_hit) {
+        for capture in rows {
+            let seq = capture.seq;
+            let body_hit = hits.contains(&seq);
+            if filter.matches_record(&capture) && filter.matches_text(&capture, body_hit) {
                 if items.len() == want {
                     let next = items.last().map_or(position(window, order), |c: &Capture| c.seq);
                     return Ok(Found { items, next: Some(next), scanned });
                 }
-                items.push(row.capture);
+                items.push(capture);
             }
             match order {
                 Order::NewestFirst => window.before = seq,
@@ -103,7 +112,30 @@ pub fn find(
         if exhausted {
             return Ok(Found { items, next: None, scanned });
         }
+        if out_of_bytes {
+            return Ok(Found { items, next: left(window, order), scanned });
+        }
     }
+}
+
+/// How many of `rows` have bodies that fit in what is left of
+/// `budget_bytes` (`used` so far, updated); at least one on a call's first
+/// body, so every call makes progress.
+fn fitting(rows: &[Capture], budget_bytes: u64, used: &mut u64) -> usize {
+    let mut n = 0;
+    for c in rows {
+        if *used > 0 && *used + c.body_size > budget_bytes {
+            break;
+        }
+        *used += c.body_size.max(1);
+        n += 1;
+    }
+    n
+}
+
+/// The position to go on from, unless the window is empty.
+fn left(window: Window, order: Order) -> Option<u64> {
+    (window.before > window.after.saturating_add(1)).then(|| position(window, order))
 }
 
 fn position(window: Window, order: Order) -> u64 {

@@ -37,9 +37,6 @@ pub(super) struct CaptureRow {
     answer: Option<String>,
     #[serde(default)]
     verification: Option<String>,
-    /// Only in scans with `q`: 1 if the body holds it.
-    #[serde(default)]
-    pub(super) body_hit: Option<i64>,
 }
 
 #[derive(Deserialize)]

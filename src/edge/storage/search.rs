@@ -4,9 +4,10 @@
 use super::captures::{capture_from_row, namespace_filter, CaptureRow, Captures, CAPTURE_COLUMNS};
 use super::sql::{int, rows, run};
 use crate::core::bin::ids::MAX_SAFE_SEQ;
+use crate::core::capture::model::Capture;
 use crate::core::capture::namespace::Namespace;
 use crate::core::http::error::ApiError;
-use crate::core::search::scan::{Order, ScanSource, Scanned, Window};
+use crate::core::search::scan::{Order, ScanSource, Window};
 use crate::core::verify::outcome::Verification;
 use serde::Deserialize;
 use worker::SqlStorageValue as V;
@@ -23,30 +24,30 @@ impl ScanSource for Captures {
         order: Order,
         namespace: &Namespace,
         limit: usize,
-        q: Option<&str>,
-    ) -> Result<Vec<Scanned>, ApiError> {
+    ) -> Result<Vec<Capture>, ApiError> {
         let (filter, ns_args) = namespace_filter(namespace);
-        // instr() on two BLOBs compares bytes, so any body, text or not, is searched as stored.
-        let hit = match q {
-            Some(_) => ", instr((SELECT body FROM bodies b WHERE b.seq = captures.seq), ?) > 0 AS body_hit",
-            None => "",
-        };
         let direction = match order {
             Order::NewestFirst => "DESC",
             Order::OldestFirst => "ASC",
         };
         let query = format!(
-            "SELECT {CAPTURE_COLUMNS}{hit} FROM captures WHERE seq > ? AND seq < ?{filter} ORDER BY seq {direction} LIMIT ?"
+            "SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq > ? AND seq < ?{filter} ORDER BY seq {direction} LIMIT ?"
         );
-        let mut args: Vec<V> = q.map(|q| V::Blob(q.as_bytes().to_vec())).into_iter().collect();
-        args.extend([int(window.after), int(window.before.min(MAX_SAFE_SEQ))]);
+        let mut args = vec![int(window.after), int(window.before.min(MAX_SAFE_SEQ))];
         args.extend(ns_args);
         args.push(int(limit as u64));
         let found: Vec<CaptureRow> = rows(&self.sql, &query, args)?;
-        found
-            .into_iter()
-            .map(|r| Ok(Scanned { body_hit: r.body_hit.unwrap_or(0) != 0, capture: capture_from_row(r)? }))
-            .collect()
+        found.into_iter().map(capture_from_row).collect()
+    }
+
+    fn body_hits(&self, seqs: &[u64], q: &str) -> Result<Vec<u64>, ApiError> {
+        let marks = vec!["?"; seqs.len()].join(", ");
+        // instr() on two BLOBs compares bytes, so any body, text or not, is searched as stored.
+        let query = format!("SELECT seq FROM bodies WHERE seq IN ({marks}) AND instr(body, ?) > 0");
+        let mut args: Vec<V> = seqs.iter().map(|s| int(*s)).collect();
+        args.push(V::Blob(q.as_bytes().to_vec()));
+        let hits: Vec<SeqRow> = rows(&self.sql, &query, args)?;
+        Ok(hits.into_iter().map(|r| r.seq).collect())
     }
 }
 

@@ -11,7 +11,7 @@ use crate::core::http::error::ApiError;
 use crate::core::limits::client::client_key;
 use crate::core::limits::slots::Slots;
 use crate::core::search::filter::Filter;
-use crate::core::search::scan::{self, Order, Window};
+use crate::core::search::scan::{self, Budget, Order, Window};
 use crate::core::stream::backlog::CaptureSource;
 use crate::edge::io::respond::{headers_with_cors, platform};
 use crate::edge::storage::captures::Captures;
@@ -53,7 +53,7 @@ struct Export {
     captures: Captures,
     filter: Filter,
     window: Window,
-    budget: usize,
+    budget: Budget,
     phase: Phase,
     _slot: Slot,
 }

@@ -10,7 +10,7 @@ use crate::core::limits::bucket::Decision;
 use crate::core::limits::client::client_key;
 use crate::core::metrics::delta::RATE_LIMITED;
 use crate::core::search::filter::Filter;
-use crate::core::search::scan::{self, Order, Window};
+use crate::core::search::scan::{self, Budget, Order, Window};
 use worker::Request;
 
 impl BinObject {
@@ -31,9 +31,11 @@ impl BinObject {
         Ok(window)
     }
 
-    /// Rows one scan may read (`SEARCH_SCAN_ROWS`).
-    pub(super) fn scan_budget(&self) -> Result<usize, ApiError> {
-        Ok(usize::try_from(self.config()?.search_scan_rows).unwrap_or(usize::MAX))
+    /// What one scan may read (`SEARCH_SCAN_ROWS`, `SEARCH_SCAN_BYTES`).
+    pub(super) fn scan_budget(&self) -> Result<Budget, ApiError> {
+        let config = self.config()?;
+        let rows = usize::try_from(config.search_scan_rows).unwrap_or(usize::MAX);
+        Ok(Budget { rows, body_bytes: config.search_scan_bytes })
     }
 
     /// One page of `GET /v1/bins/{id}/requests` with filters beyond the namespace.
