@@ -117,3 +117,31 @@ test("a large export streams in many chunks, and the caps hold while one is open
   assert.equal(freed.status, 200);
   await freed.body.cancel();
 });
+
+test("an export whose reader stalls loses its slot to the next one, and ends", async () => {
+  const w = await startWorker({ vars: { EXPORT_MAX_PER_CLIENT: "1", SSE_STALL_SECONDS: "1" } });
+  try {
+    const bin = await createBin(w.url);
+    const mib = Buffer.alloc(1024 * 1024, 0x62);
+    for (let i = 0; i < 16; i += 1) await ingestOk(w.url, bin.id, { body: mib });
+    const stalled = await open(`${w.url}/v1/bins/${bin.id}/export?format=ndjson`, "203.0.113.1");
+    stalled.pause();
+    const refused = await fetch(`${w.url}/v1/bins/${bin.id}/export?format=ndjson`, { headers: { "cf-connecting-ip": "203.0.113.1" } });
+    await assertError(refused, 429);
+    await new Promise((r) => setTimeout(r, 1500));
+    const next = await open(`${w.url}/v1/bins/${bin.id}/export?format=ndjson`, "203.0.113.1");
+    assert.equal(next.statusCode, 200, "the stalled slot was taken over");
+    let lines = 0;
+    next.on("data", (chunk) => { lines += chunk.toString().split("\n").length - 1; });
+    await new Promise((resolve) => next.on("end", resolve));
+    assert.equal(lines, 16);
+    let stalledLines = 0;
+    stalled.on("data", (chunk) => { stalledLines += chunk.toString().split("\n").length - 1; });
+    const ended = new Promise((resolve) => { stalled.on("end", () => resolve("end")); stalled.on("aborted", () => resolve("aborted")); stalled.on("error", () => resolve("error")); stalled.on("close", () => resolve("close")); });
+    stalled.resume();
+    await ended;
+    assert.ok(stalledLines < 16, `the stalled export ended early (${stalledLines} of 16 lines)`);
+  } finally {
+    await w.dispose();
+  }
+});

@@ -142,7 +142,7 @@ test("bad filters are 400s naming the parameter, and touch no other bin", async 
   }
 });
 
-test("filtered lists draw on a per-client search budget", async () => {
+test("filtered lists, exports and re-checks draw on a per-client search budget", async () => {
   await withWorker({ vars: { SEARCH_LIMIT_BURST: "3", SEARCH_LIMIT_PER_MINUTE: "1" } }, async ({ url }) => {
     const bin = await createBin(url);
     const from = (ip, query = "q=x") => fetch(`${url}/v1/bins/${bin.id}/requests?${query}`, { headers: { "cf-connecting-ip": ip } });
@@ -151,6 +151,9 @@ test("filtered lists draw on a per-client search budget", async () => {
     await assertError(refused, 429);
     assert.ok(Number(refused.headers.get("retry-after")) >= 1);
     assert.equal((await from("203.0.113.5", "limit=5")).status, 200, "a plain page costs nothing");
+    const same = { headers: { "cf-connecting-ip": "203.0.113.5" } };
+    await assertError(await fetch(`${url}/v1/bins/${bin.id}/export`, same), 429);
+    await assertError(await fetch(`${url}/v1/bins/${bin.id}/requests/${bin.id}-1/verify`, { method: "POST", ...same }), 429);
     assert.equal((await from("198.51.100.9")).status, 200, "another client is not affected");
     assert.equal((await from("2001:db8:1:2::5")).status, 200);
     for (let i = 0; i < 2; i += 1) await from("2001:db8:1:2::77");

@@ -24,8 +24,9 @@ export function wireFilter(onApply) {
   });
 }
 
-/** Says what the feed shows; an empty box shows everything. */
+/** Says what the feed shows; an empty box shows everything (and a bin opened without a filter empties it). */
 export function showFilter(filter) {
+  if (isEmpty(filter)) input.value = "";
   show(clear, !isEmpty(filter));
   note.textContent = isEmpty(filter)
     ? ""

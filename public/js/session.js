@@ -82,6 +82,7 @@ export class BinSession {
   }
 
   #startStream() {
+    this.#stream?.stop(); // one stream per session, whoever started it
     this.#stream = new LiveStream({
       url: () => api.streamUrl(this.record, Math.max(this.feed.maxSeq, this.#liveFrom), this.filter),
       onEvent: (type, data) => this.#onEvent(type, data),
@@ -100,6 +101,7 @@ export class BinSession {
   /** Shows only what `filter` matches (null: everything), from a fresh first page and stream. */
   async setFilter(filter) {
     this.#stream?.stop();
+    this.#stream = null;
     this.filter = filter;
     this.feed = new FeedModel();
     this.#cursor = null;
@@ -108,12 +110,14 @@ export class BinSession {
     setExportLinks(this.record, filter, setBinError);
     try {
       const newest = await api.listRequests(this.record, { limit: 1 });
+      if (filter !== this.filter) return; // a newer filter took over
       this.#liveFrom = newest.items[0]?.seq ?? 0;
       await this.loadPage();
     } catch (err) {
-      setBinError(`Could not search: ${err.message}`);
+      if (filter === this.filter) setBinError(`Could not search: ${err.message}`);
+      return; // no stream for a search that failed (a bad filter would fail every reconnect)
     }
-    if (!this.closed && !this.ended) this.#startStream();
+    if (filter === this.filter && !this.closed && !this.ended) this.#startStream();
   }
 
   /** One page of history (newest first); the cursor then reaches further back. */
@@ -254,10 +258,12 @@ export class BinSession {
     setDetailError("");
     try {
       const { verification } = await api.reverify(this.record, rid);
+      if (this.closed) return;
       updateBadge(rid, verification);
-      if (this.selected === rid) renderDetail({ ...(await api.getRequest(this.record, rid)) });
+      const capture = await api.getRequest(this.record, rid);
+      if (this.selected === rid && !this.closed) renderDetail(capture);
     } catch (err) {
-      setDetailError(`Re-check refused: ${err.message}`);
+      if (this.selected === rid && !this.closed) setDetailError(`Re-check refused: ${err.message}`);
     }
   }
 

@@ -24,6 +24,10 @@ pub struct BinMeta {
     pub next_seq: u64,
     /// What the bin currently holds.
     pub usage: Usage,
+    /// The newest capture's receive time, epoch ms (0 before the first):
+    /// a new capture is never stamped earlier, so receive times never
+    /// decrease with `seq`, even if the clock steps back.
+    pub last_received_ms: i64,
 }
 
 impl BinMeta {
@@ -39,6 +43,7 @@ impl BinMeta {
             expires_at_ms: now_ms.saturating_add(ttl_ms),
             next_seq: 1,
             usage: Usage::default(),
+            last_received_ms: 0,
         }
     }
 

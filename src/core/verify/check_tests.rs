@@ -57,6 +57,18 @@ fn standard_webhooks_documented_vector() {
     assert!(check_one(&v, &h(good), body, at_ms + 300_999).valid);
     assert_eq!(reason(&v, &h(good), b"{}", at_ms), Some(Reason::Mismatch));
     assert_eq!(reason(&v, &h("v2,abc"), body, at_ms), Some(Reason::Malformed));
+    let svix = headers(&[
+        ("svix-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+        ("svix-timestamp", "1614265330"),
+        ("svix-signature", good),
+    ]);
+    assert!(check_one(&v, &svix, body, at_ms).valid, "Svix's header names");
+    let extreme = headers(&[
+        ("webhook-id", "x"),
+        ("webhook-timestamp", "-9223372036854775808"),
+        ("webhook-signature", &format!("v1,{}", STANDARD.encode(sign(&v.key(), &[b"x.-9223372036854775808.", body])))),
+    ]);
+    assert_eq!(reason(&v, &extreme, body, at_ms), Some(Reason::Stale), "no overflow");
 }
 
 #[test]

@@ -17,11 +17,18 @@ fn header<'h>(headers: &'h Headers, name: &str) -> Result<&'h str, Reason> {
     headers.get(name).map(|v| v.trim()).ok_or(Reason::MissingHeader)
 }
 
-/// Checks a signed Unix timestamp (seconds) against the receive time.
+/// The first of `names` that was sent: Svix, the most common Standard
+/// Webhooks sender, sends its headers as `svix-*` unless told otherwise.
+fn header_of<'h>(headers: &'h Headers, names: [&str; 2]) -> Result<&'h str, Reason> {
+    header(headers, names[0]).or_else(|_| header(headers, names[1]))
+}
+
+/// Checks a signed Unix timestamp (seconds) against the receive time, in
+/// both directions: a timestamp from the future is as suspect as an old one.
 fn in_tolerance(timestamp: &str, received_at_ms: i64, tolerance_s: u64) -> Result<(), Reason> {
     let signed_s: i64 = timestamp.trim().parse().map_err(|_| Reason::Malformed)?;
-    let distance_s = (received_at_ms.div_euclid(1000) - signed_s).unsigned_abs();
-    (distance_s <= tolerance_s).then_some(()).ok_or(Reason::Stale)
+    let distance_s = received_at_ms.div_euclid(1000).checked_sub(signed_s).map(i64::unsigned_abs);
+    distance_s.filter(|d| *d <= tolerance_s).map(|_| ()).ok_or(Reason::Stale)
 }
 
 fn verdict(key: &[u8], parts: &[&[u8]], candidates: &[Vec<u8>]) -> Result<(), Reason> {
@@ -72,11 +79,11 @@ pub fn slack(v: &Verifier, headers: &Headers, body: &[u8], received_at_ms: i64) 
 
 /// Standard Webhooks: `webhook-signature` holds space-separated
 /// `v1,<base64>` entries over `{webhook-id}.{webhook-timestamp}.{body}`;
-/// entries of other versions are ignored.
+/// entries of other versions are ignored. The `svix-*` names are accepted too.
 pub fn standard(v: &Verifier, headers: &Headers, body: &[u8], received_at_ms: i64) -> Result<(), Reason> {
-    let id = header(headers, "webhook-id")?;
-    let ts = header(headers, "webhook-timestamp")?;
-    let value = header(headers, "webhook-signature")?;
+    let id = header_of(headers, ["webhook-id", "svix-id"])?;
+    let ts = header_of(headers, ["webhook-timestamp", "svix-timestamp"])?;
+    let value = header_of(headers, ["webhook-signature", "svix-signature"])?;
     let sigs: Vec<Vec<u8>> = value
         .split_whitespace()
         .filter_map(|entry| entry.strip_prefix("v1,"))

@@ -29,6 +29,7 @@ struct Totals {
     count: u64,
     bytes: u64,
     next_seq: u64,
+    last_received_ms: i64,
 }
 
 /// Typed access to the bin record.
@@ -66,6 +67,7 @@ impl BinRecord {
             // Eviction keeps the newest capture, so the largest seq stored is the last one given.
             next_seq: r.next_seq.max(totals.next_seq),
             usage: Usage { count: totals.count, bytes: totals.bytes },
+            last_received_ms: totals.last_received_ms,
         }))
     }
 
@@ -78,7 +80,7 @@ impl BinRecord {
     fn totals(&self) -> Result<Totals, ApiError> {
         let query = "SELECT COUNT(*) AS count, \
             COALESCE(SUM(COALESCE(stored_bytes, body_size)), 0) + (SELECT COALESCE(SUM(stored_bytes), 0) FROM replays) AS bytes, \
-            COALESCE(MAX(seq), 0) + 1 AS next_seq FROM captures";
+            COALESCE(MAX(seq), 0) + 1 AS next_seq, COALESCE(MAX(received_at_ms), 0) AS last_received_ms FROM captures";
         rows::<Totals>(&self.sql, query, vec![])?.pop().ok_or_else(|| ApiError::internal("bin totals: no row"))
     }
 

@@ -4,12 +4,12 @@
 //! and other requests run between pulls. The export covers the captures
 //! stored when it started.
 
-use super::BinObject;
+use super::{now_ms, BinObject};
 use crate::core::capture::model::Capture;
 use crate::core::export::document::{Document, Format};
 use crate::core::http::error::ApiError;
 use crate::core::limits::client::client_key;
-use crate::core::limits::slots::Slots;
+use crate::core::limits::slots::{Caps, Slots};
 use crate::core::search::filter::Filter;
 use crate::core::search::scan::{self, Budget, Order, Window};
 use crate::core::stream::backlog::CaptureSource;
@@ -25,17 +25,24 @@ const ENTRIES_PER_PULL: usize = 32;
 /// A pull stops adding entries once it holds this many bytes.
 const PULL_BYTES: usize = 1024 * 1024;
 
-/// Gives the export's slot back however the stream ends (done, failed,
-/// or cancelled by a client that left).
+/// The export's slot, given back however the stream ends (done, failed,
+/// cancelled by a client that left, or taken over after a stall).
 struct Slot {
     slots: Rc<RefCell<Slots>>,
-    client: String,
+    id: u64,
+}
+
+impl Slot {
+    /// Notes a pull; false once the slot was taken over.
+    fn pulled(&self) -> bool {
+        self.slots.try_borrow_mut().map_or(true, |mut s| s.pulled(self.id, now_ms()))
+    }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         if let Ok(mut slots) = self.slots.try_borrow_mut() {
-            slots.release(&self.client);
+            slots.release(self.id);
         }
     }
 }
@@ -55,7 +62,7 @@ struct Export {
     window: Window,
     budget: Budget,
     phase: Phase,
-    _slot: Slot,
+    slot: Slot,
 }
 
 impl BinObject {
@@ -71,8 +78,13 @@ impl BinObject {
         let (format, filter, config) = (Format::from_query(query)?, Filter::parse(query)?, self.config()?);
         let limit = self.take_search(req, now)?;
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
-        self.exports.borrow_mut().take(&client, config.export_max_concurrent, config.export_max_per_client)?;
-        let slot = Slot { slots: Rc::clone(&self.exports), client };
+        let caps = Caps {
+            total: usize::try_from(config.export_max_concurrent).unwrap_or(usize::MAX),
+            per_client: usize::try_from(config.export_max_per_client).unwrap_or(usize::MAX),
+            stall_ms: i64::try_from(config.sse_stall_s.saturating_mul(1000)).unwrap_or(i64::MAX),
+        };
+        let id = self.exports.borrow_mut().take(&client, now, caps)?;
+        let slot = Slot { slots: Rc::clone(&self.exports), id };
         let base = config.base_url().map_or_else(|| url.origin().ascii_serialization(), str::to_string);
         let mut window = self.scan_window(&filter, None)?;
         window.before = window.before.min(self.bin().map_or(1, |m| m.next_seq));
@@ -83,7 +95,7 @@ impl BinObject {
             window,
             budget: self.scan_budget()?,
             phase: Phase::Head,
-            _slot: slot,
+            slot,
         };
         let body =
             futures::stream::unfold(
@@ -104,6 +116,11 @@ impl BinObject {
 impl Export {
     /// The next piece of the document; `None` once it is all written.
     async fn pull(&mut self) -> Option<worker::Result<Vec<u8>>> {
+        if !self.slot.pulled() {
+            // Stalled, and its slot went to another export: end here, unterminated.
+            self.phase = Phase::Done;
+            return Some(Err(worker::Error::RustError("export stalled; its slot was taken over".into())));
+        }
         loop {
             let chunk = match self.phase {
                 Phase::Head => {

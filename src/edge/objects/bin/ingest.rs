@@ -15,7 +15,6 @@ use crate::core::limits::client::client_key;
 use crate::core::metrics::delta::{method_label, CAPTURED_BYTES, CAPTURES, INGEST, RATE_LIMITED};
 use crate::core::stream::events;
 use crate::core::time::rfc3339_ms;
-use crate::core::verify::check::check_all;
 use crate::edge::io::body::read_limited;
 use std::time::Duration;
 use worker::{Delay, Request};
@@ -52,9 +51,9 @@ impl BinObject {
         let Some(mut meta) = self.bin() else {
             return Err(ApiError::bin_not_found());
         };
-        let received_at_ms = now_ms().max(now);
+        let received_at_ms = now_ms().max(now).max(meta.last_received_ms);
         let mut capture = build::build(input, meta.next_seq, body.len() as u64, received_at_ms);
-        capture.verification = self.with_verifiers(|vs| check_all(vs, &capture.headers, &body, received_at_ms))?;
+        capture.verification = self.verification(&capture, &body);
         let rule = self.choose_rule(&capture, &config)?;
         capture.answer = rule.as_ref().map(|(_, answered, _)| *answered);
         let limits = config.retention();
@@ -75,6 +74,7 @@ impl BinObject {
             *self.verifiers.borrow_mut() = None;
         })?;
         meta.next_seq = capture.seq + 1;
+        meta.last_received_ms = received_at_ms;
         *self.known.borrow_mut() = Known::Bin(meta.clone());
         if let Some(frame) = frame {
             let fanout = self.hub.borrow_mut().publish(&capture, &frame);

@@ -6,6 +6,7 @@
 use super::{BinObject, Known};
 use crate::core::bin::ids::{parse_request_id, request_id};
 use crate::core::bin::meta::BinMeta;
+use crate::core::capture::model::Capture;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::BinRoute;
@@ -15,7 +16,7 @@ use crate::core::verify::outcome::Verification;
 use crate::core::verify::verifier::{parse_verifiers, Verifier};
 use crate::edge::io::body::read_limited;
 use serde::Serialize;
-use worker::Request;
+use worker::{console_error, Request};
 
 /// Largest verifiers body read, in bytes.
 const VERIFIERS_MAX_BYTES: u64 = 64 * 1024;
@@ -38,6 +39,17 @@ impl BinObject {
         Ok(f(cached.insert(loaded)))
     }
 
+    /// The verification of a new capture. Verifiers that cannot be read
+    /// are logged and skipped: the capture is stored all the same.
+    pub(super) fn verification(&self, capture: &Capture, body: &[u8]) -> Option<Verification> {
+        let checked = self.with_verifiers(|vs| check_all(vs, &capture.headers, body, capture.received_at_ms));
+        checked.unwrap_or_else(|err| {
+            console_error!("verifiers: {}", err);
+            *self.verifiers.borrow_mut() = None;
+            None
+        })
+    }
+
     /// `GET` and `PUT /v1/bins/{id}/verify`.
     pub(super) async fn verify_route(
         &self,
@@ -56,6 +68,8 @@ impl BinObject {
         if !matches!(*self.known.borrow(), Known::Bin(_)) {
             return Err(ApiError::bin_not_found());
         }
+        // A write that failed part way leaves storage unknown: read it again next time.
+        *self.verifiers.borrow_mut() = None;
         self.verifiers().replace(&verifiers)?;
         *self.verifiers.borrow_mut() = Some(verifiers);
         self.show_verifiers(&meta.id)
