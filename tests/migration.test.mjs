@@ -41,6 +41,12 @@ test("a bin stored by the previous schema opens and works", async () => {
       assert.equal(replay.history.length, 1);
       const added = await ingestOk(url, id, { body: "after the upgrade" });
       assert.equal(added.seq, 4, "the sequence continues where the old schema left it");
+      assert.equal(binary.verification, null, "old captures were never checked");
+      const since = encodeURIComponent(new Date(Date.parse(added.received_at)).toISOString());
+      assert.deepEqual((await getJson(`${url}/v1/bins/${id}/requests?since=${since}`)).items.map((i) => i.seq), [4], "the new index serves old rows");
+      assert.deepEqual((await getJson(`${url}/v1/bins/${id}/requests?method=POST&path_prefix=/github`)).items.map((i) => i.seq), [2]);
+      const verify = await fetch(`${url}/v1/bins/${id}/verify`, { method: "PUT", headers: { "x-delete-token": state.bin.delete_token }, body: '{"verifiers":[{"scheme":"github","secret":"s"}]}' });
+      assert.equal(verify.status, 200, "the verifiers table was added");
       const stream = subscribe(`${url}/v1/bins/${id}/stream?last_event_id=0`);
       try {
         await stream.until((events) => events.length >= 4, 15_000, "the backlog");
