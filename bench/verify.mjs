@@ -3,7 +3,8 @@
 // bins taking turns round by round; (2) a `q` search over 10,000 captures,
 // paged to the end, against paging the same bin unfiltered, and the
 // ingest latency of that bin while the search runs against while it does
-// not: a page's scan is one synchronous step, so an ingest can wait for
+// not; and the slowest page: a bin of 1 MiB bodies and a needle made to
+// be slow. A page's scan is one synchronous step, so an ingest can wait for
 // one page, never for the whole search. Writes its section of bench/RESULTS.md. Usage:
 //   node bench/verify.mjs [--rounds N] [--captures N]
 import examples from "@octokit/webhooks-examples" with { type: "json" };
@@ -102,6 +103,18 @@ const plain = await walk("limit=100");
 const search = await walk("limit=100&q=needle");
 const alone = [];
 for (let i = 0; i < 200; i += 1) alone.push(await timed(async () => (await fetch(`${w.url}/v1/bins/${big.id}/in/probe`, { method: "POST", body: "p" })).arrayBuffer()));
+// (3) The worst page: a bin full of 1 MiB bodies, and a needle that makes
+// a byte search slow (255 "a" then "b", over bodies of "a").
+const heavy = await create();
+const mib = Buffer.alloc(1024 * 1024 - 1024, 0x61);
+for (let i = 0; i < 99; i += 1) await (await fetch(`${w.url}/v1/bins/${heavy.id}/in`, { method: "POST", body: mib })).arrayBuffer();
+const heavyPage = async (q) => timed(async () => (await fetch(`${w.url}/v1/bins/${heavy.id}/requests?q=${q}`)).arrayBuffer());
+const heavyMs = { absent: [], pathological: [] };
+for (let i = 0; i < 10; i += 1) {
+  heavyMs.absent.push(await heavyPage("needle"));
+  heavyMs.pathological.push(await heavyPage(`${"a".repeat(255)}b`));
+}
+
 const WALKS = 10;
 const during = await ingestDuring(async () => { for (let i = 0; i < WALKS; i += 1) await walk("limit=100&q=needle"); });
 await w.dispose();
@@ -127,6 +140,8 @@ writeSection("bench/verify.mjs", [
   walkRow("`q=needle`", search),
   "",
   `Search walk against unfiltered walk: ${(search.totalMs / plain.totalMs).toFixed(2)}× total time, ${(quantile(search.pageMs, 0.5) / quantile(plain.pageMs, 0.5)).toFixed(2)}× per page (p50).`,
+  "",
+  `One \`q\` page over a bin of 99 bodies of 1 MiB (\`SEARCH_SCAN_BYTES\` 4 MiB): p50 ${quantile(heavyMs.absent, 0.5).toFixed(2)} ms, max ${Math.max(...heavyMs.absent).toFixed(2)} ms for an absent needle; p50 ${quantile(heavyMs.pathological, 0.5).toFixed(2)} ms, max ${Math.max(...heavyMs.pathological).toFixed(2)} ms for a 256-character needle of 255 \`a\` and a \`b\` over bodies of \`a\`.`,
   "",
   `Ingest into the same bin, sequential: alone p50 ${quantile(alone, 0.5).toFixed(2)} ms, p99 ${quantile(alone, 0.99).toFixed(2)} ms, max ${Math.max(...alone).toFixed(2)} ms; while the search walks the bin ${WALKS} times over (${during.ms.length} requests) p50 ${quantile(during.ms, 0.5).toFixed(2)} ms, p99 ${quantile(during.ms, 0.99).toFixed(2)} ms, max ${Math.max(...during.ms).toFixed(2)} ms: p99 ratio ${(quantile(during.ms, 0.99) / quantile(alone, 0.99)).toFixed(2)}×.`,
 ]);
