@@ -89,11 +89,24 @@ impl Filter {
     /// True when nothing is filtered but the namespace, which storage
     /// applies itself.
     pub fn only_namespace(&self) -> bool {
-        Filter { namespace: Namespace::root(), ..self.clone() } == Filter::everything()
+        let Filter { namespace: _, method, headers, since_ms, until_ms, verified, q } = self;
+        method.is_none()
+            && headers.is_empty()
+            && since_ms.is_none()
+            && until_ms.is_none()
+            && verified.is_none()
+            && q.is_none()
     }
 
     /// Every filter but `q`: they need only the capture's record.
     pub fn matches_record(&self, c: &Capture) -> bool {
+        self.matches_record_at(c, &c.ns_path())
+    }
+
+    /// [`Filter::matches_record`] with the capture's namespace key (see
+    /// [`crate::core::capture::namespace::path_key`]) worked out once by
+    /// the caller, as a fan-out to many subscribers does.
+    pub fn matches_record_at(&self, c: &Capture, ns_key: &str) -> bool {
         let method = self.method.as_ref().is_none_or(|m| c.method.eq_ignore_ascii_case(m));
         let since = self.since_ms.is_none_or(|t| c.received_at_ms >= t);
         let until = self.until_ms.is_none_or(|t| c.received_at_ms < t);
@@ -103,7 +116,7 @@ impl Filter {
             (Some(have), Some(want)) => have == want,
             (None, _) => false,
         });
-        method && since && until && verified && headers && self.namespace.contains(&c.ns_path())
+        method && since && until && verified && headers && self.namespace.contains(ns_key)
     }
 
     /// The `q` filter on everything but the body: true if `q` is absent

@@ -63,7 +63,9 @@ impl<O: Outlet> Hub<O> {
     /// Offers `frame`, the event of `capture`, to every subscriber whose
     /// filter accepts that capture.
     pub fn publish(&mut self, capture: &Capture, frame: &Frame) -> Fanout {
-        self.publish_where(frame, |f| f.matches_record(capture))
+        // Decoded once for every subscriber, not once each.
+        let key = capture.ns_path();
+        self.publish_where(frame, |f| f.matches_record_at(capture, &key))
     }
 
     /// Offers `frame` to every subscriber, whatever its namespace.

@@ -39,9 +39,10 @@ pub(super) struct CaptureRow {
     verification: Option<String>,
 }
 
+/// A row holding only a sequence number.
 #[derive(Deserialize)]
-struct SeqRow {
-    seq: u64,
+pub(super) struct SeqRow {
+    pub(super) seq: u64,
 }
 
 impl Captures {
@@ -145,7 +146,7 @@ pub(super) fn namespace_filter(namespace: &Namespace) -> (&'static str, Vec<V>) 
 }
 
 /// An optional value as a JSON text column.
-fn json_column<T: serde::Serialize>(value: Option<&T>) -> Result<Option<String>, ApiError> {
+pub(super) fn json_column<T: serde::Serialize>(value: Option<&T>) -> Result<Option<String>, ApiError> {
     value.map(serde_json::to_string).transpose().map_err(|e| ApiError::internal(e.to_string()))
 }
 

@@ -1,7 +1,7 @@
 //! The bounded scans of filtered lists and exports over a bin's captures,
 //! and the `since`/`until` window found through the receive-time index.
 
-use super::captures::{capture_from_row, namespace_filter, CaptureRow, Captures, CAPTURE_COLUMNS};
+use super::captures::{capture_from_row, json_column, namespace_filter, CaptureRow, Captures, SeqRow, CAPTURE_COLUMNS};
 use super::sql::{int, rows, run};
 use crate::core::bin::ids::MAX_SAFE_SEQ;
 use crate::core::capture::model::Capture;
@@ -9,13 +9,7 @@ use crate::core::capture::namespace::Namespace;
 use crate::core::http::error::ApiError;
 use crate::core::search::scan::{Order, ScanSource, Window};
 use crate::core::verify::outcome::Verification;
-use serde::Deserialize;
 use worker::SqlStorageValue as V;
-
-#[derive(Deserialize)]
-struct SeqRow {
-    seq: u64,
-}
 
 impl ScanSource for Captures {
     fn scan(
@@ -72,8 +66,7 @@ impl Captures {
 
     /// Records a new signature check of capture `seq`.
     pub fn set_verification(&self, seq: u64, verification: Option<&Verification>) -> Result<(), ApiError> {
-        let json =
-            verification.map(serde_json::to_string).transpose().map_err(|e| ApiError::internal(e.to_string()))?;
+        let json = json_column(verification)?;
         run(&self.sql, "UPDATE captures SET verification = ? WHERE seq = ?", vec![json.into(), int(seq)])
     }
 }

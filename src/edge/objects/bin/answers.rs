@@ -2,6 +2,8 @@
 //! owner's delete token to change, the read token of a private bin to
 //! see), and the cached copy ingest chooses from.
 
+use super::storage::cached;
+use super::ticket::Access;
 use super::{BinObject, Known};
 use crate::core::answer::rule::{parse_rules, Rule};
 use crate::core::bin::meta::BinMeta;
@@ -26,12 +28,7 @@ struct Shown<'a> {
 impl BinObject {
     /// Runs `f` on the rules and their use counts, loading them once.
     pub(super) fn with_rules<T>(&self, f: impl FnOnce(&mut (Vec<Rule>, Vec<u64>)) -> T) -> Result<T, ApiError> {
-        let mut cached = self.rules.borrow_mut();
-        let loaded = match cached.take() {
-            Some(loaded) => loaded,
-            None => self.answers().load()?,
-        };
-        Ok(f(cached.insert(loaded)))
+        cached(&self.rules, || self.answers().load(), f)
     }
 
     /// Counts one answer by rule `idx`, in storage and in the cache.
@@ -48,19 +45,18 @@ impl BinObject {
         query: &str,
         now: i64,
     ) -> Result<Reply, ApiError> {
-        let method = req.inner().method();
-        if method == "GET" || method == "HEAD" {
-            self.authorize_read(&req, meta, &BinRoute::Responses, query, now)?;
+        if self.authorize_setting(&req, meta, &BinRoute::Responses, query, now)? == Access::Read {
             return self.show_rules();
         }
-        self.authorize_owner(&req, meta)?;
-        let rules = match method.as_str() {
+        let rules = match req.inner().method().as_str() {
             "PUT" => parse_rules(&read_limited(&mut req, RULES_MAX_BYTES).await?, self.config()?.rule_limits())?,
             _ => Vec::new(),
         };
         if !matches!(*self.known.borrow(), Known::Bin(_)) {
             return Err(ApiError::bin_not_found());
         }
+        // A write that failed part way leaves storage unknown: read it again next time.
+        *self.rules.borrow_mut() = None;
         self.answers().replace(&rules)?;
         let uses = vec![0; rules.len()];
         *self.rules.borrow_mut() = Some((rules, uses));

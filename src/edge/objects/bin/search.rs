@@ -18,10 +18,8 @@ impl BinObject {
     pub(super) fn take_search(&self, req: &Request, now: i64) -> Result<Decision, ApiError> {
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
         let decision = self.searches.borrow_mut().take(&client, now);
-        if decision.check().is_err() {
-            self.metrics.record(|d| d.add(RATE_LIMITED, "search", 1.0));
-        }
-        decision.check().map(|()| decision)
+        decision.check().inspect_err(|_| self.metrics.record(|d| d.add(RATE_LIMITED, "search", 1.0)))?;
+        Ok(decision)
     }
 
     /// The window a scan may read: `filter`'s time range, below `before`.

@@ -3,6 +3,8 @@
 //! private bin), the cached copy ingest checks against, and re-checking
 //! one stored capture.
 
+use super::storage::cached;
+use super::ticket::Access;
 use super::{BinObject, Known};
 use crate::core::bin::ids::{parse_request_id, request_id};
 use crate::core::bin::meta::BinMeta;
@@ -31,12 +33,7 @@ struct Rechecked<'a> {
 impl BinObject {
     /// Runs `f` on the verifiers, loading them once.
     pub(super) fn with_verifiers<T>(&self, f: impl FnOnce(&[Verifier]) -> T) -> Result<T, ApiError> {
-        let mut cached = self.verifiers.borrow_mut();
-        let loaded = match cached.take() {
-            Some(loaded) => loaded,
-            None => self.verifiers().load()?,
-        };
-        Ok(f(cached.insert(loaded)))
+        cached(&self.verifiers, || self.verifiers().load(), |vs| f(vs))
     }
 
     /// The verification of a new capture. Verifiers that cannot be read
@@ -58,11 +55,9 @@ impl BinObject {
         query: &str,
         now: i64,
     ) -> Result<Reply, ApiError> {
-        if matches!(req.inner().method().as_str(), "GET" | "HEAD") {
-            self.authorize_read(&req, meta, &BinRoute::Verify, query, now)?;
+        if self.authorize_setting(&req, meta, &BinRoute::Verify, query, now)? == Access::Read {
             return self.show_verifiers(&meta.id);
         }
-        self.authorize_owner(&req, meta)?;
         let max = usize::try_from(self.config()?.verify_max_verifiers).unwrap_or(usize::MAX);
         let verifiers = parse_verifiers(&read_limited(&mut req, VERIFIERS_MAX_BYTES).await?, max)?;
         if !matches!(*self.known.borrow(), Known::Bin(_)) {
