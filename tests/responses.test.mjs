@@ -2,6 +2,7 @@
 // capture is stored, and the answer is recorded with the capture.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -160,5 +161,54 @@ test("a bodiless 204 rule answers cleanly, and every rule answer is sandboxed", 
     assert.match(html.headers.get("content-security-policy"), /sandbox/);
     assert.equal(html.headers.get("x-content-type-options"), "nosniff");
     assert.equal((await getJson(`${url}/v1/bins/${bin.id}/requests`)).items.length, 2, "both stored, the object still healthy");
+  });
+});
+
+test("a rule may not set a header that reaches past its one response; each refusal names the header", async () => {
+  await withWorker({}, async ({ url }) => {
+    const bin = await createBin(url);
+    const refused = {
+      "Clear-Site-Data": '"storage"',
+      "Set-Cookie": "sid=1; Path=/",
+      Refresh: "0; url=https://example.com/",
+      "Service-Worker-Allowed": "/",
+      "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+      "Alt-Svc": 'h3=":443"',
+      "Content-Security-Policy-Report-Only": "default-src 'none'; report-uri https://example.com/r",
+      "Report-To": '{"group":"g","max_age":1,"endpoints":[{"url":"https://example.com/r"}]}',
+      "Reporting-Endpoints": 'g="https://example.com/r"',
+      NEL: '{"report_to":"g","max_age":1}',
+      "Accept-CH": "Sec-CH-UA-Model",
+      "Critical-CH": "Sec-CH-UA-Model",
+      "Use-As-Dictionary": 'match="/*"',
+      "Origin-Agent-Cluster": "?1",
+      "Set-Login": "logged-in",
+      Location: "javascript:alert(1)",
+    };
+    for (const [name, value] of Object.entries(refused)) {
+      const body = await assertError(await putRules(url, bin, [{ status: 200, headers: { [name]: value } }]), 400);
+      assert.ok(body.details.startsWith(`rules[0].headers.${name}: `), `${name}: ${body.details}`);
+    }
+    for (const cookie of [`s=1; Path=/v1/bins/${bin.id}`, `s=1; Path=/v1/bins/${bin.id}/in; Domain=127.0.0.1`, `__Host-s=1; Path=/v1/bins/${bin.id}/in`]) {
+      await assertError(await putRules(url, bin, [{ status: 200, headers: { "Set-Cookie": cookie } }]), 400);
+    }
+    await putOk(url, bin, [
+      { match: { path_prefix: "/c" }, status: 200, headers: { "Set-Cookie": `s=1; Path=/v1/bins/${bin.id}/in; HttpOnly` } },
+      { status: 307, headers: { Location: "https://example.com/next" } },
+    ]);
+    const cookie = await ingest(url, bin.id, { path: "/c" });
+    assert.equal(cookie.headers.get("set-cookie"), `s=1; Path=/v1/bins/${bin.id}/in; HttpOnly`);
+    // A sender is redirected as the rule says; a browser navigating to the bin is not sent off the origin.
+    const post = (headers) => new Promise((resolve, reject) => {
+      const req = http.request(`${url}/v1/bins/${bin.id}/in`, { method: "POST", headers }, (res) => { res.resume(); resolve(res); });
+      req.on("error", reject);
+      req.end("x");
+    });
+    const sender = await post({});
+    assert.equal(sender.statusCode, 307);
+    assert.equal(sender.headers.location, "https://example.com/next");
+    const browser = await post({ "sec-fetch-mode": "navigate" });
+    assert.equal(browser.statusCode, 307);
+    assert.equal(browser.headers.location, undefined);
   });
 });

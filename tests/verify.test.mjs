@@ -150,7 +150,9 @@ test("tolerance counts from received_at, so a re-check later still passes; a new
   const recheck = () => fetch(`${worker.url}/v1/bins/${bin.id}/requests/${detail.id}/verify`, { method: "POST" });
   const again = await recheck();
   assert.equal(again.status, 200);
-  assert.deepEqual(await again.json(), { request_id: detail.id, verification: { scheme: "slack", valid: true, reason: null } });
+  assert.deepEqual(await again.json(), { request_id: detail.id, verification: { scheme: "slack", valid: true, reason: null }, stored: false });
+  const asOwner = (rid) =>
+    fetch(`${worker.url}/v1/bins/${bin.id}/requests/${rid}/verify`, { method: "POST", headers: { "x-delete-token": bin.delete_token } });
 
   // Captured while the bin held another secret: invalid, then valid once the right one is set.
   await putVerifiers(bin, [SCHEMES.github.verifier]);
@@ -158,12 +160,30 @@ test("tolerance counts from received_at, so a re-check later still passes; a new
   const early = await capture(bin, gh, await SCHEMES.github.sign(gh, "the real secret"));
   assert.equal(early.verification.reason, "signature mismatch");
   await putVerifiers(bin, [{ scheme: "github", secret: "the real secret" }]);
-  assert.equal((await (await fetch(`${worker.url}/v1/bins/${bin.id}/requests/${early.id}/verify`, { method: "POST" })).json()).verification.valid, true);
+  const byOwner = await (await asOwner(early.id)).json();
+  assert.equal(byOwner.verification.valid, true);
+  assert.equal(byOwner.stored, true);
   const listed = await getJson(`${worker.url}/v1/bins/${bin.id}/requests?verified=true`);
   assert.deepEqual(listed.items.map((i) => i.id), [early.id, detail.id]);
   await putVerifiers(bin, []);
-  const cleared = await (await fetch(`${worker.url}/v1/bins/${bin.id}/requests/${early.id}/verify`, { method: "POST" })).json();
+  const cleared = await (await asOwner(early.id)).json();
   assert.equal(cleared.verification, null);
+});
+
+test("a reader's re-check shows the outcome but never rewrites the stored one", async () => {
+  const bin = await createBin(worker.url);
+  await putVerifiers(bin, [SCHEMES.github.verifier]);
+  const body = payload(3);
+  const detail = await capture(bin, body, await SCHEMES.github.sign(body, SECRET));
+  assert.equal(detail.verification.valid, true);
+  // The owner removes the secret; an anonymous reader re-checks, and the capture's record stays valid.
+  await putVerifiers(bin, []);
+  const url = `${worker.url}/v1/bins/${bin.id}/requests/${detail.id}/verify`;
+  const seen = await (await fetch(url, { method: "POST" })).json();
+  assert.deepEqual([seen.verification, seen.stored], [null, false]);
+  assert.equal((await getJson(`${worker.url}/v1/bins/${bin.id}/requests/${detail.id}`)).verification.valid, true);
+  await assertError(await fetch(url, { method: "POST", headers: { "x-delete-token": "not-the-token" } }), 401);
+  assert.equal((await getJson(`${worker.url}/v1/bins/${bin.id}/requests/${detail.id}`)).verification.valid, true);
 });
 
 test("only the owner sets verifiers; bad ones are 400s that name the field", async () => {

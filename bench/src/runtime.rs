@@ -56,12 +56,14 @@ pub fn root() -> PathBuf {
 }
 
 /// Vars for every bench run: limits out of the way of the load.
-pub const VARS: [&str; 7] = [
+pub const VARS: [&str; 9] = [
     "RATE_LIMIT_PER_SECOND=1000000",
     "RATE_LIMIT_BURST=1000000",
     "CREATE_LIMIT_PER_MINUTE=1000000",
     "CREATE_LIMIT_BURST=1000000",
     "CREATE_GLOBAL_PER_MINUTE=100000000",
+    "CREATE_PREFIX_PER_MINUTE=1000000",
+    "CREATE_PREFIX_BURST=1000000",
     "SSE_MAX_SUBSCRIBERS=20000",
     // Every bench subscriber comes from 127.0.0.1.
     "SSE_MAX_PER_CLIENT=100000",

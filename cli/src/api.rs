@@ -23,8 +23,10 @@ pub struct Api {
 impl Api {
     /// A client for the service at `base`.
     pub fn new(base: &str, read_token: Option<String>) -> Result<Api, CliError> {
-        // No overall timeout: the stream is meant to stay open for hours.
+        // No overall timeout: the stream is meant to stay open for hours. No
+        // redirects: a read token must never follow one to another host.
         let http = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("polyhook-cli/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
             .build()

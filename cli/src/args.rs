@@ -70,9 +70,20 @@ pub struct ListenArgs {
     /// Append each capture's sub-path (below /in) to the target's path.
     #[arg(long)]
     pub keep_path: bool,
-    /// Give up on a capture after this many retries [default: never].
-    #[arg(long, value_name = "N")]
-    pub max_retries: Option<u32>,
+    /// Retries of a capture the app keeps failing (network errors, timeouts,
+    /// 408, 429, 5xx) before it goes to the dead-letter file and the next
+    /// capture goes on.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub max_retries: u32,
+    /// First re-send the captures in this bin's and target's dead-letter
+    /// file, in order; those the app then answers leave the file.
+    #[arg(long)]
+    pub retry_dead: bool,
+    /// Pass X-Forwarded-*, Forwarded, X-Real-IP and X-Original-URL on to the
+    /// app. Off by default: an app that trusts proxies on loopback would
+    /// believe a sender's claims about who it is.
+    #[arg(long)]
+    pub keep_proxy_headers: bool,
     /// One JSON object per line.
     #[arg(long)]
     pub json: bool,
@@ -86,9 +97,17 @@ pub struct TailArgs {
     pub bin: String,
     #[command(flatten)]
     pub start: Start,
-    /// Print each body too (text as is; `--json` adds `body_b64`).
+    /// Print each body too (`--json` adds `body_b64`).
     #[arg(long)]
     pub body: bool,
+    /// Print each capture's headers too.
+    #[arg(long)]
+    pub headers: bool,
+    /// Write bodies and header values exactly as received. By default text
+    /// output shows control characters (ESC, carriage returns, ...) as
+    /// escapes such as `\x1b`, so a sender cannot drive your terminal.
+    #[arg(long)]
+    pub raw: bool,
     /// One JSON object per line.
     #[arg(long)]
     pub json: bool,

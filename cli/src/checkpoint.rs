@@ -50,8 +50,13 @@ impl fmt::Display for CheckpointError {
 /// The checkpoint file for `bin` forwarded to `target`, under `dir`. The
 /// target is hashed so any URL makes a safe file name.
 pub fn path_for(dir: &Path, bin: &str, target: &str) -> PathBuf {
+    dir.join(format!("{}.json", stem(bin, target)))
+}
+
+/// The name files of `bin` and `target` share, before their extension.
+pub fn stem(bin: &str, target: &str) -> String {
     let digest = Sha256::digest(target.as_bytes());
-    dir.join(format!("{bin}-{}.json", hex(&digest[..8])))
+    format!("{bin}-{}", hex(&digest[..8]))
 }
 
 /// The saved sequence number for `bin` and `target`, or `None` when there is

@@ -21,10 +21,38 @@ pub struct Outgoing {
     pub body: Vec<u8>,
 }
 
+/// Headers a proxy sets to say who the client was and what it asked for.
+/// The sender chose them, so they are not passed on unless asked: a local
+/// app that trusts proxies on loopback would believe them.
+const PROXY_HEADERS: [&str; 8] = [
+    "forwarded",
+    "x-real-ip",
+    "x-original-url",
+    "x-rewrite-url",
+    "x-original-host",
+    "true-client-ip",
+    "x-client-ip",
+    "x-cluster-client-ip",
+];
+
+fn is_proxy_header(name: &str) -> bool {
+    name.starts_with("x-forwarded-") || PROXY_HEADERS.contains(&name)
+}
+
+/// How a capture is turned into a request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Append the capture's sub-path to the target's path.
+    pub keep_path: bool,
+    /// Pass proxy headers (`X-Forwarded-*`, `Forwarded`, ...) on.
+    pub keep_proxy_headers: bool,
+}
+
 /// Builds the request for `capture` to `target`. With `keep_path` the
 /// capture's sub-path is appended to the target's path; the capture's
 /// query is appended to the target's own.
-pub fn build(capture: &Capture, target: &Url, keep_path: bool) -> Result<Outgoing, String> {
+pub fn build(capture: &Capture, target: &Url, options: Options) -> Result<Outgoing, String> {
+    let keep_path = options.keep_path;
     let mut url = target.clone();
     if keep_path && capture.path != "/" {
         let joined = format!("{}{}", target.path().trim_end_matches('/'), capture.path);
@@ -50,7 +78,10 @@ pub fn build(capture: &Capture, target: &Url, keep_path: bool) -> Result<Outgoin
     Ok(Outgoing {
         method: capture.method.clone(),
         url: url.to_string(),
-        headers: forward_headers(&capture.headers, &capture.set_cookies),
+        headers: forward_headers(&capture.headers, &capture.set_cookies)
+            .into_iter()
+            .filter(|(name, _)| options.keep_proxy_headers || !is_proxy_header(name))
+            .collect(),
         body,
     })
 }
@@ -98,7 +129,7 @@ mod tests {
     #[test]
     fn keeps_method_body_bytes_and_signing_headers() -> Result<(), String> {
         let body = [0u8, 255, b'a', b'=', b'1', 0xc3];
-        let out = build(&capture("/", "", &body), &parse_target("http://127.0.0.1:3000/hook")?, false)?;
+        let out = build(&capture("/", "", &body), &parse_target("http://127.0.0.1:3000/hook")?, Options::default())?;
         assert_eq!(out.method, "PATCH");
         assert_eq!(out.url, "http://127.0.0.1:3000/hook");
         assert_eq!(out.body, body);
@@ -111,10 +142,28 @@ mod tests {
     fn appends_sub_path_only_when_asked_and_merges_queries() -> Result<(), String> {
         let c = capture("/github/push", "a=1&b=%20", b"");
         let target = parse_target("http://127.0.0.1:3000/hook/?t=x")?;
-        assert_eq!(build(&c, &target, true)?.url, "http://127.0.0.1:3000/hook/github/push?t=x&a=1&b=%20");
-        assert_eq!(build(&c, &target, false)?.url, "http://127.0.0.1:3000/hook/?t=x&a=1&b=%20");
+        let keep = Options { keep_path: true, ..Options::default() };
+        assert_eq!(build(&c, &target, keep)?.url, "http://127.0.0.1:3000/hook/github/push?t=x&a=1&b=%20");
+        assert_eq!(build(&c, &target, Options::default())?.url, "http://127.0.0.1:3000/hook/?t=x&a=1&b=%20");
         let root = parse_target("http://127.0.0.1:3000")?;
-        assert_eq!(build(&capture("/", "", b""), &root, true)?.url, "http://127.0.0.1:3000/");
+        assert_eq!(build(&capture("/", "", b""), &root, keep)?.url, "http://127.0.0.1:3000/");
+        Ok(())
+    }
+
+    #[test]
+    fn proxy_headers_stay_behind_unless_asked() -> Result<(), String> {
+        let mut c = capture("/", "", b"");
+        for (n, v) in [("x-forwarded-for", "10.0.0.1"), ("forwarded", "for=10.0.0.1"), ("x-real-ip", "10.0.0.1")] {
+            c.headers.insert(n.into(), v.into());
+        }
+        c.headers.insert("x-original-url".into(), "/admin".into());
+        let to = parse_target("http://127.0.0.1:3000/")?;
+        let names = |o: Outgoing| o.headers.into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        assert_eq!(names(build(&c, &to, Options::default())?), ["content-type", "x-hub-signature-256"]);
+        let kept = names(build(&c, &to, Options { keep_proxy_headers: true, ..Options::default() })?);
+        for n in ["forwarded", "x-forwarded-for", "x-original-url", "x-real-ip"] {
+            assert!(kept.iter().any(|k| k == n), "{n} kept with --keep-proxy-headers");
+        }
         Ok(())
     }
 
@@ -122,9 +171,9 @@ mod tests {
     fn refuses_a_body_that_does_not_match_its_size() -> Result<(), String> {
         let mut c = capture("/", "", b"abc");
         c.body_size = 4;
-        assert!(build(&c, &parse_target("http://h/")?, false).is_err());
+        assert!(build(&c, &parse_target("http://h/")?, Options::default()).is_err());
         c.body_b64 = None;
-        assert!(build(&c, &parse_target("http://h/")?, false).is_err());
+        assert!(build(&c, &parse_target("http://h/")?, Options::default()).is_err());
         assert!(parse_target("ftp://h/").is_err() && parse_target("nope").is_err());
         Ok(())
     }

@@ -7,6 +7,7 @@ use std::io::{IsTerminal, Write};
 use serde_json::{json, Value};
 
 use crate::deliver::{Delivery, Retry};
+use crate::escape::for_terminal;
 use crate::wire::Capture;
 
 /// Prints for one command run.
@@ -14,6 +15,8 @@ pub struct Printer {
     json: bool,
     color: bool,
     progress: bool,
+    /// Write what senders chose as received, control characters and all (`--raw`).
+    raw: bool,
 }
 
 const DIM: &str = "\x1b[2m";
@@ -27,7 +30,22 @@ impl Printer {
     pub fn new(json: bool) -> Printer {
         let color = !json && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let progress = !json && std::io::stderr().is_terminal();
-        Printer { json, color, progress }
+        Printer { json, color, progress, raw: false }
+    }
+
+    /// The same, writing bodies and header values byte for byte when `raw`.
+    pub fn raw(mut self, raw: bool) -> Printer {
+        self.raw = raw;
+        self
+    }
+
+    /// What a sender chose, safe for a terminal unless `--raw` was given.
+    fn safe(&self, text: &str) -> String {
+        if self.raw {
+            text.to_string()
+        } else {
+            for_terminal(text)
+        }
     }
 
     fn paint(&self, color: &str, text: &str) -> String {
@@ -54,7 +72,7 @@ impl Printer {
             self.emit(v);
         } else {
             self.clear_progress();
-            eprintln!("{}", self.paint(YELLOW, text));
+            eprintln!("{}", self.paint(YELLOW, &for_terminal(text)));
         }
     }
 
@@ -78,8 +96,8 @@ impl Printer {
         println!(
             "{} {:<7} {} → {status} {}{tries}",
             self.paint(DIM, &format!("#{}", c.seq)),
-            c.method,
-            c.path,
+            for_terminal(&c.method),
+            for_terminal(&c.path),
             self.paint(DIM, &format!("{} ms", d.ms))
         );
     }
@@ -107,8 +125,8 @@ impl Printer {
         }
     }
 
-    /// A capture as `tail` shows it, with its body when asked.
-    pub fn capture(&self, c: &Capture, body: Option<&[u8]>) {
+    /// A capture as `tail` shows it, with its headers and body when asked.
+    pub fn capture(&self, c: &Capture, headers: bool, body: Option<&[u8]>) {
         if self.json {
             let mut v = serde_json::to_value(TailLine::from(c)).unwrap_or(Value::Null);
             if let (Some(o), Some(_), Some(b)) = (v.as_object_mut(), body, &c.body_b64) {
@@ -117,20 +135,25 @@ impl Printer {
             self.emit(v);
             return;
         }
-        let ct = c.content_type.as_deref().unwrap_or("-");
-        let query = if c.query.is_empty() { String::new() } else { format!("?{}", c.query) };
+        let ct = self.safe(c.content_type.as_deref().unwrap_or("-"));
+        let query = if c.query.is_empty() { String::new() } else { format!("?{}", self.safe(&c.query)) };
         println!(
             "{} {} {:<7} {}{query} {} {}",
             self.paint(DIM, &format!("#{}", c.seq)),
             c.received_at,
-            c.method,
-            c.path,
+            self.safe(&c.method),
+            self.safe(&c.path),
             ct,
             self.paint(DIM, &format!("{} B", c.body_size))
         );
+        if headers {
+            for (name, value) in &c.headers {
+                println!("  {}: {}", self.safe(name), self.safe(value));
+            }
+        }
         if let Some(b) = body {
             match std::str::from_utf8(b) {
-                Ok(text) if !text.is_empty() => println!("{text}"),
+                Ok(text) if !text.is_empty() => println!("{}", self.safe(text)),
                 Ok(_) => {}
                 Err(_) => println!(
                     "{}",

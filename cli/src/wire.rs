@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `201` of `POST /v1/bins`.
 #[derive(Debug, Deserialize)]
@@ -17,7 +17,7 @@ pub struct BinCreated {
 }
 
 /// A capture, as the stream's `request` event carries it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Capture {
     /// `<bin>-<seq>`.
     pub id: String,

@@ -134,9 +134,16 @@ export function putVerifiers(bin, verifiers) {
   return json(call(`${binPath(bin)}/verify`, { method: "PUT", json: { verifiers }, headers: { "X-Delete-Token": bin.delete_token } }));
 }
 
-/** Checks capture `rid` again under the verifiers set now. */
+/**
+ * Checks capture `rid` again under the verifiers set now. The owner's check
+ * (with the delete token) replaces the stored outcome; a shared link's only shows it.
+ */
 export const reverify = (bin, rid) =>
-  json(call(`${binPath(bin)}/requests/${encodeURIComponent(rid)}/verify`, { method: "POST", bin }));
+  json(call(`${binPath(bin)}/requests/${encodeURIComponent(rid)}/verify`, {
+    method: "POST",
+    bin,
+    headers: bin.delete_token ? { "X-Delete-Token": bin.delete_token } : {},
+  }));
 
 /** The export's URL: HAR or NDJSON, with the feed's filters. */
 export function exportUrl(bin, format, filter = null) {

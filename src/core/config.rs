@@ -8,7 +8,6 @@
 use crate::core::answer::rule::RuleLimits;
 use crate::core::capture::retention::Limits;
 use crate::core::http::error::{ApiError, ErrorKind};
-use crate::core::limits::bucket::Rate;
 use crate::core::log::RequestLogging;
 use url::Url;
 
@@ -89,6 +88,14 @@ pub struct Config {
     pub export_max_concurrent: u64,
     /// Exports of one bin one client IP streams at once (`EXPORT_MAX_PER_CLIENT`).
     pub export_max_per_client: u64,
+    /// Export responses of one bin alive at once, however they ended up (`EXPORT_MAX_LIVE`).
+    pub export_max_live: u64,
+    /// Bytes all catching-up streams of one bin may reserve together (`SSE_CATCHUP_BYTES`).
+    pub sse_catchup_bytes: u64,
+    /// Bins created per minute per IPv4 /24 or IPv6 /48 (`CREATE_PREFIX_PER_MINUTE`).
+    pub create_prefix_per_min: u64,
+    /// Burst of the same (`CREATE_PREFIX_BURST`).
+    pub create_prefix_burst: u64,
 }
 
 impl Default for Config {
@@ -129,6 +136,10 @@ impl Default for Config {
             search_burst: 30,
             export_max_concurrent: 4,
             export_max_per_client: 2,
+            export_max_live: 8,
+            sse_catchup_bytes: 64 * 1024 * 1024,
+            create_prefix_per_min: 6,
+            create_prefix_burst: 6,
         }
     }
 }
@@ -150,32 +161,6 @@ impl Config {
             max_rules: usize::try_from(self.response_max_rules).unwrap_or(usize::MAX),
             max_delay_ms: self.response_max_delay_ms,
         }
-    }
-
-    /// The per-IP ingest bucket.
-    pub fn ingest_rate(&self) -> Rate {
-        Rate { per_s: self.ingest_rate_per_s as f64, burst: self.ingest_burst as f64 }
-    }
-
-    /// The per-IP bin-creation bucket.
-    pub fn create_rate(&self) -> Rate {
-        Rate { per_s: self.create_rate_per_min as f64 / 60.0, burst: self.create_burst as f64 }
-    }
-
-    /// The per-IP bucket for replay starts and retries.
-    pub fn replay_rate(&self) -> Rate {
-        Rate { per_s: self.replay_rate_per_min as f64 / 60.0, burst: self.replay_burst as f64 }
-    }
-
-    /// The per-IP bucket for filtered lists, exports and re-checks.
-    pub fn search_rate(&self) -> Rate {
-        Rate { per_s: self.search_rate_per_min as f64 / 60.0, burst: self.search_burst as f64 }
-    }
-
-    /// The one global bucket for bin creation: a minute's worth of burst.
-    pub fn create_global_rate(&self) -> Rate {
-        let per_min = self.create_global_per_min as f64;
-        Rate { per_s: per_min / 60.0, burst: per_min }
     }
 
     /// Builds the config from a var lookup; unset or empty vars take defaults.
@@ -219,6 +204,10 @@ impl Config {
             search_burst: num("SEARCH_LIMIT_BURST", d.search_burst, 1, 1_000_000)?,
             export_max_concurrent: num("EXPORT_MAX_CONCURRENT", d.export_max_concurrent, 1, 1000)?,
             export_max_per_client: num("EXPORT_MAX_PER_CLIENT", d.export_max_per_client, 1, 1000)?,
+            export_max_live: num("EXPORT_MAX_LIVE", d.export_max_live, 1, 1000)?,
+            sse_catchup_bytes: num("SSE_CATCHUP_BYTES", d.sse_catchup_bytes, 1, 1_000_000_000)?,
+            create_prefix_per_min: num("CREATE_PREFIX_PER_MINUTE", d.create_prefix_per_min, 1, 1_000_000)?,
+            create_prefix_burst: num("CREATE_PREFIX_BURST", d.create_prefix_burst, 1, 1_000_000)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

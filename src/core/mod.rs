@@ -9,6 +9,7 @@ pub mod config;
 pub mod export;
 pub mod hex;
 pub mod http;
+pub mod json;
 pub mod limits;
 pub mod log;
 pub mod metrics;

@@ -14,7 +14,7 @@ use crate::core::http::methods::Methods;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::{self, Route};
 use crate::core::limits::budget::{Budget, GLOBAL};
-use crate::core::limits::client::client_key;
+use crate::core::limits::client::{client_key, prefix_key};
 use crate::core::log::{self, RequestLog};
 use crate::edge::io::aggregator;
 use crate::edge::io::body::{drain, read_limited};
@@ -111,6 +111,10 @@ async fn dispatch(
         Route::CreateBin => {
             let limit = limits::take(env, &client(), Budget::Create).await?;
             limit.check()?;
+            // The network's budget comes before the global one, so one crowd cannot drain it for everyone.
+            if let Some(prefix) = prefix_key(headers.get("cf-connecting-ip").ok().flatten().as_deref()) {
+                limits::take(env, &prefix, Budget::CreatePrefix).await?.check()?;
+            }
             limits::take(env, GLOBAL, Budget::CreateGlobal).await?.check()?;
             let private = wants_private(&read_limited(&mut own(), CREATE_BODY_MAX_BYTES).await?)?;
             let created = create_bin(env, &base_url(env, url)?, private).await?;

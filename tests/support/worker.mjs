@@ -18,6 +18,8 @@ const UNLIMITED = {
   CREATE_LIMIT_PER_MINUTE: "1000000",
   CREATE_LIMIT_BURST: "1000000",
   CREATE_GLOBAL_PER_MINUTE: "100000000",
+  CREATE_PREFIX_PER_MINUTE: "1000000",
+  CREATE_PREFIX_BURST: "1000000",
   REPLAY_LIMIT_PER_MINUTE: "1000000",
   REPLAY_LIMIT_BURST: "1000000",
   SSE_MAX_PER_CLIENT: "100000",
@@ -51,14 +53,15 @@ export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, p
     verbose: false,
     ...(inspectorPort && { inspectorPort }),
     ...(offline && { outboundService: () => new Response("outbound fetches are off in this run", { status: 503 }) }),
-    ...(onLine && {
-      handleRuntimeStdio(stdout, stderr) {
-        lines(stdout, onLine);
-        if (onErrorLine) lines(stderr, onErrorLine);
-        else stderr.resume();
-      },
-    }),
+    // Every runtime line is read, so an uncaught exception fails the test that caused it.
+    handleRuntimeStdio(stdout, stderr) {
+      lines(stdout, (line) => { watch(line); onLine ? onLine(line) : console.log(line); });
+      lines(stderr, (line) => { watch(line); onErrorLine ? onErrorLine(line) : onLine ? undefined : console.error(line); });
+    },
   };
+  /** Lines where the runtime reports an exception nobody handled. */
+  const uncaught = [];
+  const watch = (line) => { if (UNCAUGHT.test(line)) uncaught.push(line); };
   const mf = new Miniflare(options);
   const ready = await mf.ready;
   const url = ready.origin;
@@ -72,8 +75,20 @@ export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, p
     await mf.setOptions(options);
     await mf.ready;
   };
-  return { url, mf, restart, dispose: () => mf.dispose() };
+  /** Stops the runtime; throws if it reported an uncaught exception meanwhile. */
+  const dispose = async () => {
+    await mf.dispose();
+    uncaughtTotal += uncaught.length;
+    if (uncaught.length > 0) throw new Error(`the runtime reported ${uncaught.length} uncaught exception(s):\n${uncaught.join("\n")}`);
+  };
+  return { url, mf, restart, dispose, uncaught };
 }
+
+/** What workerd prints for an exception no code handled (a 500, or a stream that died). */
+export const UNCAUGHT = /Uncaught (exception|\(in )/;
+let uncaughtTotal = 0;
+/** Uncaught exceptions seen by every runtime this process started. */
+export const uncaughtSeen = () => uncaughtTotal;
 
 /** Calls `fn` with each complete line of `stream`. */
 function lines(stream, fn) {

@@ -11,7 +11,7 @@ use crate::output::Printer;
 /// Prints every capture after the start point until the bin ends or Ctrl-C.
 pub async fn run(args: TailArgs) -> Result<(), CliError> {
     let target = resolve(&args.bin, &args.service)?;
-    let printer = Printer::new(args.json);
+    let printer = Printer::new(args.json).raw(args.raw);
     let mut after = match explicit_start(&args.start) {
         Some(s) => s,
         None => target.api.newest_seq(&target.id).await?,
@@ -28,7 +28,7 @@ pub async fn run(args: TailArgs) -> Result<(), CliError> {
             FeedEvent::Capture(c) if c.seq <= after => {}
             FeedEvent::Capture(c) => {
                 let body = if args.body { decode(c.body_b64.as_deref()) } else { None };
-                printer.capture(&c, body.as_deref().or(args.body.then_some(&[][..])));
+                printer.capture(&c, args.headers, body.as_deref().or(args.body.then_some(&[][..])));
                 after = c.seq;
             }
             FeedEvent::Lost(l) => {

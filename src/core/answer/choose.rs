@@ -22,7 +22,7 @@ mod tests {
     use crate::core::answer::rule::{parse_rules, RuleLimits};
 
     fn rules(json: &str) -> Vec<Rule> {
-        parse_rules(json.as_bytes(), RuleLimits { max_rules: 20, max_delay_ms: 10_000 }).unwrap()
+        parse_rules(json.as_bytes(), "k3p9q2x7m1nb", RuleLimits { max_rules: 20, max_delay_ms: 10_000 }).unwrap()
     }
 
     #[test]

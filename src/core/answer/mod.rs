@@ -3,5 +3,6 @@
 //! stored, with use counts so "fail twice, then succeed" is two rules.
 
 pub mod choose;
+pub mod origin;
 pub mod render;
 pub mod rule;

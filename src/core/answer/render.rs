@@ -2,6 +2,7 @@
 //! `{{request_id}}`, `{{seq}}` and `{{received_at}}`. Nothing else is
 //! interpreted, so a body is sent as written.
 
+use crate::core::answer::origin::stays_on_origin;
 use crate::core::answer::rule::Rule;
 use crate::core::http::reply::Reply;
 
@@ -9,11 +10,17 @@ use crate::core::http::reply::Reply;
 /// owner chooses the body and its type, and this origin also serves the
 /// playground: a sandboxing CSP and `nosniff` keep an HTML answer from
 /// running script here (a second CSP only narrows what the owner set).
+///
+/// A browser that navigated to the bin is not sent off the service's
+/// origin by a `Location` (that would make the service an open redirect
+/// for links to a bin); senders, which do not navigate, get it as written.
 pub fn reply(rule: &Rule, fill: &Fill) -> Reply {
     let reply = Reply::bytes(rule.status, fill.bytes(&rule.body_bytes()));
     rule.headers
         .iter()
-        .fold(reply, |reply, (name, value)| reply.header(name, &fill.text(value)))
+        .map(|(name, value)| (name, fill.text(value)))
+        .filter(|(name, value)| !(fill.navigation && *name == "location" && !stays_on_origin(value)))
+        .fold(reply, |reply, (name, value)| reply.header(name, &value))
         .header("content-security-policy", SANDBOX)
         .header("x-content-type-options", "nosniff")
 }
@@ -30,6 +37,8 @@ pub struct Fill<'a> {
     pub seq: u64,
     /// Its receipt time, RFC 3339.
     pub received_at: &'a str,
+    /// Whether a browser navigated here (`Sec-Fetch-Mode: navigate`).
+    pub navigation: bool,
 }
 
 impl Fill<'_> {
@@ -71,10 +80,11 @@ mod tests {
     fn a_rule_becomes_its_reply() {
         let rules = crate::core::answer::rule::parse_rules(
             br#"{"rules":[{"status":503,"headers":{"Retry-After":"3","X-Seen":"{{seq}}"},"body":"busy {{request_id}}"}]}"#,
+            "k3p9q2x7m1nb",
             crate::core::answer::rule::RuleLimits { max_rules: 1, max_delay_ms: 0 },
         )
         .unwrap();
-        let r = reply(&rules[0], &Fill { request_id: "b-2", seq: 2, received_at: "t" });
+        let r = reply(&rules[0], &Fill { request_id: "b-2", seq: 2, received_at: "t", navigation: false });
         assert_eq!((r.status, r.body.as_slice()), (503, &b"busy b-2"[..]));
         assert_eq!(r.header_value("x-seen"), Some("2"));
         assert_eq!(r.header_value("retry-after"), Some("3"));
@@ -83,8 +93,24 @@ mod tests {
     }
 
     #[test]
+    fn a_browser_navigation_is_not_redirected_off_the_origin() {
+        let limits = crate::core::answer::rule::RuleLimits { max_rules: 2, max_delay_ms: 0 };
+        let rules = crate::core::answer::rule::parse_rules(
+            br#"{"rules":[{"status":302,"headers":{"Location":"https://example.com/next"}},
+                          {"status":307,"headers":{"Location":"/v1/bins/k3p9q2x7m1nb/in/next"}}]}"#,
+            "k3p9q2x7m1nb",
+            limits,
+        )
+        .unwrap();
+        let fill = |navigation| Fill { request_id: "b-1", seq: 1, received_at: "t", navigation };
+        assert_eq!(reply(&rules[0], &fill(false)).header_value("location"), Some("https://example.com/next"));
+        assert_eq!(reply(&rules[0], &fill(true)).header_value("location"), None, "no open redirect");
+        assert_eq!(reply(&rules[1], &fill(true)).header_value("location"), Some("/v1/bins/k3p9q2x7m1nb/in/next"));
+    }
+
+    #[test]
     fn fills_the_three_and_nothing_else() {
-        let f = Fill { request_id: "b-7", seq: 7, received_at: "2026-11-30T00:00:00.000Z" };
+        let f = Fill { request_id: "b-7", seq: 7, received_at: "2026-11-30T00:00:00.000Z", navigation: false };
         assert_eq!(f.text("{{request_id}}/{{seq}}@{{received_at}}"), "b-7/7@2026-11-30T00:00:00.000Z");
         assert_eq!(f.text("{{other}} {{seq} {seq}} {{{{seq}}}}"), "{{other}} {{seq} {seq}} {{7}}");
         assert_eq!(f.bytes(&[0, 255, b'{']), [0, 255, b'{']);

@@ -1,15 +1,19 @@
 //! A response rule and the validation of `PUT /v1/bins/{id}/responses`.
 //! Every refusal names the field, such as `rules[1].headers.connection`.
 
+use crate::core::answer::origin;
 use crate::core::http::error::ApiError;
+use crate::core::json::{unknown_member, whole_number};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// Largest rule body, in bytes.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest text body, in characters (as JSON Schema counts `maxLength`).
+pub const MAX_BODY_CHARS: usize = 64 * 1024;
+/// Longest base64 body, in characters: 64 KiB of bytes and a little more.
+pub const MAX_BODY_B64_CHARS: usize = 87_384;
 /// Headers a rule may not set: hop-by-hop ones, those that frame the
 /// message, and CORS, which the service answers itself.
 const FORBIDDEN_HEADERS: [&str; 10] = [
@@ -85,20 +89,24 @@ fn bad(field: &str, why: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request("invalid response rules").with_details(format!("{field}: {why}"))
 }
 
-/// Parses and checks the body of `PUT .../responses`: `{"rules": [...]}`.
-pub fn parse_rules(body: &[u8], limits: RuleLimits) -> Result<Vec<Rule>, ApiError> {
+/// Parses and checks the body of `PUT .../responses` for bin `bin`: `{"rules": [...]}`.
+pub fn parse_rules(body: &[u8], bin: &str, limits: RuleLimits) -> Result<Vec<Rule>, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| bad("body", format!("not JSON: {e}")))?;
-    let rules = value.get("rules").and_then(Value::as_array).ok_or_else(|| bad("rules", "must be an array"))?;
+    let top = value.as_object().ok_or_else(|| bad("body", "must be an object"))?;
+    if let Some(extra) = unknown_member(top, &["rules"]) {
+        return Err(bad(extra, "unknown field"));
+    }
+    let rules = top.get("rules").and_then(Value::as_array).ok_or_else(|| bad("rules", "must be an array"))?;
     if rules.len() > limits.max_rules {
         return Err(bad("rules", format!("at most {} rules", limits.max_rules)));
     }
-    rules.iter().enumerate().map(|(i, r)| parse_rule(&format!("rules[{i}]"), r, limits)).collect()
+    rules.iter().enumerate().map(|(i, r)| parse_rule(&format!("rules[{i}]"), r, bin, limits)).collect()
 }
 
-fn parse_rule(at: &str, value: &Value, limits: RuleLimits) -> Result<Rule, ApiError> {
+fn parse_rule(at: &str, value: &Value, bin: &str, limits: RuleLimits) -> Result<Rule, ApiError> {
     let obj = value.as_object().ok_or_else(|| bad(at, "must be an object"))?;
     let known = ["match", "status", "headers", "body", "body_b64", "delay_ms", "times"];
-    if let Some(extra) = obj.keys().find(|k| !known.contains(&k.as_str())) {
+    if let Some(extra) = unknown_member(obj, &known) {
         return Err(bad(&format!("{at}.{extra}"), "unknown field"));
     }
     let status = int(obj, at, "status")?.ok_or_else(|| bad(&format!("{at}.status"), "required"))?;
@@ -120,7 +128,7 @@ fn parse_rule(at: &str, value: &Value, limits: RuleLimits) -> Result<Rule, ApiEr
     Ok(Rule {
         matcher: matcher(obj.get("match"), at)?,
         status: status as u16,
-        headers: headers(obj.get("headers"), at)?,
+        headers: headers(obj.get("headers"), at, bin)?,
         body,
         body_b64,
         delay_ms,
@@ -131,7 +139,7 @@ fn parse_rule(at: &str, value: &Value, limits: RuleLimits) -> Result<Rule, ApiEr
 fn int(obj: &Map<String, Value>, at: &str, key: &str) -> Result<Option<u64>, ApiError> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v.as_u64().map(Some).ok_or_else(|| bad(&format!("{at}.{key}"), "must be a whole number")),
+        Some(v) => whole_number(v).map(Some).ok_or_else(|| bad(&format!("{at}.{key}"), "must be a whole number")),
     }
 }
 
@@ -157,7 +165,7 @@ fn matcher(v: Option<&Value>, at: &str) -> Result<Matcher, ApiError> {
     Ok(Matcher { method: method.map(str::to_ascii_uppercase), path_prefix: path_prefix.map(str::to_string) })
 }
 
-fn headers(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, ApiError> {
+fn headers(v: Option<&Value>, at: &str, bin: &str) -> Result<BTreeMap<String, String>, ApiError> {
     let Some(v) = v.filter(|v| !v.is_null()) else { return Ok(BTreeMap::new()) };
     let obj = v.as_object().ok_or_else(|| bad(&format!("{at}.headers"), "must be an object"))?;
     let mut out = BTreeMap::new();
@@ -177,6 +185,7 @@ fn headers(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, ApiE
         if !value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) || value.len() > 8192 {
             return Err(bad(&field, "must be visible ASCII (spaces and tabs allowed), at most 8192 bytes"));
         }
+        origin::check(&lower, value, bin).map_err(|why| bad(&field, why))?;
         out.insert(lower, value.to_string());
     }
     Ok(out)
@@ -188,13 +197,14 @@ fn bodies(obj: &Map<String, Value>, at: &str) -> Result<(Option<String>, Option<
     if body.is_some() && b64.is_some() {
         return Err(bad(&format!("{at}.body_b64"), "give body or body_b64, not both"));
     }
-    let size = match (body, b64) {
-        (Some(t), _) => t.len(),
-        (None, Some(b)) => STANDARD.decode(b).map_err(|_| bad(&format!("{at}.body_b64"), "not base64"))?.len(),
-        (None, None) => 0,
-    };
-    if size > MAX_BODY_BYTES {
-        return Err(bad(&format!("{at}.body"), format!("at most {MAX_BODY_BYTES} bytes")));
+    if body.is_some_and(|t| t.chars().count() > MAX_BODY_CHARS) {
+        return Err(bad(&format!("{at}.body"), format!("at most {MAX_BODY_CHARS} characters")));
+    }
+    if let Some(b) = b64 {
+        if b.len() > MAX_BODY_B64_CHARS {
+            return Err(bad(&format!("{at}.body_b64"), format!("at most {MAX_BODY_B64_CHARS} characters")));
+        }
+        STANDARD.decode(b).map_err(|_| bad(&format!("{at}.body_b64"), "not base64"))?;
     }
     Ok((body.map(str::to_string), b64.map(str::to_string)))
 }

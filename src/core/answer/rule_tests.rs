@@ -3,7 +3,7 @@ use super::*;
 const LIMITS: RuleLimits = RuleLimits { max_rules: 3, max_delay_ms: 10_000 };
 
 fn parse(json: &str) -> Result<Vec<Rule>, ApiError> {
-    parse_rules(json.as_bytes(), LIMITS)
+    parse_rules(json.as_bytes(), "k3p9q2x7m1nb", LIMITS)
 }
 
 #[test]
@@ -51,11 +51,36 @@ fn bad_rules_name_the_field() {
         (r#"{"rules":[{"status":200,"match":{"method":"PO ST"}}]}"#, "rules[0].match.method"),
         (r#"{"rules":[{"status":200,"color":"red"}]}"#, "rules[0].color"),
         (r#"{"rules":[{"status":200},{"status":200},{"status":200},{"status":200}]}"#, "rules"),
+        (r#"{"rules":[],"extra":1}"#, "extra"),
+        (r#"{"rules":[{"status":200.5}]}"#, "rules[0].status"),
     ] {
         let err = parse(json).unwrap_err();
         assert_eq!(err.status(), 400, "{json}");
         assert!(err.details.as_deref().unwrap_or("").starts_with(&format!("{field}:")), "{json}: {:?}", err.details);
     }
-    let big = format!(r#"{{"rules":[{{"status":200,"body":"{}"}}]}}"#, "x".repeat(MAX_BODY_BYTES + 1));
+    let big = format!(r#"{{"rules":[{{"status":200,"body":"{}"}}]}}"#, "é".repeat(MAX_BODY_CHARS + 1));
     assert!(parse(&big).is_err());
+    let most = format!(r#"{{"rules":[{{"status":200,"body":"{}"}}]}}"#, "é".repeat(MAX_BODY_CHARS));
+    assert!(parse(&most).is_ok(), "the limit counts characters, as JSON Schema's maxLength does");
+    assert_eq!(parse(r#"{"rules":[{"status":426.0,"delay_ms":5.0}]}"#).unwrap()[0].status, 426);
+}
+
+#[test]
+fn headers_that_reach_past_the_response_are_refused_by_name() {
+    let cases = [
+        ("Clear-Site-Data", "\"storage\""),
+        ("Set-Cookie", "sid=1; Path=/"),
+        ("Refresh", "0; url=https://example.com/"),
+        ("Strict-Transport-Security", "max-age=31536000"),
+        ("Location", "javascript:alert(1)"),
+    ];
+    for (name, value) in cases {
+        let json = format!(r#"{{"rules":[{{"status":200,"headers":{{"{name}":"{}"}}}}]}}"#, value.replace('"', "\\\""));
+        let err = parse(&json).unwrap_err();
+        let details = err.details.unwrap_or_default();
+        assert!(details.starts_with(&format!("rules[0].headers.{name}: ")), "{name}: {details}");
+    }
+    assert!(
+        parse(r#"{"rules":[{"status":200,"headers":{"Set-Cookie":"sid=1; Path=/v1/bins/k3p9q2x7m1nb/in"}}]}"#).is_ok()
+    );
 }

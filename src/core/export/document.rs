@@ -101,6 +101,19 @@ impl Document {
         }
     }
 
+    /// What ends a document cut short for `why`, so its reader can tell:
+    /// a HAR stays unterminated (no JSON parser accepts it); NDJSON gets a
+    /// last line in the `Error` shape with the code `export_ended`.
+    pub fn cut_short(&self, why: &str) -> Vec<u8> {
+        match self.format {
+            Format::Har => Vec::new(),
+            Format::Ndjson => {
+                let line = serde_json::json!({ "error": "export ended early", "details": why, "code": "export_ended" });
+                format!("{line}\n").into_bytes()
+            }
+        }
+    }
+
     /// Entries written so far.
     pub fn entries(&self) -> u64 {
         self.entries
@@ -154,6 +167,15 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1]["body_b64"], "Yg==");
         assert!(out.ends_with('\n'));
+    }
+
+    #[test]
+    fn a_document_cut_short_says_so() {
+        let doc = Document::new(Format::Ndjson, "k3p9q2x7m1nb", "https://hooks.example/");
+        let line: serde_json::Value = serde_json::from_slice(&doc.cut_short("the bin was deleted")).unwrap();
+        assert_eq!(line["code"], "export_ended");
+        assert_eq!(line["details"], "the bin was deleted");
+        assert!(Document::new(Format::Har, "k3p9q2x7m1nb", "https://h/").cut_short("x").is_empty());
     }
 
     #[test]

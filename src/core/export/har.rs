@@ -40,9 +40,11 @@ struct Request {
     body_size: u64,
 }
 
-/// A request or response body: text when it is UTF-8, else base64 with
-/// `encoding` (the field HAR 1.2 defines for `content`, used on
-/// `postData` too so binary bodies survive).
+/// A request or response body: text when it is UTF-8 and its JSON escaping
+/// at most doubles it, else base64 with `encoding` (the field HAR 1.2
+/// defines for `content`, used on `postData` too so binary bodies survive).
+/// So an entry's body takes at most twice its bytes (and a few more): a
+/// body of control characters would take six times its size as text.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Body {
@@ -54,9 +56,22 @@ struct Body {
 
 fn body(mime_type: &str, bytes: &[u8]) -> Body {
     match std::str::from_utf8(bytes) {
-        Ok(text) => Body { mime_type: mime_type.into(), text: text.into(), encoding: None },
-        Err(_) => Body { mime_type: mime_type.into(), text: STANDARD.encode(bytes), encoding: Some("base64") },
+        Ok(text) if escaped_len(text) <= bytes.len().saturating_mul(2).saturating_add(16) => {
+            Body { mime_type: mime_type.into(), text: text.into(), encoding: None }
+        }
+        _ => Body { mime_type: mime_type.into(), text: STANDARD.encode(bytes), encoding: Some("base64") },
     }
+}
+
+/// Length of `text` as the inside of a JSON string, as serde_json writes it.
+fn escaped_len(text: &str) -> usize {
+    text.bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum()
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -29,3 +29,16 @@ fn default_answer_is_rebuilt_exactly() {
     assert_eq!(answer["request_id"], "k3p9q2x7m1nb-9");
     assert_eq!(v["response"]["content"]["size"], text.len());
 }
+
+#[test]
+fn a_body_that_escaping_would_blow_up_goes_as_base64() {
+    let c = Capture::sample(1, 0);
+    let control = vec![0x01u8; 3000];
+    let v = serde_json::to_value(entry("k3p9q2x7m1nb", "http://h/in", &c, &control)).unwrap();
+    assert_eq!(v["request"]["postData"]["encoding"], "base64");
+    let json = serde_json::to_string(&v["request"]["postData"]).unwrap();
+    assert!(json.len() < 4100, "base64 takes 4/3, not the 6x of \\u0001 escapes: {}", json.len());
+    let quoted = br#"{"a":"b","c":["d","e"]}"#;
+    let v = serde_json::to_value(entry("k3p9q2x7m1nb", "http://h/in", &c, quoted)).unwrap();
+    assert!(v["request"]["postData"].get("encoding").is_none(), "ordinary JSON stays text");
+}

@@ -1,6 +1,8 @@
 //! The budgets a client draws on outside any one bin, each a token bucket
 //! kept by a limiter object: per client for bin creation and for replays,
-//! and one shared by everyone that caps bin creation service-wide.
+//! per network (an IPv4 /24 or IPv6 /48) for bin creation, so a crowd of
+//! neighbours cannot drain the last one, shared by everyone, that caps bin
+//! creation service-wide.
 
 use crate::core::config::Config;
 use crate::core::limits::bucket::Rate;
@@ -18,11 +20,13 @@ pub enum Budget {
     Replay,
     /// Bins everyone together creates (held by the [`GLOBAL`] limiter).
     CreateGlobal,
+    /// Bins the clients of one network create (held by its prefix's limiter).
+    CreatePrefix,
 }
 
 impl Budget {
     /// Every budget, for parsing.
-    pub const ALL: [Budget; 3] = [Budget::Create, Budget::Replay, Budget::CreateGlobal];
+    pub const ALL: [Budget; 4] = [Budget::Create, Budget::Replay, Budget::CreateGlobal, Budget::CreatePrefix];
 
     /// The path a limiter object is asked on.
     pub fn path(self) -> &'static str {
@@ -30,6 +34,7 @@ impl Budget {
             Budget::Create => "/take/create",
             Budget::Replay => "/take/replay",
             Budget::CreateGlobal => "/take/create-global",
+            Budget::CreatePrefix => "/take/create-prefix",
         }
     }
 
@@ -44,13 +49,14 @@ impl Budget {
             Budget::Create => config.create_rate(),
             Budget::Replay => config.replay_rate(),
             Budget::CreateGlobal => config.create_global_rate(),
+            Budget::CreatePrefix => config.create_prefix_rate(),
         }
     }
 
     /// The route label a refusal is counted under in `/metrics`.
     pub fn route_label(self) -> &'static str {
         match self {
-            Budget::Create | Budget::CreateGlobal => "create_bin",
+            Budget::Create | Budget::CreateGlobal | Budget::CreatePrefix => "create_bin",
             Budget::Replay => "replay",
         }
     }
@@ -73,5 +79,6 @@ mod tests {
         let c = Config::default();
         assert_eq!(Budget::Replay.rate(&c), Rate { per_s: 1.0, burst: 10.0 });
         assert_eq!(Budget::CreateGlobal.rate(&c).burst, 600.0);
+        assert_eq!(Budget::CreatePrefix.rate(&c), Rate { per_s: 0.1, burst: 6.0 });
     }
 }

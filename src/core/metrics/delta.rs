@@ -33,6 +33,8 @@ pub const SSE_EVENTS_SENT: &str = "polyhook_sse_events_sent_total";
 pub const SSE_CUT: &str = "polyhook_sse_subscribers_cut_total";
 /// Stream connections turned away for load, told to retry later.
 pub const SSE_REFUSED: &str = "polyhook_sse_refused_total";
+/// Requests that reached the service-wide creation budget's object.
+pub const CREATE_GLOBAL_CHECKS: &str = "polyhook_create_global_checks_total";
 /// Time inside a bin's object to capture one request.
 pub const INGEST_SECONDS: &str = "polyhook_ingest_duration_seconds";
 /// Its series, spelled out once so an ingest builds no strings.
@@ -83,7 +85,7 @@ const fn family(name: &'static str, help: &'static str, kind: Kind) -> Family {
 }
 
 /// Every family, in exposition order.
-pub const FAMILIES: [Family; 15] = [
+pub const FAMILIES: [Family; 16] = [
     family(INGEST, "Requests captured into a bin.", Kind::Counter),
     Family {
         label: Some(("method", &METHODS)),
@@ -96,6 +98,7 @@ pub const FAMILIES: [Family; 15] = [
         ..family(RATE_LIMITED, "Requests refused with 429.", Kind::Counter)
     },
     family(BINS_CREATED, "Bins created.", Kind::Counter),
+    family(CREATE_GLOBAL_CHECKS, "Requests that reached the service-wide creation budget.", Kind::Counter),
     family(BINS_DELETED, "Bins deleted by their owner.", Kind::Counter),
     family(BINS_EXPIRED, "Bins that reached the end of their lifetime.", Kind::Counter),
     family(BINS_LIVE, "Bins alive: created minus deleted minus expired.", Kind::Gauge),

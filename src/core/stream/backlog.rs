@@ -1,13 +1,16 @@
 //! The captures a resuming subscriber missed, read from storage a bounded
 //! batch at a time as the client keeps up. Retention may evict captures
 //! while a slow client catches up; each batch re-checks, and a `lost`
-//! notice announces any range the stream can no longer send.
+//! notice announces any range the stream can no longer send. A filter may
+//! skip only so many captures per open: past that the stream says where it
+//! got to (`skipped`) and ends, and the client resumes from there.
 
+use crate::core::bin::ids::request_id;
 use crate::core::capture::model::Capture;
 use crate::core::capture::namespace::Namespace;
 use crate::core::http::error::ApiError;
 use crate::core::search::filter::Filter;
-use crate::core::stream::events::{self, Lost};
+use crate::core::stream::events::{self, Lost, Skipped};
 use crate::core::stream::sse::Frame;
 
 /// Captures read from storage per backlog step.
@@ -44,13 +47,34 @@ pub struct Backlog {
     after: u64,
     until: u64,
     budget_bytes: usize,
+    /// Captures the filter may still turn down before this open stops.
+    skips_left: u64,
 }
 
 impl Backlog {
     /// The backlog of bin `bin` through `filter` after `after` and before
     /// `until`; one batch holds about `budget_bytes` of frames (at least one).
     pub fn new(bin: String, filter: Filter, after: u64, until: u64, budget_bytes: usize) -> Backlog {
-        Backlog { bin, filter, after, until, budget_bytes }
+        Backlog { bin, filter, after, until, budget_bytes, skips_left: u64::MAX }
+    }
+
+    /// The same, turning down at most `max_skips` captures before it stops.
+    pub fn with_skip_limit(mut self, max_skips: u64) -> Backlog {
+        self.skips_left = max_skips;
+        self
+    }
+
+    /// True when the filter turned down its whole allowance of captures
+    /// before the backlog was done: send [`Backlog::skipped`] and end.
+    pub fn out_of_skips(&self) -> bool {
+        self.skips_left == 0 && !self.is_done()
+    }
+
+    /// The `skipped` event: where the scan got to, with that capture's
+    /// request id as its event id, so a reconnect resumes after it.
+    pub fn skipped(&self) -> Frame {
+        let id = request_id(&self.bin, self.after);
+        events::with_id(&id, "skipped", &Skipped { reason: "scan_limit", resumes_after: self.after })
     }
 
     /// The last sequence number sent or skipped.
@@ -69,7 +93,7 @@ impl Backlog {
     pub fn next_frames(&mut self, source: &impl CaptureSource) -> Result<Vec<Frame>, ApiError> {
         let mut frames = Vec::new();
         let mut read = 0;
-        while frames.is_empty() && !self.is_done() && read < MAX_ROWS_PER_CALL {
+        while frames.is_empty() && !self.is_done() && !self.out_of_skips() && read < MAX_ROWS_PER_CALL {
             read += self.step(source, &mut frames)?;
         }
         Ok(frames)
@@ -89,13 +113,15 @@ impl Backlog {
         }
         let mut bytes = 0;
         for capture in captures {
-            if bytes >= self.budget_bytes {
+            if bytes >= self.budget_bytes || self.skips_left == 0 {
                 break;
             }
             if self.filter.matches_record(&capture) {
                 let frame = events::request(&self.bin, &capture, &source.body(capture.seq)?)?;
                 bytes += frame.len();
                 frames.push(frame);
+            } else {
+                self.skips_left -= 1;
             }
             self.after = capture.seq;
         }

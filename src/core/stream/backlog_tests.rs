@@ -124,3 +124,35 @@ fn filters_skip_quietly_and_a_call_reads_a_bounded_number() {
     while !b.next_frames(&fake).unwrap().is_empty() || !b.is_done() {}
     assert!(b.is_done());
 }
+
+#[test]
+fn a_filter_turns_down_at_most_its_allowance_then_says_where_it_got_to() {
+    let fake = Fake::with(1..=600, b"x", "/");
+    let filter = Filter::parse("method=NOPE").unwrap();
+    let mut b = Backlog::new("k3p9q2x7m1nb".into(), filter, 0, 601, usize::MAX).with_skip_limit(300);
+    let mut calls = 0;
+    while !b.out_of_skips() && !b.is_done() {
+        assert!(b.next_frames(&fake).unwrap().is_empty());
+        calls += 1;
+    }
+    assert!(b.out_of_skips() && calls <= 2, "300 rows, at most 256 a call");
+    assert_eq!(b.position(), 300, "no row past the allowance was read");
+    assert_eq!(
+        &*b.skipped(),
+        "id: k3p9q2x7m1nb-300\nevent: skipped\ndata: {\"reason\":\"scan_limit\",\"resumes_after\":300}\n\n"
+    );
+    assert!(b.next_frames(&fake).unwrap().is_empty(), "nothing more is read once out of skips");
+    assert_eq!(b.position(), 300);
+}
+
+#[test]
+fn matching_captures_do_not_use_the_allowance() {
+    let fake = Fake::with(1..=50, b"x", "/");
+    let mut b = Backlog::new("k3p9q2x7m1nb".into(), Filter::everything(), 0, 51, usize::MAX).with_skip_limit(1);
+    let mut sent = 0;
+    while !b.is_done() {
+        sent += b.next_frames(&fake).unwrap().len();
+    }
+    assert_eq!(sent, 50);
+    assert!(!b.out_of_skips());
+}

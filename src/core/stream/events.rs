@@ -8,10 +8,12 @@
 //! | `replay`  | none   | a replay changed status (the `Replay` with its attempts) |
 //! | `deleted` | none   | the bin was deleted; the stream then closes |
 //! | `expired` | none   | the bin expired; the stream then closes |
+//! | `skipped` | request id | a filtered catch-up turned down its allowance of captures; the stream then closes |
 //!
-//! Only `request` carries an `id:`, the request id `<bin>-<seq>` as the
-//! twins send it, so the client's last event id always names the last
-//! capture it received.
+//! `request` carries an `id:`, the request id `<bin>-<seq>` as the twins
+//! send it, so the client's last event id names the last capture it
+//! received. `skipped` carries the id of the last capture its filter turned
+//! down, so the reconnect resumes after the captures already scanned.
 
 use crate::core::bin::ids::request_id;
 use crate::core::capture::model::Capture;
@@ -49,6 +51,17 @@ pub struct Reset {
     pub resumes_after: u64,
 }
 
+/// Data of a `skipped` event: a filtered catch-up read its allowance of
+/// captures its filter turned down, and ends; reconnecting resumes after
+/// `resumes_after` (also the event's id).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Skipped {
+    /// `scan_limit`.
+    pub reason: &'static str,
+    /// The last sequence number scanned.
+    pub resumes_after: u64,
+}
+
 /// Why a bin's stream ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum End {
@@ -78,6 +91,12 @@ pub fn ended(bin: &str, end: End) -> Frame {
 pub fn notice<T: Serialize>(name: &str, data: &T) -> Frame {
     let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_string());
     event(None, name, &json)
+}
+
+/// An event with a JSON payload and the id `id`.
+pub fn with_id<T: Serialize>(id: &str, name: &str, data: &T) -> Frame {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_string());
+    event(Some(id), name, &json)
 }
 
 #[cfg(test)]

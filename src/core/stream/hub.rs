@@ -50,6 +50,14 @@ impl<O: Outlet> Hub<O> {
         self.subscribers.iter().filter(|s| s.client == client).count()
     }
 
+    /// The outlets of client `client`'s streams.
+    pub fn outlets_of(&self, client: &str) -> Vec<O>
+    where
+        O: Clone,
+    {
+        self.subscribers.iter().filter(|s| s.client == client).map(|s| s.outlet.clone()).collect()
+    }
+
     /// Number of subscribers.
     pub fn len(&self) -> usize {
         self.subscribers.len()
@@ -96,6 +104,15 @@ impl<O: Outlet> Hub<O> {
             }
         });
         fanout
+    }
+
+    /// Drops the subscribers whose stream is over, at once rather than at
+    /// the next publish, so a client that left frees its share of the cap.
+    /// Returns how many were dropped.
+    pub fn prune(&mut self) -> usize {
+        let before = self.subscribers.len();
+        self.subscribers.retain(|s| !s.outlet.is_gone());
+        before - self.subscribers.len()
     }
 
     /// Sends every subscriber a final frame, after which each stream ends.
@@ -159,6 +176,9 @@ mod tests {
         }
         fn cut(&self) {
             self.0.borrow_mut().cut = true;
+        }
+        fn is_gone(&self) -> bool {
+            self.0.borrow().gone
         }
     }
 
@@ -228,5 +248,17 @@ mod tests {
         hub.join(everything(), "a", gone);
         assert_eq!(hub.broadcast(&frame("x")).gone, 1);
         assert!(hub.is_empty());
+    }
+
+    #[test]
+    fn prunes_a_client_that_left_without_a_publish() {
+        let mut hub = Hub::default();
+        let (left, stays) = (Probe::new(10), Probe::new(10));
+        hub.join(everything(), "a", left.clone());
+        hub.join(everything(), "a", stays);
+        left.0.borrow_mut().gone = true;
+        assert_eq!(hub.prune(), 1);
+        assert_eq!(hub.count_of("a"), 1, "the client's share is free again");
+        assert_eq!(hub.prune(), 0);
     }
 }

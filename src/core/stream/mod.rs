@@ -2,6 +2,7 @@
 //! (re)connecting subscriber starts, its backlog, and the fan-out hub.
 
 pub mod backlog;
+pub mod catchup;
 pub mod events;
 pub mod gate;
 pub mod hub;

@@ -26,6 +26,8 @@ pub trait Outlet {
     /// Ends the stream now, dropping whatever is queued, so the client's
     /// last event id marks exactly where it must resume.
     fn cut(&self);
+    /// True once the stream is over: its client left, or it was ended.
+    fn is_gone(&self) -> bool;
 }
 
 /// The byte-budget rule shared by every outlet: with `queued_bytes`

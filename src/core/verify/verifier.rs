@@ -5,14 +5,17 @@
 use crate::core::capture::build::is_token;
 use crate::core::hex::hex;
 use crate::core::http::error::ApiError;
+use crate::core::json::{unknown_member, whole_number};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-/// Longest secret accepted, in bytes.
-pub const MAX_SECRET_BYTES: usize = 512;
+/// Longest secret accepted, in characters.
+pub const MAX_SECRET_CHARS: usize = 512;
+/// Longest `header` name of an `hmac-sha256` verifier, in characters.
+const MAX_HEADER_CHARS: usize = 32;
 /// Default and largest timestamp tolerance, in seconds.
 pub const DEFAULT_TOLERANCE_S: u64 = 300;
 const MAX_TOLERANCE_S: u64 = 7 * 86_400;
@@ -151,7 +154,11 @@ fn bad(field: &str, why: impl std::fmt::Display) -> ApiError {
 /// at most `max` of them. An empty list removes every verifier.
 pub fn parse_verifiers(body: &[u8], max: usize) -> Result<Vec<Verifier>, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| bad("body", format!("not JSON: {e}")))?;
-    let list = value.get("verifiers").and_then(Value::as_array).ok_or_else(|| bad("verifiers", "must be an array"))?;
+    let top = value.as_object().ok_or_else(|| bad("body", "must be an object"))?;
+    if let Some(extra) = unknown_member(top, &["verifiers"]) {
+        return Err(bad(extra, "unknown field"));
+    }
+    let list = top.get("verifiers").and_then(Value::as_array).ok_or_else(|| bad("verifiers", "must be an array"))?;
     if list.len() > max {
         return Err(bad("verifiers", format!("at most {max} verifiers")));
     }
@@ -161,20 +168,23 @@ pub fn parse_verifiers(body: &[u8], max: usize) -> Result<Vec<Verifier>, ApiErro
 fn parse_verifier(at: &str, value: &Value) -> Result<Verifier, ApiError> {
     let obj = value.as_object().ok_or_else(|| bad(at, "must be an object"))?;
     let known = ["scheme", "secret", "header", "encoding", "prefix", "tolerance_s"];
-    if let Some(extra) = obj.keys().find(|k| !known.contains(&k.as_str())) {
+    if let Some(extra) = unknown_member(obj, &known) {
         return Err(bad(&format!("{at}.{extra}"), "unknown field"));
     }
     let scheme: Scheme = field(obj, at, "scheme")?.ok_or_else(|| {
         bad(&format!("{at}.scheme"), "required: github, stripe, standard-webhooks, slack, shopify or hmac-sha256")
     })?;
     let secret: String = field(obj, at, "secret")?.ok_or_else(|| bad(&format!("{at}.secret"), "required"))?;
-    if secret.is_empty() || secret.len() > MAX_SECRET_BYTES {
-        return Err(bad(&format!("{at}.secret"), format!("must be 1 to {MAX_SECRET_BYTES} bytes")));
+    if secret.is_empty() || secret.chars().count() > MAX_SECRET_CHARS {
+        return Err(bad(&format!("{at}.secret"), format!("must be 1 to {MAX_SECRET_CHARS} characters")));
     }
     if scheme == Scheme::StandardWebhooks && standard_key(&secret).is_none() {
         return Err(bad(&format!("{at}.secret"), "must be whsec_ followed by base64"));
     }
-    let tolerance_s: Option<u64> = field(obj, at, "tolerance_s")?;
+    let tolerance_s = match obj.get("tolerance_s") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(whole_number(v).ok_or_else(|| bad(&format!("{at}.tolerance_s"), "must be a whole number"))?),
+    };
     if tolerance_s.is_some() && !scheme.timed() {
         return Err(bad(&format!("{at}.tolerance_s"), "only stripe, standard-webhooks and slack sign a timestamp"));
     }
@@ -198,12 +208,15 @@ fn generic_fields(obj: &Map<String, Value>, at: &str, v: &mut Verifier) -> Resul
             None => Ok(()),
         };
     }
-    let header = header.map(|h| h.trim().to_ascii_lowercase()).unwrap_or_default();
-    if !is_token(&header) {
-        return Err(bad(&format!("{at}.header"), "required: a header name"));
+    let header = header.map(|h| h.to_ascii_lowercase()).unwrap_or_default();
+    if !is_token(&header) || header.len() > MAX_HEADER_CHARS {
+        return Err(bad(
+            &format!("{at}.header"),
+            format!("required: a header name of at most {MAX_HEADER_CHARS} characters"),
+        ));
     }
-    if prefix.as_ref().is_some_and(|p| p.len() > 64) {
-        return Err(bad(&format!("{at}.prefix"), "at most 64 bytes"));
+    if prefix.as_ref().is_some_and(|p| p.chars().count() > 64) {
+        return Err(bad(&format!("{at}.prefix"), "at most 64 characters"));
     }
     (v.header, v.encoding, v.prefix) = (Some(header), Some(encoding.unwrap_or_default()), prefix);
     Ok(())

@@ -4,7 +4,10 @@
 
 pub mod aggregator;
 pub mod body;
+pub mod export_pump;
+pub mod export_set;
 pub mod http_send;
+pub mod js_stream;
 pub mod limits;
 pub mod metrics_sink;
 pub mod respond;

@@ -8,6 +8,7 @@ use super::sse_writer::SseOutlet;
 use crate::core::bin::ids::random_bytes;
 use crate::core::metrics::delta::{SSE_CUT, SSE_EVENTS_SENT};
 use crate::core::stream::backlog::{Backlog, CaptureSource};
+use crate::core::stream::catchup::CatchupPool;
 use crate::core::stream::hub::Hub;
 use crate::core::stream::outlet::Outlet;
 use crate::core::stream::sse::{self, Frame};
@@ -26,11 +27,36 @@ pub const HEADERS: [(&str, &str); 3] = [
     ("x-accel-buffering", "no"),
 ];
 
+/// Bytes a catching-up stream reserved from its bin's pool, given back
+/// however the catch-up ends.
+pub struct Reserved {
+    pool: Rc<RefCell<CatchupPool>>,
+    bytes: u64,
+}
+
+impl Reserved {
+    /// Holds `bytes` already reserved in `pool`.
+    pub fn new(pool: Rc<RefCell<CatchupPool>>, bytes: u64) -> Reserved {
+        Reserved { pool, bytes }
+    }
+}
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        if let Ok(mut pool) = self.pool.try_borrow_mut() {
+            pool.release(self.bytes);
+        }
+    }
+}
+
 /// Sends a new subscriber its opening, notices and backlog, a batch at a
 /// time as the client reads, then the live frames held meanwhile; from
 /// then on the hub writes to it directly. Each batch is dropped before the
 /// wait, so a client that stops reading pins at most its queue; one that
-/// reads nothing for `stall` is cut, and resumes from its last id.
+/// reads nothing for `stall` is cut, and resumes from its last id. A
+/// filter that turns down its allowance of captures ends the stream with
+/// `skipped`, and the client resumes from there. `reserved` is given back
+/// when the catch-up ends.
 pub async fn catch_up(
     outlet: SseOutlet,
     notices: Vec<Frame>,
@@ -38,13 +64,38 @@ pub async fn catch_up(
     source: impl CaptureSource,
     metrics: Sink,
     stall: Duration,
+    reserved: Reserved,
 ) {
     for frame in std::iter::once(sse::preamble()).chain(notices) {
         outlet.write(&frame);
     }
+    let live = send_backlog(&outlet, &mut backlog, &source, &metrics, stall).await
+        && wait_for_room(&outlet, &metrics, stall).await;
+    drop(reserved);
+    if live {
+        outlet.go_live();
+    }
+}
+
+/// Sends the backlog; true when it is all out and the stream should go live.
+async fn send_backlog(
+    outlet: &SseOutlet,
+    backlog: &mut Backlog,
+    source: &impl CaptureSource,
+    metrics: &Sink,
+    stall: Duration,
+) -> bool {
     loop {
-        match backlog.next_frames(&source) {
-            Ok(frames) if frames.is_empty() && backlog.is_done() => break,
+        if outlet.is_gone() {
+            return false; // the client left: read no more for it
+        }
+        match backlog.next_frames(source) {
+            Ok(frames) if frames.is_empty() && backlog.is_done() => return true,
+            Ok(frames) if frames.is_empty() && backlog.out_of_skips() => {
+                outlet.write(&backlog.skipped());
+                outlet.close();
+                return false;
+            }
             // A filter skipped a bounded run of captures: let other requests in, then go on.
             Ok(frames) if frames.is_empty() => Delay::from(Duration::ZERO).await,
             Ok(frames) => {
@@ -52,13 +103,13 @@ pub async fn catch_up(
                 metrics.record(|d| d.add(SSE_EVENTS_SENT, "", frames.len() as f64));
                 drop(frames);
                 if !written {
-                    return; // the client left
+                    return false; // the client left
                 }
                 let drained = Box::pin(outlet.drained());
                 if let Either::Right(_) = select(drained, Box::pin(Delay::from(stall))).await {
                     outlet.cut();
                     metrics.record(|d| d.inc(SSE_CUT));
-                    return;
+                    return false;
                 }
             }
             Err(err) => {
@@ -69,27 +120,29 @@ pub async fn catch_up(
                     console_error!("stream backlog: {}", err);
                     outlet.cut();
                 }
-                return;
+                return false;
             }
         }
     }
-    // Going live writes the held frames on top of what is queued; wait
-    // (bounded like any stall) until they fit, or the next live frame
-    // would find the stream over budget and cut it.
+}
+
+/// Going live writes the held frames on top of what is queued; waits
+/// (bounded like any stall) until they fit, or the next live frame would
+/// find the stream over budget and cut it. True when the stream may go live.
+async fn wait_for_room(outlet: &SseOutlet, metrics: &Sink, stall: Duration) -> bool {
     let deadline = Date::now().as_millis() + u64::try_from(stall.as_millis()).unwrap_or(u64::MAX);
     loop {
         match outlet.has_room_for_held() {
-            None => return, // the client left
-            Some(true) => break,
+            None => return false, // the client left
+            Some(true) => return true,
             Some(false) if Date::now().as_millis() >= deadline => {
                 outlet.cut();
                 metrics.record(|d| d.inc(SSE_CUT));
-                return;
+                return false;
             }
             Some(false) => Delay::from(ROOM_POLL).await,
         }
     }
-    outlet.go_live();
 }
 
 /// How often a caught-up subscriber is checked for room for its held frames.

@@ -1,63 +1,23 @@
-//! A subscriber's stream as a JavaScript `TransformStream`: frames are
-//! written straight into its writable side, and its readable side is the
-//! response body, so a delivery is one write with no Rust future, task or
-//! per-subscriber copy per event. The writable side counts bytes
-//! (`ByteLengthQueuingStrategy`), so its `desiredSize` says how far behind
-//! the client is.
+//! A subscriber's stream as a [`pipe`]: frames are written straight into
+//! its writable side, and its readable side is the response body, so a
+//! delivery is one write with no Rust future, task or per-subscriber copy
+//! per event.
 
+use super::js_stream::{pipe, PipeWriter};
 use crate::core::stream::gate::{Admit, Gate};
 use crate::core::stream::outlet::{fits, Offer, Outlet};
 use crate::core::stream::sse::Frame;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use worker::js_sys::{Object, Promise, Reflect, Uint8Array};
-use worker::wasm_bindgen::prelude::*;
+use worker::js_sys::Uint8Array;
+use worker::wasm_bindgen::JsValue;
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::worker_sys::web_sys::ReadableStream;
 
-#[wasm_bindgen]
-extern "C" {
-    type TransformStream;
-    #[wasm_bindgen(constructor, catch)]
-    fn new(transformer: &JsValue, writable_strategy: &JsValue) -> Result<TransformStream, JsValue>;
-    #[wasm_bindgen(method, getter)]
-    fn readable(this: &TransformStream) -> ReadableStream;
-    #[wasm_bindgen(method, getter)]
-    fn writable(this: &TransformStream) -> WritableStream;
-
-    type WritableStream;
-    #[wasm_bindgen(method, catch, js_name = getWriter)]
-    fn get_writer(this: &WritableStream) -> Result<Writer, JsValue>;
-
-    type Writer;
-    /// Budget left in bytes; `None` once the stream errored (client gone).
-    #[wasm_bindgen(method, getter, js_name = desiredSize)]
-    fn desired_size(this: &Writer) -> Option<f64>;
-    #[wasm_bindgen(method)]
-    fn write(this: &Writer, chunk: &Uint8Array) -> Promise;
-    #[wasm_bindgen(method)]
-    fn close(this: &Writer) -> Promise;
-    #[wasm_bindgen(method)]
-    fn abort(this: &Writer) -> Promise;
-    #[wasm_bindgen(method, getter)]
-    fn ready(this: &Writer) -> Promise;
-
-    type ByteLengthQueuingStrategy;
-    #[wasm_bindgen(constructor)]
-    fn new(init: &Object) -> ByteLengthQueuingStrategy;
-}
-
 thread_local! {
-    /// Swallows the rejections of writes to streams whose client left; the
-    /// next offer notices the stream is gone.
-    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
     /// The last frame's bytes in JS memory: one publish writes the same
     /// frame to every subscriber, so it crosses the wasm boundary once.
     static LAST: RefCell<Option<(Frame, Uint8Array)>> = const { RefCell::new(None) };
-}
-
-fn settle(promise: Promise) {
-    IGNORE.with(|ignore| drop(promise.catch(ignore)));
 }
 
 fn js_bytes(frame: &Frame) -> Uint8Array {
@@ -75,9 +35,11 @@ fn js_bytes(frame: &Frame) -> Uint8Array {
 }
 
 struct Inner {
-    writer: Writer,
+    writer: PipeWriter,
     gate: RefCell<Gate>,
     max_bytes: usize,
+    /// Set once this side closed or cut the stream.
+    ended: Cell<bool>,
 }
 
 /// One subscriber's stream; clones share it.
@@ -87,17 +49,17 @@ pub struct SseOutlet(Rc<Inner>);
 /// A new stream allowing `max_bytes` of unread events, and the body to
 /// answer with. It starts catching up: live frames wait until [`SseOutlet::go_live`].
 pub fn open(max_bytes: usize) -> Result<(SseOutlet, ReadableStream), JsValue> {
-    let init = Object::new();
-    Reflect::set(&init, &"highWaterMark".into(), &(max_bytes as f64).into())?;
-    let pipe = TransformStream::new(&JsValue::UNDEFINED, &ByteLengthQueuingStrategy::new(&init))?;
-    let writer = pipe.writable().get_writer()?;
-    let inner = Inner { writer, gate: RefCell::new(Gate::new(max_bytes)), max_bytes };
-    Ok((SseOutlet(Rc::new(inner)), pipe.readable()))
+    let (writer, readable) = pipe(max_bytes)?;
+    let inner = Inner { writer, gate: RefCell::new(Gate::new(max_bytes)), max_bytes, ended: Cell::new(false) };
+    Ok((SseOutlet(Rc::new(inner)), readable))
 }
 
 impl SseOutlet {
-    /// Bytes waiting for the client, or `None` once the client is gone.
+    /// Bytes waiting for the client, or `None` once the stream is over.
     fn queued_bytes(&self) -> Option<usize> {
+        if self.0.ended.get() {
+            return None;
+        }
         let left = self.0.writer.desired_size()?;
         Some((self.0.max_bytes as f64 - left).max(0.0) as usize)
     }
@@ -115,8 +77,21 @@ impl SseOutlet {
         if self.queued_bytes().is_none() {
             return false;
         }
-        settle(self.0.writer.write(&js_bytes(frame)));
+        self.0.writer.send(&js_bytes(frame));
         true
+    }
+
+    /// Waits until the stream is over (closed, cut, or its client left).
+    pub async fn over(&self) {
+        let _ = JsFuture::from(self.0.writer.closed()).await;
+    }
+
+    /// Ends the stream after what is queued, dropping held live frames:
+    /// the last event written says where the client resumes.
+    pub fn close(&self) {
+        if !self.0.ended.replace(true) {
+            self.0.writer.finish();
+        }
     }
 
     /// Waits until the client has read enough for the budget to have room.
@@ -132,7 +107,7 @@ impl SseOutlet {
             self.write(frame);
         }
         if finished {
-            settle(self.0.writer.close());
+            self.close();
         }
         finished
     }
@@ -146,7 +121,7 @@ impl Outlet for SseOutlet {
             Admit::Full => Offer::Full,
             Admit::Write if !fits(queued, frame.len(), self.0.max_bytes) => Offer::Full,
             Admit::Write => {
-                settle(self.0.writer.write(&js_bytes(frame)));
+                self.0.writer.send(&js_bytes(frame));
                 Offer::Queued
             }
         }
@@ -155,11 +130,17 @@ impl Outlet for SseOutlet {
     fn finish(&self, frame: &Frame) {
         if !self.0.gate.borrow_mut().hold_final(frame) {
             self.write(frame);
-            settle(self.0.writer.close());
+            self.close();
         }
     }
 
     fn cut(&self) {
-        settle(self.0.writer.abort());
+        if !self.0.ended.replace(true) {
+            self.0.writer.terminate();
+        }
+    }
+
+    fn is_gone(&self) -> bool {
+        self.queued_bytes().is_none()
     }
 }

@@ -6,7 +6,7 @@
 use crate::core::config::Config;
 use crate::core::limits::bucket::Bucket;
 use crate::core::limits::budget::Budget;
-use crate::core::metrics::delta::RATE_LIMITED;
+use crate::core::metrics::delta::{CREATE_GLOBAL_CHECKS, RATE_LIMITED};
 use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::settings;
 use std::cell::RefCell;
@@ -43,6 +43,10 @@ impl DurableObject for IpLimiter {
             let mut buckets = self.buckets.borrow_mut();
             buckets.entry(budget).or_insert_with(|| Bucket::full(rate, now)).take(rate, now)
         };
+        if budget == Budget::CreateGlobal {
+            // How hard the one shared object is driven: the figure that must stay far below ~1,000/s.
+            self.metrics.record(|d| d.inc(CREATE_GLOBAL_CHECKS));
+        }
         if decision.check().is_err() {
             self.metrics.record(|d| d.add(RATE_LIMITED, budget.route_label(), 1.0));
         }

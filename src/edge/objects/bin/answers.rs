@@ -49,7 +49,9 @@ impl BinObject {
             return self.show_rules();
         }
         let rules = match req.inner().method().as_str() {
-            "PUT" => parse_rules(&read_limited(&mut req, RULES_MAX_BYTES).await?, self.config()?.rule_limits())?,
+            "PUT" => {
+                parse_rules(&read_limited(&mut req, RULES_MAX_BYTES).await?, &meta.id, self.config()?.rule_limits())?
+            }
             _ => Vec::new(),
         };
         if !matches!(*self.known.borrow(), Known::Bin(_)) {

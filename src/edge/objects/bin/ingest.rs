@@ -90,8 +90,9 @@ impl BinObject {
         let (rid, received_at) = (request_id(&meta.id, capture.seq), rfc3339_ms(received_at_ms));
         let reply = match rule {
             Some((_, answered, rule)) => {
-                let reply =
-                    render::reply(&rule, &Fill { request_id: &rid, seq: capture.seq, received_at: &received_at });
+                let navigation = capture.headers.get("sec-fetch-mode").is_some_and(|m| m == "navigate");
+                let fill = Fill { request_id: &rid, seq: capture.seq, received_at: &received_at, navigation };
+                let reply = render::reply(&rule, &fill);
                 self.wait(answered.delay_ms).await;
                 reply
             }

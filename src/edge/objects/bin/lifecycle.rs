@@ -55,6 +55,7 @@ impl BinObject {
             let closed = self.hub.borrow_mut().close_all(&events::ended(&meta.id, end));
             self.count_fanout(Fanout { delivered: closed, ..Fanout::default() });
             self.metrics.set_clients(0);
+            self.exports.borrow_mut().end_all(&format!("export ended: the bin was {}", end.name()));
             self.metrics.record(|d| d.inc(if end == End::Deleted { BINS_DELETED } else { BINS_EXPIRED }));
         }
         let storage = self.state.storage();

@@ -9,10 +9,12 @@ mod ingest;
 mod lifecycle;
 mod reads;
 mod replays;
+mod routes;
 mod runs;
 mod search;
 mod storage;
 mod stream;
+mod subscribers;
 mod ticket;
 mod verify;
 
@@ -20,14 +22,14 @@ use crate::core::answer::rule::Rule;
 use crate::core::bin::meta::BinMeta;
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
-use crate::core::http::route::{self, BinRoute};
 use crate::core::limits::bucket::Limiter;
-use crate::core::limits::slots::Slots;
+use crate::core::stream::catchup::CatchupPool;
 use crate::core::stream::hub::Hub;
 use crate::core::verify::verifier::Verifier;
 use crate::edge::io::body::drain;
+use crate::edge::io::export_set::ExportSet;
 use crate::edge::io::metrics_sink::Sink;
-use crate::edge::io::respond::{error_response, platform, to_response};
+use crate::edge::io::respond::error_response;
 use crate::edge::io::settings;
 use crate::edge::io::sse_writer::SseOutlet;
 use std::cell::{Cell, RefCell};
@@ -55,6 +57,8 @@ pub struct BinObject {
     hub: Rc<RefCell<Hub<SseOutlet>>>,
     /// Whether the keep-alive loop over `hub` runs.
     pinging: Rc<Cell<bool>>,
+    /// Bytes the catching-up streams have reserved.
+    catchups: Rc<RefCell<CatchupPool>>,
     /// Per-IP ingest buckets; in memory, so a restart forgives everyone.
     limiter: RefCell<Limiter>,
     /// This bin's metrics, flushed to the aggregator in the background.
@@ -66,9 +70,9 @@ pub struct BinObject {
     /// The signature verifiers, once read.
     verifiers: RefCell<Option<Vec<Verifier>>>,
     /// Per-IP buckets for filtered lists, exports and re-checks.
-    searches: RefCell<Limiter>,
+    searches: Rc<RefCell<Limiter>>,
     /// Exports streaming now, per client.
-    exports: Rc<RefCell<Slots>>,
+    exports: Rc<RefCell<ExportSet>>,
 }
 
 /// Client IPs with an ingest bucket before idle ones are forgotten.
@@ -82,13 +86,21 @@ impl DurableObject for BinObject {
     fn new(state: State, env: Env) -> Self {
         let config = settings::config(&env);
         let usable = config.clone().unwrap_or_default();
-        let limiter = RefCell::new(Limiter::new(usable.ingest_rate(), MAX_TRACKED_CLIENTS));
-        let searches = RefCell::new(Limiter::new(usable.search_rate(), MAX_TRACKED_CLIENTS));
-        let (verifiers, exports) = (RefCell::new(None), Rc::default());
-        let metrics = Sink::new(&env, state.id().to_string());
-        let (hub, pinging, known) = (Rc::default(), Rc::default(), RefCell::new(Known::Unread));
-        let (rules, delayed) = (RefCell::new(None), Cell::new(0));
-        BinObject { config, state, known, hub, pinging, limiter, metrics, rules, delayed, verifiers, searches, exports }
+        BinObject {
+            limiter: RefCell::new(Limiter::new(usable.ingest_rate(), MAX_TRACKED_CLIENTS)),
+            searches: Rc::new(RefCell::new(Limiter::new(usable.search_rate(), MAX_TRACKED_CLIENTS))),
+            metrics: Sink::new(&env, state.id().to_string()),
+            config,
+            state,
+            known: RefCell::new(Known::Unread),
+            hub: Rc::default(),
+            pinging: Rc::default(),
+            catchups: Rc::default(),
+            exports: Rc::default(),
+            rules: RefCell::new(None),
+            delayed: Cell::new(0),
+            verifiers: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -119,37 +131,5 @@ impl BinObject {
             Known::Bin(meta) => Some(meta.clone()),
             Known::Unread | Known::NoBin => None,
         }
-    }
-
-    async fn handle(&self, req: Request) -> Result<Response, ApiError> {
-        let url = req.url().map_err(platform("url"))?;
-        if url.path() == crate::core::bin::init::INIT_PATH {
-            return self.init(req).await;
-        }
-        let (bin, route) = route::resolve_bin(&req.inner().method(), url.path())?;
-        let now = now_ms();
-        let meta = self.live_meta(now).await?;
-        let query = url.query().unwrap_or("");
-        if route.reads_bin() {
-            self.authorize_read(&req, &meta, &route, query, now)?;
-        }
-        let reply = match route {
-            BinRoute::Stream => return self.stream(&req, bin, query),
-            BinRoute::StreamTicket => self.issue_ticket(&meta, now)?,
-            BinRoute::Responses => self.responses(req, &meta, query, now).await?,
-            BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
-            BinRoute::ListRequests => self.list(&req, &bin, query, now)?,
-            BinRoute::Verify => self.verify_route(req, &meta, query, now).await?,
-            BinRoute::Export => return self.export(&req, &url, &bin, query, now),
-            BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,
-            BinRoute::Reverify { rid } => self.reverify(&req, &bin, &rid, now)?,
-            BinRoute::GetRaw { rid } => self.raw(&bin, &rid)?,
-            BinRoute::Delete => self.delete(&req, &meta).await?,
-            BinRoute::StartReplay { rid } => self.start_replay(req, &url, &bin, &rid).await?,
-            BinRoute::ListReplays => self.list_replays(&bin, query)?,
-            BinRoute::GetReplay { n } => self.get_replay(&bin, n)?,
-            BinRoute::RetryReplay { n } => self.retry_replay(&req, &bin, n).await?,
-        };
-        to_response(reply).map_err(platform("response"))
     }
 }

@@ -1,7 +1,7 @@
 //! Filtered lists: a bounded scan per page, drawn from the client's
 //! search budget, since a scan costs more than a plain page.
 
-use super::BinObject;
+use super::{now_ms, BinObject};
 use crate::core::capture::listing;
 use crate::core::http::error::ApiError;
 use crate::core::http::page::PageParams;
@@ -17,9 +17,27 @@ impl BinObject {
     /// Takes one token of the client's search budget, or the 429.
     pub(super) fn take_search(&self, req: &Request, now: i64) -> Result<Decision, ApiError> {
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
-        let decision = self.searches.borrow_mut().take(&client, now);
+        self.take_search_of(&client, now)
+    }
+
+    /// Takes one token of `client`'s search budget, or the 429.
+    pub(super) fn take_search_of(&self, client: &str, now: i64) -> Result<Decision, ApiError> {
+        let decision = self.searches.borrow_mut().take(client, now);
         decision.check().inspect_err(|_| self.metrics.record(|d| d.add(RATE_LIMITED, "search", 1.0)))?;
         Ok(decision)
+    }
+
+    /// A source of `client`'s search tokens for work that goes on after
+    /// its request was answered (an export's later scans); each call takes one.
+    pub(super) fn search_tokens(&self, client: String) -> Box<dyn Fn() -> bool> {
+        let (searches, metrics) = (std::rc::Rc::clone(&self.searches), self.metrics.clone());
+        Box::new(move || {
+            let taken = searches.try_borrow_mut().is_ok_and(|mut s| s.take(&client, now_ms()).check().is_ok());
+            if !taken {
+                metrics.record(|d| d.add(RATE_LIMITED, "search", 1.0));
+            }
+            taken
+        })
     }
 
     /// The window a scan may read: `filter`'s time range, below `before`.

@@ -28,6 +28,8 @@ const VERIFIERS_MAX_BYTES: u64 = 64 * 1024;
 struct Rechecked<'a> {
     request_id: String,
     verification: Option<&'a Verification>,
+    /// Whether the outcome replaced the stored one: only the owner's may.
+    stored: bool,
 }
 
 impl BinObject {
@@ -79,16 +81,25 @@ impl BinObject {
 
     /// `POST /v1/bins/{id}/requests/{rid}/verify`: checks capture `rid`
     /// under the verifiers set now, against its stored bytes and its
-    /// receive time, and stores the outcome.
-    pub(super) fn reverify(&self, req: &Request, bin: &str, rid: &str, now: i64) -> Result<Reply, ApiError> {
+    /// receive time. The owner's check (with the delete token) stores the
+    /// outcome; anyone else who may read the bin only sees it, so a reader
+    /// cannot rewrite what the capture's record says.
+    pub(super) fn reverify(&self, req: &Request, meta: &BinMeta, rid: &str, now: i64) -> Result<Reply, ApiError> {
+        let owner = req.headers().has("x-delete-token").unwrap_or(false);
+        if owner {
+            self.authorize_owner(req, meta)?;
+        }
         let limit = self.take_search(req, now)?;
+        let bin = meta.id.as_str();
         let seq = parse_request_id(bin, rid)?;
         let captures = self.captures();
         let capture = captures.capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
         let body = captures.body(seq)?;
         let outcome = self.with_verifiers(|vs| check_all(vs, &capture.headers, &body, capture.received_at_ms))?;
-        captures.set_verification(seq, outcome.as_ref())?;
-        let answer = Rechecked { request_id: request_id(bin, seq), verification: outcome.as_ref() };
+        if owner {
+            captures.set_verification(seq, outcome.as_ref())?;
+        }
+        let answer = Rechecked { request_id: request_id(bin, seq), verification: outcome.as_ref(), stored: owner };
         Ok(Reply::json(200, &answer)?.headers(limit.headers()))
     }
 }

@@ -1,6 +1,11 @@
 //! `polyhook listen`: forward every capture to a local URL, in order, at
 //! least once. The checkpoint advances only after the target answered, so
 //! a crash or Ctrl-C at any point resends at most the capture in flight.
+//! A capture the target keeps failing through `--max-retries` retries is
+//! written to the dead-letter file and printed, and the next one goes on:
+//! one bad capture never blocks the rest silently.
+
+mod dead;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -15,7 +20,7 @@ use crate::checkpoint::{self, Checkpoint};
 use crate::deliver::deliver;
 use crate::error::CliError;
 use crate::feed::{Feed, FeedEvent};
-use crate::forward::{self, parse_target};
+use crate::forward::{self, parse_target, Options};
 use crate::home;
 use crate::output::Printer;
 use crate::wire::Capture;
@@ -31,6 +36,8 @@ struct Session {
     client: Client,
     printer: Printer,
     checkpoint: PathBuf,
+    /// The dead-letter file of this bin and target.
+    dead: PathBuf,
     /// The last capture the target answered for.
     after: u64,
     /// Newest capture when the session started: the backlog ends there.
@@ -45,7 +52,9 @@ struct Session {
 pub async fn run(args: ListenArgs) -> Result<(), CliError> {
     let target = resolve(&args.bin, &args.service)?;
     let to = parse_target(&args.to).map_err(CliError::fail)?;
-    let path = checkpoint::path_for(&home::checkpoints_dir()?, &target.id, &args.to);
+    let dir = home::checkpoints_dir()?;
+    let path = checkpoint::path_for(&dir, &target.id, &args.to);
+    let dead = crate::dead::path_for(&dir, &target.id, &args.to);
     let saved = checkpoint::read(&path, &target.id, &args.to).map_err(|e| CliError::fail(e.to_string()));
     let newest = target.api.newest_seq(&target.id).await?;
     let after = match explicit_start(&args.start) {
@@ -65,6 +74,7 @@ pub async fn run(args: ListenArgs) -> Result<(), CliError> {
         client,
         printer,
         checkpoint: path,
+        dead,
         after,
         backlog_end: newest,
         backlog_start: after,
@@ -73,6 +83,9 @@ pub async fn run(args: ListenArgs) -> Result<(), CliError> {
         lost: 0,
     };
     s.announce();
+    if s.args.retry_dead {
+        s.retry_dead().await?;
+    }
     let stop = tokio::signal::ctrl_c();
     tokio::pin!(stop);
     let mut feed = Feed::new(s.target.api.clone(), &s.target.id);
@@ -140,11 +153,23 @@ impl Session {
         }
     }
 
-    async fn forward(&mut self, c: &Capture) -> Result<(), CliError> {
-        let delivery = match forward::build(c, &self.to, self.args.keep_path) {
-            Ok(out) => deliver(&self.client, &out, self.args.max_retries, |r| self.printer.retrying(c, r)).await,
+    fn options(&self) -> Options {
+        Options { keep_path: self.args.keep_path, keep_proxy_headers: self.args.keep_proxy_headers }
+    }
+
+    /// Sends `c` until the target answers or the retry budget is spent.
+    async fn send(&self, c: &Capture) -> crate::deliver::Delivery {
+        match forward::build(c, &self.to, self.options()) {
+            Ok(out) => deliver(&self.client, &out, Some(self.args.max_retries), |r| self.printer.retrying(c, r)).await,
             Err(e) => crate::deliver::Delivery { status: None, attempts: 0, ms: 0, error: Some(e) },
-        };
+        }
+    }
+
+    async fn forward(&mut self, c: &Capture) -> Result<(), CliError> {
+        let delivery = self.send(c).await;
+        if delivery.error.is_some() {
+            self.bury(c, &delivery)?;
+        }
         // Saved before it is reported: a printed delivery is a checkpointed one.
         let saved = Checkpoint { bin: self.target.id.clone(), target: self.args.to.clone(), seq: c.seq };
         checkpoint::write(&self.checkpoint, &saved)

@@ -1,0 +1,38 @@
+//! The token-bucket rates the config's vars describe: one place that turns
+//! "per minute, burst" pairs into [`Rate`]s.
+
+use crate::core::config::Config;
+use crate::core::limits::bucket::Rate;
+
+impl Config {
+    /// The per-IP ingest bucket.
+    pub fn ingest_rate(&self) -> Rate {
+        Rate { per_s: self.ingest_rate_per_s as f64, burst: self.ingest_burst as f64 }
+    }
+
+    /// The per-IP bin-creation bucket.
+    pub fn create_rate(&self) -> Rate {
+        Rate { per_s: self.create_rate_per_min as f64 / 60.0, burst: self.create_burst as f64 }
+    }
+
+    /// The per-IP bucket for replay starts and retries.
+    pub fn replay_rate(&self) -> Rate {
+        Rate { per_s: self.replay_rate_per_min as f64 / 60.0, burst: self.replay_burst as f64 }
+    }
+
+    /// The per-IP bucket for filtered lists, exports and re-checks.
+    pub fn search_rate(&self) -> Rate {
+        Rate { per_s: self.search_rate_per_min as f64 / 60.0, burst: self.search_burst as f64 }
+    }
+
+    /// The one global bucket for bin creation: a minute's worth of burst.
+    pub fn create_global_rate(&self) -> Rate {
+        let per_min = self.create_global_per_min as f64;
+        Rate { per_s: per_min / 60.0, burst: per_min }
+    }
+
+    /// The bin-creation bucket of one IPv4 /24 or IPv6 /48.
+    pub fn create_prefix_rate(&self) -> Rate {
+        Rate { per_s: self.create_prefix_per_min as f64 / 60.0, burst: self.create_prefix_burst as f64 }
+    }
+}
