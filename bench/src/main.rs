@@ -6,6 +6,7 @@
 mod client;
 mod coldstart;
 mod fanout;
+mod figures;
 mod ingest;
 mod open_loop;
 mod ramp;

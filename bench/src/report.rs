@@ -1,11 +1,10 @@
 //! `bench/RESULTS.md`: the generated tables between two markers; anything
 //! written by hand outside them (profiles, before/after notes) is kept.
 
-use crate::coldstart::Start;
 use crate::fanout;
+use crate::figures::{kb_per_subscriber, median, TargetFigures};
 use crate::ramp;
 use crate::runtime::root;
-use crate::suite::TargetFigures;
 use crate::Result;
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -19,12 +18,6 @@ pub fn fanout_json(f: &fanout::Figures) -> Value {
     let per_sub = kb_per_subscriber(f);
     json!({ "subscribers": f.subscribers, "latency": f.latency.json(), "missing": f.missing, "duplicates": f.duplicates,
             "ended_early": f.ended_early, "deliveries_per_s": f.deliveries_per_s, "rss_kb": f.rss_kb, "kb_per_subscriber": per_sub })
-}
-
-/// Memory added per subscriber during a fan-out run, KB.
-pub fn kb_per_subscriber(f: &fanout::Figures) -> Option<f64> {
-    let (before, after) = f.rss_kb?;
-    (f.subscribers > 0).then(|| (after as f64 - before as f64) * 1.024 / f.subscribers as f64)
 }
 
 /// `ours / theirs`, the ratio every figure is shown with.
@@ -42,13 +35,6 @@ fn verdict(met: bool) -> &'static str {
     } else {
         "**missed**"
     }
-}
-
-/// The median of `pick` over `starts`.
-pub fn median(starts: &[Start], pick: fn(&Start) -> f64) -> f64 {
-    let mut v: Vec<f64> = starts.iter().map(pick).collect();
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn fanout_at(t: &TargetFigures, n: usize) -> Option<&fanout::Figures> {

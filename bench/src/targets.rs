@@ -7,10 +7,9 @@
 use crate::client;
 use crate::coldstart;
 use crate::fanout::{self, Plan};
+use crate::figures::{ingest_with_cpu, kb_per_subscriber, median, Lengths, TargetFigures};
 use crate::ingest;
-use crate::report::{kb_per_subscriber, median};
 use crate::runtime::{Host, Runtime, Target};
-use crate::suite::{ingest_with_cpu, Lengths, TargetFigures};
 use crate::Result;
 
 /// Subscribers of the fan-out run the targets compare.

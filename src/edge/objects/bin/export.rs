@@ -1,10 +1,8 @@
-//! `GET /v1/bins/{id}/export`: the bin's captures as HAR 1.2 or NDJSON,
-//! streamed by the [`export_pump`]. Each piece is one bounded scan and the
-//! bodies of what it found, so an export of any size holds little memory,
+//! `GET /v1/bins/{id}/export`: the captures stored when it started, as HAR
+//! 1.2 or NDJSON, streamed by the [`export_pump`] a piece (one bounded scan
+//! and its bodies) at a time, so an export of any size holds little memory
 //! and other requests run between pieces. A scan that finds nothing draws
-//! one more token of the client's search budget, so a filter that matches
-//! nothing cannot walk the whole bin for the price of one. The export
-//! covers the captures stored when it started.
+//! a search token, so a never-matching filter cannot walk the bin for one.
 
 use super::{now_ms, BinObject};
 use crate::core::export::document::{Document, Format};

@@ -7,6 +7,7 @@ mod answers;
 mod export;
 mod ingest;
 mod lifecycle;
+mod owner_settings;
 mod reads;
 mod replays;
 mod routes;

@@ -23,10 +23,9 @@ impl BinObject {
         let reply = match route {
             BinRoute::Stream => return self.stream(&req, bin, query).await,
             BinRoute::StreamTicket => self.issue_ticket(&meta, now)?,
-            BinRoute::Responses => self.responses(req, &meta, query, now).await?,
+            BinRoute::Responses | BinRoute::Verify => self.setting(req, &meta, &route, query, now).await?,
             BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
             BinRoute::ListRequests => self.list(&req, &bin, query, now)?,
-            BinRoute::Verify => self.verify_route(req, &meta, query, now).await?,
             BinRoute::Export => return self.export(&req, &url, &bin, query, now),
             BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,
             BinRoute::Reverify { rid } => self.reverify(&req, &meta, &rid, now)?,

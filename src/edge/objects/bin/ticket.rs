@@ -15,35 +15,7 @@ use crate::core::http::route::BinRoute;
 use crate::core::time::rfc3339_ms;
 use worker::Request;
 
-/// What a request to one of the bin's settings (response rules,
-/// verifiers) may do once its credential checks out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Access {
-    /// `GET` or `HEAD`: show the setting (the read token of a private bin).
-    Read,
-    /// Any other method: change it (the owner's delete token).
-    Write,
-}
-
 impl BinObject {
-    /// Checks the credential a settings route needs for the request's
-    /// method, and says which kind of access it was.
-    pub(super) fn authorize_setting(
-        &self,
-        req: &Request,
-        meta: &BinMeta,
-        route: &BinRoute,
-        query: &str,
-        now: i64,
-    ) -> Result<Access, ApiError> {
-        if matches!(req.inner().method().as_str(), "GET" | "HEAD") {
-            self.authorize_read(req, meta, route, query, now)?;
-            return Ok(Access::Read);
-        }
-        self.authorize_owner(req, meta)?;
-        Ok(Access::Write)
-    }
-
     /// Checks the read credential of a read route.
     pub(super) fn authorize_read(
         &self,

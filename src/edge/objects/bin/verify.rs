@@ -4,24 +4,18 @@
 //! one stored capture.
 
 use super::storage::cached;
-use super::ticket::Access;
-use super::{BinObject, Known};
+use super::BinObject;
 use crate::core::bin::ids::{parse_request_id, request_id};
 use crate::core::bin::meta::BinMeta;
 use crate::core::capture::model::Capture;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
-use crate::core::http::route::BinRoute;
 use crate::core::stream::backlog::CaptureSource;
 use crate::core::verify::check::check_all;
 use crate::core::verify::outcome::Verification;
 use crate::core::verify::verifier::{parse_verifiers, Verifier};
-use crate::edge::io::body::read_limited;
 use serde::Serialize;
 use worker::{console_error, Request};
-
-/// Largest verifiers body read, in bytes.
-const VERIFIERS_MAX_BYTES: u64 = 64 * 1024;
 
 /// The answer of `POST .../requests/{rid}/verify`.
 #[derive(Serialize)]
@@ -49,30 +43,19 @@ impl BinObject {
         })
     }
 
-    /// `GET` and `PUT /v1/bins/{id}/verify`.
-    pub(super) async fn verify_route(
-        &self,
-        mut req: Request,
-        meta: &BinMeta,
-        query: &str,
-        now: i64,
-    ) -> Result<Reply, ApiError> {
-        if self.authorize_setting(&req, meta, &BinRoute::Verify, query, now)? == Access::Read {
-            return self.show_verifiers(&meta.id);
-        }
+    /// Replaces the verifiers with those in `body`.
+    pub(super) fn replace_verifiers(&self, body: &[u8]) -> Result<(), ApiError> {
         let max = usize::try_from(self.config()?.verify_max_verifiers).unwrap_or(usize::MAX);
-        let verifiers = parse_verifiers(&read_limited(&mut req, VERIFIERS_MAX_BYTES).await?, max)?;
-        if !matches!(*self.known.borrow(), Known::Bin(_)) {
-            return Err(ApiError::bin_not_found());
-        }
+        let verifiers = parse_verifiers(body, max)?;
+        self.still_a_bin()?;
         // A write that failed part way leaves storage unknown: read it again next time.
         *self.verifiers.borrow_mut() = None;
         self.verifiers().replace(&verifiers)?;
         *self.verifiers.borrow_mut() = Some(verifiers);
-        self.show_verifiers(&meta.id)
+        Ok(())
     }
 
-    fn show_verifiers(&self, bin: &str) -> Result<Reply, ApiError> {
+    pub(super) fn show_verifiers(&self, bin: &str) -> Result<Reply, ApiError> {
         self.with_verifiers(|vs| {
             let shown: Vec<_> = vs.iter().map(|v| v.shown(bin)).collect();
             Reply::json(200, &serde_json::json!({ "verifiers": shown }))
