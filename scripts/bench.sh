@@ -20,3 +20,5 @@ node bench/profile.mjs
 node bench/forward.mjs
 # Signature verification's ingest cost and a q search over 10,000 captures (its own section).
 node bench/verify.mjs
+# A creation flood from 10,000 addresses in 80 networks (its own section).
+node bench/crowd.mjs
