@@ -110,7 +110,12 @@ test("catching-up streams of a bin hold at most SSE_CATCHUP_BYTES together; past
   const url = `${worker.url}/v1/bins/${bin.id}/stream?last_event_id=0`;
   // Three readers that never read: each reserves its share while its catch-up waits.
   const slow = [];
-  for (let i = 0; i < 3; i += 1) slow.push(await readStream(url, client(), (t) => t.includes("event: request")));
+  const first = client();
+  slow.push(await readStream(url, first, (t) => t.includes("event: request")));
+  // One client holds at most a third of the pool: its second catch-up waits, others' do not.
+  const greedy = await readStream(url, first, (t) => t.includes("retry:"));
+  assert.match(greedy.text, /^: busy: your catching-up streams of this bin hold their share[^\n]*\nretry: \d+/);
+  for (let i = 0; i < 2; i += 1) slow.push(await readStream(url, client(), (t) => t.includes("event: request")));
   const refused = await readStream(url, client(), (t) => t.includes("retry:"));
   const [, held, of] = refused.text.match(/busy: catching-up streams of this bin hold (\d+) of (\d+) bytes\nretry: \d+/) ?? [];
   assert.equal(Number(of), limit, refused.text);

@@ -189,6 +189,8 @@ test("a rule may not set a header that reaches past its one response; each refus
       const body = await assertError(await putRules(url, bin, [{ status: 200, headers: { [name]: value } }]), 400);
       assert.ok(body.details.startsWith(`rules[0].headers.${name}: `), `${name}: ${body.details}`);
     }
+    // Browsers drop tabs before resolving a URL: "/<tab>/evil" would lead off the origin.
+    await assertError(await putRules(url, bin, [{ status: 302, headers: { Location: "/\t/evil.example/" } }]), 400);
     for (const cookie of [`s=1; Path=/v1/bins/${bin.id}`, `s=1; Path=/v1/bins/${bin.id}/in; Domain=127.0.0.1`, `__Host-s=1; Path=/v1/bins/${bin.id}/in`]) {
       await assertError(await putRules(url, bin, [{ status: 200, headers: { "Set-Cookie": cookie } }]), 400);
     }

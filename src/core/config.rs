@@ -9,6 +9,7 @@ use crate::core::answer::rule::RuleLimits;
 use crate::core::capture::retention::Limits;
 use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::log::RequestLogging;
+use crate::core::stream::catchup::reservation_bytes;
 use url::Url;
 
 /// Hard ceiling for `MAX_BODY_BYTES`: one SQLite BLOB holds at most 2 MB.
@@ -211,6 +212,12 @@ impl Config {
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));
+        }
+        let one = reservation_bytes(cfg.sse_queue_bytes, cfg.max_body_bytes);
+        if cfg.sse_catchup_bytes < one {
+            return Err(misconfigured(format!(
+                "SSE_CATCHUP_BYTES must hold one catch-up: at least {one} (twice SSE_QUEUE_BYTES and one largest event)"
+            )));
         }
         Ok(cfg)
     }

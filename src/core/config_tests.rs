@@ -73,3 +73,13 @@ fn replay_settings() {
     assert_eq!((c.replay_backoff_base_ms, c.replay_timeout_ms, c.replay_retry_after_cap_s), (50, 300, 2));
     assert!(parse(&[("REPLAY_TIMEOUT_MS", "0")]).is_err());
 }
+
+#[test]
+fn the_catch_up_pool_must_hold_one_catch_up() {
+    let err =
+        parse(&[("SSE_QUEUE_BYTES", "1000"), ("MAX_BODY_BYTES", "300"), ("SSE_CATCHUP_BYTES", "1000")]).unwrap_err();
+    assert!(err.details.unwrap_or_default().contains("SSE_CATCHUP_BYTES must hold one catch-up"));
+    let one = 2000 + 400 + 1024 * 1024;
+    let ok = parse(&[("SSE_QUEUE_BYTES", "1000"), ("MAX_BODY_BYTES", "300"), ("SSE_CATCHUP_BYTES", &one.to_string())]);
+    assert_eq!(ok.unwrap().sse_catchup_bytes, one);
+}

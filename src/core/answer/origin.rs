@@ -69,8 +69,13 @@ fn cookie(value: &str, bin: &str) -> Result<(), String> {
     }
 }
 
-/// `Location` must be an absolute http(s) URL or a path on this origin.
+/// `Location` must be an absolute http(s) URL or a path on this origin,
+/// with no tab or other control character: browsers drop those before
+/// they resolve a URL, so `/\t/evil.example` would lead to `//evil.example`.
 fn location(value: &str) -> Result<(), String> {
+    if value.chars().any(|c| c.is_control()) {
+        return Err("must not hold tabs or other control characters".into());
+    }
     let path = value.starts_with('/') && !value.starts_with("//") && !value.starts_with("/\\");
     let absolute = url::Url::parse(value).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     if path || absolute {
@@ -81,8 +86,10 @@ fn location(value: &str) -> Result<(), String> {
 }
 
 /// True if a browser following `location` stays on the service's origin.
+/// Tabs and newlines are dropped first, as browsers drop them.
 pub fn stays_on_origin(location: &str) -> bool {
-    location.starts_with('/') && !location.starts_with("//") && !location.starts_with("/\\")
+    let seen: String = location.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    seen.starts_with('/') && !seen.starts_with("//") && !seen.starts_with("/\\")
 }
 
 #[cfg(test)]

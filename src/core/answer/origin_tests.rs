@@ -40,9 +40,18 @@ fn locations_are_urls_or_paths() {
     for v in ["https://example.com/next", "http://127.0.0.1:9/x", "/v1/bins/k3p9q2x7m1nb/in/next"] {
         assert_eq!(check("location", v, BIN), Ok(()), "{v}");
     }
-    for v in ["javascript:alert(1)", "//evil.example/", "/\\evil.example", "relative/path", "data:text/html,x"] {
+    for v in [
+        "javascript:alert(1)",
+        "//evil.example/",
+        "/\\evil.example",
+        "relative/path",
+        "data:text/html,x",
+        "/\t/evil.example",
+        "/\t\\evil.example",
+    ] {
         assert!(check("location", v, BIN).is_err(), "{v}");
     }
     assert!(stays_on_origin("/v1/bins/x/in"));
     assert!(!stays_on_origin("https://example.com/") && !stays_on_origin("//example.com/"));
+    assert!(!stays_on_origin("/\t/evil.example") && !stays_on_origin("/\n\\evil.example"), "as a browser reads it");
 }

@@ -5,6 +5,10 @@
 //! it can hold at most before it starts, and gives it back when it goes
 //! live or ends, so the sum never passes the bin's allowance
 //! (`SSE_CATCHUP_BYTES`); past it, new catch-ups are told to come back.
+//! One client (a limit key) may hold at most a third of the allowance, so
+//! a reader that never reads cannot keep every other client's resume out.
+
+use std::collections::BTreeMap;
 
 /// Room a frame may take on top of a full queue, in bytes: a whole body in
 /// base64 (4/3 of it) and a generous allowance for its headers and fields.
@@ -20,16 +24,24 @@ pub fn reservation_bytes(queue_bytes: u64, max_body_bytes: u64) -> u64 {
     queue_bytes.saturating_mul(2).saturating_add(largest_frame_bytes(max_body_bytes))
 }
 
+/// A client's share of a pool of `limit_bytes`: a third, but always room
+/// for one reservation of `one_bytes` when the pool has it.
+fn share(limit_bytes: u64, one_bytes: u64) -> u64 {
+    (limit_bytes / 3).max(one_bytes)
+}
+
 /// The reserved bytes of one bin's catching-up streams.
 #[derive(Debug, Default)]
 pub struct CatchupPool {
     held_bytes: u64,
+    by_client: BTreeMap<String, u64>,
 }
 
 impl CatchupPool {
-    /// Reserves `bytes` if the pool's total stays within `limit_bytes`;
-    /// else the reason to give the client.
-    pub fn reserve(&mut self, bytes: u64, limit_bytes: u64) -> Result<(), String> {
+    /// Reserves `bytes` for `client` if the pool's total stays within
+    /// `limit_bytes` and the client's within its share; else the reason to
+    /// give the client.
+    pub fn reserve(&mut self, client: &str, bytes: u64, limit_bytes: u64) -> Result<(), String> {
         let total = self.held_bytes.saturating_add(bytes);
         if total > limit_bytes {
             return Err(format!(
@@ -37,13 +49,24 @@ impl CatchupPool {
                 self.held_bytes
             ));
         }
+        let mine = self.by_client.get(client).copied().unwrap_or(0).saturating_add(bytes);
+        if mine > share(limit_bytes, bytes) {
+            return Err("busy: your catching-up streams of this bin hold their share; let them finish".into());
+        }
         self.held_bytes = total;
+        self.by_client.insert(client.to_string(), mine);
         Ok(())
     }
 
-    /// Gives back `bytes` reserved earlier.
-    pub fn release(&mut self, bytes: u64) {
-        self.held_bytes = self.held_bytes.saturating_sub(bytes);
+    /// Gives back `bytes` that `client` reserved earlier.
+    pub fn release(&mut self, client: &str, bytes: u64) {
+        let Some(mine) = self.by_client.get_mut(client) else { return };
+        let freed = bytes.min(*mine);
+        *mine -= freed;
+        self.held_bytes = self.held_bytes.saturating_sub(freed);
+        if *mine == 0 {
+            self.by_client.remove(client);
+        }
     }
 
     /// Bytes reserved now.
@@ -59,15 +82,30 @@ mod tests {
     #[test]
     fn reserves_up_to_the_limit_and_gives_back() {
         let mut pool = CatchupPool::default();
-        assert!(pool.reserve(40, 100).is_ok());
-        assert!(pool.reserve(40, 100).is_ok());
-        let refused = pool.reserve(40, 100).unwrap_err();
-        assert_eq!(refused, "busy: catching-up streams of this bin hold 80 of 100 bytes");
-        assert_eq!(pool.held_bytes(), 80, "a refusal reserves nothing");
-        pool.release(40);
-        assert!(pool.reserve(40, 100).is_ok());
-        pool.release(1000);
-        assert_eq!(pool.held_bytes(), 0, "never below zero");
+        assert!(pool.reserve("a", 40, 120).is_ok());
+        assert!(pool.reserve("b", 40, 120).is_ok());
+        assert!(pool.reserve("c", 40, 120).is_ok());
+        let refused = pool.reserve("d", 40, 120).unwrap_err();
+        assert_eq!(refused, "busy: catching-up streams of this bin hold 120 of 120 bytes");
+        assert_eq!(pool.held_bytes(), 120, "a refusal reserves nothing");
+        pool.release("a", 40);
+        assert!(pool.reserve("d", 40, 120).is_ok());
+        pool.release("nobody", 1000);
+        assert_eq!(pool.held_bytes(), 120, "what a client never reserved frees nothing");
+    }
+
+    #[test]
+    fn one_client_holds_at_most_a_third() {
+        let mut pool = CatchupPool::default();
+        assert!(pool.reserve("a", 10, 90).is_ok());
+        assert!(pool.reserve("a", 10, 90).is_ok());
+        assert!(pool.reserve("a", 10, 90).is_ok());
+        assert!(pool.reserve("a", 10, 90).unwrap_err().contains("your catching-up streams"));
+        assert!(pool.reserve("b", 10, 90).is_ok(), "others still get in");
+        pool.release("a", 10);
+        assert!(pool.reserve("a", 10, 90).is_ok());
+        let mut small = CatchupPool::default();
+        assert!(small.reserve("a", 50, 100).is_ok(), "a share always fits one reservation");
     }
 
     #[test]

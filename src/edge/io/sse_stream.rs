@@ -31,20 +31,21 @@ pub const HEADERS: [(&str, &str); 3] = [
 /// however the catch-up ends.
 pub struct Reserved {
     pool: Rc<RefCell<CatchupPool>>,
+    client: String,
     bytes: u64,
 }
 
 impl Reserved {
-    /// Holds `bytes` already reserved in `pool`.
-    pub fn new(pool: Rc<RefCell<CatchupPool>>, bytes: u64) -> Reserved {
-        Reserved { pool, bytes }
+    /// Holds `bytes` that `client` already reserved in `pool`.
+    pub fn new(pool: Rc<RefCell<CatchupPool>>, client: &str, bytes: u64) -> Reserved {
+        Reserved { pool, client: client.to_string(), bytes }
     }
 }
 
 impl Drop for Reserved {
     fn drop(&mut self) {
         if let Ok(mut pool) = self.pool.try_borrow_mut() {
-            pool.release(self.bytes);
+            pool.release(&self.client, self.bytes);
         }
     }
 }

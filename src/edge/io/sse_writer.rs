@@ -64,6 +64,11 @@ impl SseOutlet {
         Some((self.0.max_bytes as f64 - left).max(0.0) as usize)
     }
 
+    /// True while the stream is open and nothing waits for its client.
+    pub fn is_idle(&self) -> bool {
+        self.queued_bytes() == Some(0)
+    }
+
     /// True once the held live frames fit the budget on top of what the
     /// client has yet to read (or nothing is waiting), so going live will
     /// not leave the stream over budget; `None` once the client is gone.

@@ -55,9 +55,10 @@ impl BinObject {
         now: i64,
     ) -> Result<Response, ApiError> {
         let (format, filter, config) = (Format::from_query(query)?, Filter::parse(query)?, self.config()?);
-        let limit = self.take_search(req, now)?;
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
         let (ticket, cancel) = ExportSet::start(&self.exports, &client, now, Caps::of(&config))?;
+        // Drawn once the export has its place, so a refused one costs no token.
+        let limit = self.take_search(req, now)?;
         let base = config.base_url().map_or_else(|| url.origin().ascii_serialization(), str::to_string);
         let mut window = self.scan_window(&filter, None)?;
         window.before = window.before.min(self.bin().map_or(1, |m| m.next_seq));

@@ -68,6 +68,8 @@ impl BinObject {
         client_ip: Option<String>,
         query: &str,
     ) -> Result<Response, ApiError> {
+        // The probe may have waited: the bin may have gone meanwhile.
+        self.still_a_bin()?;
         let config = self.config()?;
         let filter = Filter::parse(query)?;
         if filter.q.is_some() {
@@ -113,13 +115,14 @@ impl BinObject {
             return Err(reason);
         }
         if !catching_up {
-            return Ok(Reserved::new(Rc::clone(&self.catchups), 0));
+            return Ok(Reserved::new(Rc::clone(&self.catchups), client, 0));
         }
+        let bytes = reservation_bytes(config.sse_queue_bytes, config.max_body_bytes);
+        self.catchups.borrow_mut().reserve(client, bytes, config.sse_catchup_bytes)?;
+        let reserved = Reserved::new(Rc::clone(&self.catchups), client, bytes);
         if !filter.only_namespace() && self.take_search_of(client, now_ms()).is_err() {
             return Err("busy: your search budget for this bin is spent; a filtered catch-up draws on it".into());
         }
-        let bytes = reservation_bytes(config.sse_queue_bytes, config.max_body_bytes);
-        self.catchups.borrow_mut().reserve(bytes, config.sse_catchup_bytes)?;
-        Ok(Reserved::new(Rc::clone(&self.catchups), bytes))
+        Ok(reserved)
     }
 }

@@ -5,7 +5,6 @@
 use super::BinObject;
 use crate::core::stream::sse;
 use crate::edge::io::sse_writer::SseOutlet;
-use futures::future::{select, Either};
 use std::rc::Rc;
 use std::time::Duration;
 use worker::wasm_bindgen_futures::spawn_local;
@@ -19,28 +18,27 @@ const PROBES: u32 = 3;
 impl BinObject {
     /// A client at its stream cap is often one whose earlier streams were
     /// cut off on its side (a reload, a dropped network): the runtime tells
-    /// the object only when a write fails. So those streams are written a
-    /// comment, and the ones that fail are dropped before the cap is
-    /// checked, within [`PROBE_WAIT`].
+    /// the object only when a write fails. So its idle streams are written
+    /// a comment, a few times over [`PROBE_WAIT`] (the first write after a
+    /// disconnect may still be taken by a buffer on the way), and the ones
+    /// that fail leave the hub (through [`BinObject::prune_when_over`])
+    /// before the cap is checked. Only idle streams are probed: one with
+    /// bytes waiting needs no probe (its pending write fails by itself), and
+    /// a probe a live client does not read leaves the stream not idle, so
+    /// asking again and again holds no more memory than its socket does.
     pub(super) async fn probe_client(&self, client: &str) {
         let Ok(config) = self.config() else { return };
-        let outlets = self.hub.borrow().outlets_of(client);
-        if (outlets.len() as u64) < config.sse_max_per_client {
+        if (self.hub.borrow().count_of(client) as u64) < config.sse_max_per_client {
             return;
         }
-        // The first write after a disconnect may still be taken by a buffer on the way; a
-        // few probes apart let the failure surface.
         let probe = sse::comment("probe");
         for _ in 0..PROBES {
-            outlets.iter().for_each(|o| _ = o.write(&probe));
-            let over = futures::future::select_all(outlets.iter().map(|o| Box::pin(o.over())));
-            if let Either::Left(_) = select(over, Box::pin(Delay::from(PROBE_WAIT / PROBES))).await {
-                break;
-            }
-        }
-        if let Ok(mut hub) = self.hub.try_borrow_mut() {
-            if hub.prune() > 0 {
-                self.metrics.set_clients(hub.len());
+            let idle: Vec<SseOutlet> =
+                self.hub.borrow().outlets_of(client).into_iter().filter(SseOutlet::is_idle).collect();
+            idle.iter().for_each(|o| _ = o.write(&probe));
+            Delay::from(PROBE_WAIT / PROBES).await;
+            if (self.hub.borrow().count_of(client) as u64) < config.sse_max_per_client {
+                return;
             }
         }
     }
