@@ -97,6 +97,10 @@ pub struct Config {
     pub create_prefix_per_min: u64,
     /// Burst of the same (`CREATE_PREFIX_BURST`).
     pub create_prefix_burst: u64,
+    /// Unacknowledged bytes one WebSocket subscriber may have (`WS_WINDOW_BYTES`).
+    pub ws_window_bytes: u64,
+    /// Seconds a private bin's socket has to send its read token (`WS_AUTH_SECONDS`).
+    pub ws_auth_s: u64,
 }
 
 impl Default for Config {
@@ -141,6 +145,8 @@ impl Default for Config {
             sse_catchup_bytes: 64 * 1024 * 1024,
             create_prefix_per_min: 6,
             create_prefix_burst: 6,
+            ws_window_bytes: 1024 * 1024,
+            ws_auth_s: 5,
         }
     }
 }
@@ -209,6 +215,8 @@ impl Config {
             sse_catchup_bytes: num("SSE_CATCHUP_BYTES", d.sse_catchup_bytes, 1, 1_000_000_000)?,
             create_prefix_per_min: num("CREATE_PREFIX_PER_MINUTE", d.create_prefix_per_min, 1, 1_000_000)?,
             create_prefix_burst: num("CREATE_PREFIX_BURST", d.create_prefix_burst, 1, 1_000_000)?,
+            ws_window_bytes: num("WS_WINDOW_BYTES", d.ws_window_bytes, 1, 64 * 1024 * 1024)?,
+            ws_auth_s: num("WS_AUTH_SECONDS", d.ws_auth_s, 1, 600)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

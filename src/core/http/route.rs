@@ -39,6 +39,8 @@ pub enum BinRoute {
     Stream,
     /// `POST /v1/bins/{bin}/stream-ticket`: a short-lived ticket for the stream.
     StreamTicket,
+    /// `GET /v1/bins/{bin}/ws`: the live feed over a hibernatable WebSocket.
+    Socket,
     /// `GET`, `PUT` or `DELETE /v1/bins/{bin}/responses`: the bin's response rules.
     Responses,
     /// `GET` or `PUT /v1/bins/{bin}/verify`: the bin's signature verifiers.
@@ -87,8 +89,12 @@ impl BinRoute {
     /// with its read token. Ingest stays open (senders cannot
     /// authenticate) and delete has its own token.
     pub fn reads_bin(&self) -> bool {
-        // Response rules and verifiers check their own credential per method.
-        !matches!(self, BinRoute::Ingest { .. } | BinRoute::Delete | BinRoute::Responses | BinRoute::Verify)
+        // Response rules and verifiers check their own credential per method;
+        // a socket may show its read token in its first message.
+        !matches!(
+            self,
+            BinRoute::Ingest { .. } | BinRoute::Delete | BinRoute::Responses | BinRoute::Verify | BinRoute::Socket
+        )
     }
 
     /// True for the routes that queue outgoing replays, which draw on the
@@ -105,6 +111,7 @@ impl BinRoute {
             BinRoute::ListRequests => "list_requests",
             BinRoute::Stream => "stream",
             BinRoute::StreamTicket => "stream_ticket",
+            BinRoute::Socket => "socket",
             BinRoute::Responses => "responses",
             BinRoute::Verify => "verify",
             BinRoute::Export => "export",
@@ -152,6 +159,7 @@ fn match_bin_path(rest: &[&str]) -> Option<(Methods, BinRoute)> {
         ["requests"] => Some((GET, BinRoute::ListRequests)),
         ["stream"] => Some((GET, BinRoute::Stream)),
         ["stream-ticket"] => Some((POST, BinRoute::StreamTicket)),
+        ["ws"] => Some((GET, BinRoute::Socket)),
         ["responses"] => Some((Methods::Only(&["GET", "PUT", "DELETE"]), BinRoute::Responses)),
         ["verify"] => Some((Methods::Only(&["GET", "PUT"]), BinRoute::Verify)),
         ["export" | "export.har"] => Some((GET, BinRoute::Export)),

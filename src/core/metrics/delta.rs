@@ -33,6 +33,10 @@ pub const SSE_EVENTS_SENT: &str = "polyhook_sse_events_sent_total";
 pub const SSE_CUT: &str = "polyhook_sse_subscribers_cut_total";
 /// Stream connections turned away for load, told to retry later.
 pub const SSE_REFUSED: &str = "polyhook_sse_refused_total";
+/// Durable Objects started (constructed), by class: a bin that slept and woke counts again.
+pub const OBJECT_STARTS: &str = "polyhook_object_starts_total";
+/// Object classes that count their starts.
+pub const OBJECT_CLASSES: [&str; 1] = ["bin"];
 /// Requests that reached the service-wide creation budget's object.
 pub const CREATE_GLOBAL_CHECKS: &str = "polyhook_create_global_checks_total";
 /// Time inside a bin's object to capture one request.
@@ -85,7 +89,7 @@ const fn family(name: &'static str, help: &'static str, kind: Kind) -> Family {
 }
 
 /// Every family, in exposition order.
-pub const FAMILIES: [Family; 16] = [
+pub const FAMILIES: [Family; 17] = [
     family(INGEST, "Requests captured into a bin.", Kind::Counter),
     Family {
         label: Some(("method", &METHODS)),
@@ -111,6 +115,14 @@ pub const FAMILIES: [Family; 16] = [
     family(SSE_EVENTS_SENT, "SSE events written to subscribers.", Kind::Counter),
     family(SSE_CUT, "Subscribers cut off for falling too far behind.", Kind::Counter),
     family(SSE_REFUSED, "Stream connections turned away for load.", Kind::Counter),
+    Family {
+        label: Some(("class", &OBJECT_CLASSES)),
+        ..family(
+            OBJECT_STARTS,
+            "Durable Objects started, by class; a bin that slept and woke counts again.",
+            Kind::Counter,
+        )
+    },
 ];
 
 /// The label value `method` counts under.

@@ -8,4 +8,5 @@ pub mod gate;
 pub mod hub;
 pub mod outlet;
 pub mod resume;
+pub mod socket;
 pub mod sse;

@@ -25,7 +25,7 @@ const UNREADABLE_RETRY_MS: i64 = 30_000;
 const FAILED_RETRY_MS: i64 = 1_000;
 
 /// An absolute alarm time. (An `i64` converts to an offset from now instead.)
-fn alarm_at(epoch_ms: i64) -> ScheduledTime {
+pub(super) fn alarm_at(epoch_ms: i64) -> ScheduledTime {
     ScheduledTime::new(js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)))
 }
 
@@ -52,7 +52,9 @@ impl BinObject {
     /// requests arriving meanwhile already get 404.
     async fn purge(&self, end: End) -> Result<(), ApiError> {
         if let Known::Bin(meta) = self.known.replace(Known::NoBin) {
-            let closed = self.hub.borrow_mut().close_all(&events::ended(&meta.id, end));
+            let last = events::ended(&meta.id, end);
+            self.end_sockets(&last);
+            let closed = self.hub.borrow_mut().close_all(&last);
             self.count_fanout(Fanout { delivered: closed, ..Fanout::default() });
             self.metrics.set_clients(0);
             self.exports.borrow_mut().end_all(&format!("export ended: the bin was {}", end.name()));
@@ -97,6 +99,7 @@ impl BinObject {
     /// re-arms for the earliest work left; only when even that fails does
     /// it return an error, so the runtime retries the alarm.
     pub(super) async fn on_alarm(&self) -> worker::Result<Response> {
+        self.close_unauthorized(now_ms());
         let work = match self.live_meta(now_ms()).await {
             Ok(meta) => self.run_replays(&meta.id).await,
             Err(err) if err.status() == 404 => Ok(()),
@@ -135,6 +138,8 @@ impl BinObject {
             }
         };
         let wake = if failed { wake.max(now_ms() + FAILED_RETRY_MS).min(meta.expires_at_ms) } else { wake };
+        // A private bin's socket still owes its token: wake to close it if it never comes.
+        let wake = self.close_unauthorized(now_ms()).map_or(wake, |deadline| wake.min(deadline));
         self.state.storage().set_alarm(alarm_at(wake)).await.map_err(platform("set alarm"))
     }
 }

@@ -13,6 +13,8 @@ mod replays;
 mod routes;
 mod runs;
 mod search;
+mod socket_feed;
+mod sockets;
 mod storage;
 mod stream;
 mod subscribers;
@@ -24,8 +26,10 @@ use crate::core::bin::meta::BinMeta;
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::limits::bucket::Limiter;
+use crate::core::metrics::delta::OBJECT_STARTS;
 use crate::core::stream::catchup::CatchupPool;
 use crate::core::stream::hub::Hub;
+use crate::core::stream::socket::Close;
 use crate::core::verify::verifier::Verifier;
 use crate::edge::io::body::drain;
 use crate::edge::io::export_set::ExportSet;
@@ -35,7 +39,8 @@ use crate::edge::io::settings;
 use crate::edge::io::sse_writer::SseOutlet;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use worker::{durable_object, Date, DurableObject, Env, Request, Response, State};
+use worker::{console_error, durable_object, Date, DurableObject, Env, Request, Response, State};
+use worker::{WebSocket, WebSocketIncomingMessage};
 
 /// What the object knows of its bin.
 #[derive(Debug, Clone)]
@@ -87,10 +92,13 @@ impl DurableObject for BinObject {
     fn new(state: State, env: Env) -> Self {
         let config = settings::config(&env);
         let usable = config.clone().unwrap_or_default();
+        let metrics = Sink::new(&env, state.id().to_string());
+        // A bin that slept and woke runs this again: the count shows how often bins sleep.
+        metrics.record(|d| d.add(OBJECT_STARTS, "bin", 1.0));
         BinObject {
             limiter: RefCell::new(Limiter::new(usable.ingest_rate(), MAX_TRACKED_CLIENTS)),
             searches: Rc::new(RefCell::new(Limiter::new(usable.search_rate(), MAX_TRACKED_CLIENTS))),
-            metrics: Sink::new(&env, state.id().to_string()),
+            metrics,
             config,
             state,
             known: RefCell::new(Known::Unread),
@@ -119,18 +127,20 @@ impl DurableObject for BinObject {
     async fn alarm(&self) -> worker::Result<Response> {
         self.on_alarm().await
     }
-}
 
-impl BinObject {
-    fn config(&self) -> Result<Config, ApiError> {
-        self.config.clone()
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
+        self.on_socket_message(ws, message).await;
+        Ok(())
     }
 
-    /// The bin's record, if it exists now (it may go during any `.await`).
-    fn bin(&self) -> Option<BinMeta> {
-        match &*self.known.borrow() {
-            Known::Bin(meta) => Some(meta.clone()),
-            Known::Unread | Known::NoBin => None,
-        }
+    async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
+        self.on_socket_close(&ws, code);
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
+        console_error!("socket: {}", error);
+        sockets::close(&ws, Close::Retry, "retry_ms=2000");
+        Ok(())
     }
 }

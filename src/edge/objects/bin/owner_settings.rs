@@ -1,9 +1,11 @@
-//! The bin's settings routes, `/responses` and `/verify`: a read
-//! (`GET`/`HEAD`) shows the setting with the read credential of the bin; any
-//! other method replaces it with the owner's delete token.
+//! The bin's settings: its config from `[vars]`, its record, and the
+//! settings routes, `/responses` and `/verify`: a read (`GET`/`HEAD`) shows
+//! the setting with the read credential of the bin; any other method
+//! replaces it with the owner's delete token.
 
 use super::{BinObject, Known};
 use crate::core::bin::meta::BinMeta;
+use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::BinRoute;
@@ -16,6 +18,19 @@ const RULES_MAX_BYTES: u64 = 2 * 1024 * 1024;
 const VERIFIERS_MAX_BYTES: u64 = 64 * 1024;
 
 impl BinObject {
+    /// The settings from `[vars]`, or the misconfiguration they hold.
+    pub(super) fn config(&self) -> Result<Config, ApiError> {
+        self.config.clone()
+    }
+
+    /// The bin's record, if it exists now (it may go during any `.await`).
+    pub(super) fn bin(&self) -> Option<BinMeta> {
+        match &*self.known.borrow() {
+            Known::Bin(meta) => Some(meta.clone()),
+            Known::Unread | Known::NoBin => None,
+        }
+    }
+
     /// `GET`, `PUT` and `DELETE /v1/bins/{id}/responses`, and `GET` and `PUT /v1/bins/{id}/verify`.
     pub(super) async fn setting(
         &self,

@@ -22,6 +22,7 @@ impl BinObject {
         }
         let reply = match route {
             BinRoute::Stream => return self.stream(&req, bin, query).await,
+            BinRoute::Socket => return self.open_socket(&req, &meta, query, now).await,
             BinRoute::StreamTicket => self.issue_ticket(&meta, now)?,
             BinRoute::Responses | BinRoute::Verify => self.setting(req, &meta, &route, query, now).await?,
             BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,

@@ -1,0 +1,167 @@
+//! The live channel over a WebSocket (`GET /v1/bins/{id}/ws`), for our own
+//! long-lived clients: the same events as the SSE stream, with the same
+//! payloads and ids, as JSON text frames. A Durable Object that holds only
+//! hibernatable WebSockets can sleep between captures; one holding an SSE
+//! response cannot.
+//!
+//! | direction | frame |
+//! | --- | --- |
+//! | server → client | `{"type":"<event>","id":"<bin>-<seq>" or null,"data":<the SSE event's data>}` |
+//! | client → server | `{"type":"ack","seq":N}`: everything up to capture N is processed |
+//! | client → server | `{"type":"auth","token":"<read token>"}`: a private bin's first message |
+//! | client → server | `ping` (text): answered `pong` by the runtime, without waking the bin |
+//!
+//! A WebSocket `send` has no backpressure in workerd, so the server keeps
+//! at most a window of unacknowledged bytes per socket; past it the socket
+//! falls behind and is fed from storage, in order, as its acks come.
+
+use crate::core::stream::sse::Frame;
+use serde::{Deserialize, Serialize};
+
+/// The text a client sends to be answered [`PONG`] by the runtime itself.
+pub const PING: &str = "ping";
+/// The runtime's answer to [`PING`].
+pub const PONG: &str = "pong";
+/// Largest attachment a socket's [`Seat`] may take, in bytes: Cloudflare's
+/// documented bound (workerd's own is 16 KiB).
+pub const MAX_SEAT_BYTES: usize = 2048;
+
+/// Why the server closes a socket; codes in the 4000-4999 range the
+/// WebSocket protocol leaves to applications. The reason text (at most
+/// 123 bytes) says what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Close {
+    /// 4000: the bin was deleted or expired (after the final event). Do not reconnect.
+    Ended,
+    /// 4001: the read token in the `auth` message is wrong. Do not reconnect with it.
+    Unauthorized,
+    /// 4002: a private bin's socket sent no `auth` message in time.
+    AuthTimeout,
+    /// 4003: the bin or the client has all the live channels it may; reconnect after `retry_ms`.
+    Busy,
+    /// 4004: the window stayed full past the stall time; reconnect with the last id processed.
+    Stalled,
+    /// 4005: a filtered catch-up turned down its allowance; reconnect with the `skipped` id.
+    Resume,
+    /// 4006: the server failed; reconnect after `retry_ms` with the last id processed.
+    Retry,
+}
+
+impl Close {
+    /// The close code.
+    pub fn code(self) -> u16 {
+        match self {
+            Close::Ended => 4000,
+            Close::Unauthorized => 4001,
+            Close::AuthTimeout => 4002,
+            Close::Busy => 4003,
+            Close::Stalled => 4004,
+            Close::Resume => 4005,
+            Close::Retry => 4006,
+        }
+    }
+
+    /// The close reason, cut to the protocol's 123 bytes.
+    pub fn reason(self, detail: &str) -> String {
+        let mut text = detail.replace(['\r', '\n'], " ");
+        while text.len() > 123 {
+            text.pop();
+        }
+        text
+    }
+}
+
+/// A frame of the SSE stream as a WebSocket message; `None` for comments.
+/// Our frames hold at most one `id:`, one `event:` and JSON `data:`.
+pub fn message(frame: &Frame) -> Option<String> {
+    let (mut id, mut name, mut data) = (None, None, Vec::new());
+    for line in frame.lines() {
+        if let Some(v) = line.strip_prefix("id: ") {
+            id = Some(v);
+        } else if let Some(v) = line.strip_prefix("event: ") {
+            name = Some(v);
+        } else if let Some(v) = line.strip_prefix("data: ") {
+            data.push(v);
+        }
+    }
+    let name = name?;
+    let id = id.map_or_else(|| "null".to_string(), |i| serde_json::Value::from(i).to_string());
+    let data = if data.is_empty() { "null".to_string() } else { data.join("\n") };
+    Some(format!("{{\"type\":{},\"id\":{id},\"data\":{data}}}", serde_json::Value::from(name)))
+}
+
+/// What a client may send (besides [`PING`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum ClientMessage {
+    /// Everything up to capture `seq` is processed.
+    Ack { seq: u64 },
+    /// A private bin's read token.
+    Auth { token: String },
+}
+
+/// One socket's state, kept in its attachment so it survives the object's
+/// sleep: who it is, what it wants, and how far it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seat {
+    /// The client key (IPv4 address or IPv6 /64).
+    pub client: String,
+    /// The filters, as the query string gave them.
+    pub query: String,
+    /// The last capture sent, or passed over, in order: the resume point.
+    pub sent: u64,
+    /// Bytes sent and not yet acknowledged.
+    pub unacked: u64,
+    /// True while the socket is fed from storage rather than live.
+    pub behind: bool,
+    /// False until a private bin's socket has shown its read token.
+    pub authorized: bool,
+    /// When it was opened, epoch ms.
+    pub opened_ms: i64,
+    /// Since when its window has been full, epoch ms; 0 when it is not.
+    pub full_since_ms: i64,
+}
+
+impl Seat {
+    /// The attachment, or `None` if it would pass [`MAX_SEAT_BYTES`].
+    pub fn encode(&self) -> Option<String> {
+        serde_json::to_string(self).ok().filter(|s| s.len() <= MAX_SEAT_BYTES)
+    }
+
+    /// May a live message of `bytes` go out now, within `window_bytes`?
+    /// One always goes to a socket with nothing unacknowledged.
+    pub fn has_room(&self, bytes: u64, window_bytes: u64) -> bool {
+        !self.behind && (self.unacked == 0 || self.unacked.saturating_add(bytes) <= window_bytes)
+    }
+
+    /// Notes a message of `bytes` sent for capture `seq` (0: not a capture).
+    pub fn sent(&mut self, seq: u64, bytes: u64) {
+        self.sent = self.sent.max(seq);
+        self.unacked = self.unacked.saturating_add(bytes);
+    }
+
+    /// Notes that the window was full at `now_ms`; from then on the socket is fed from storage.
+    pub fn fell_behind(&mut self, now_ms: i64) {
+        self.behind = true;
+        if self.full_since_ms == 0 {
+            self.full_since_ms = now_ms;
+        }
+    }
+
+    /// True once the window has stayed full for `stall_ms` at `now_ms`.
+    pub fn stalled(&self, now_ms: i64, stall_ms: i64) -> bool {
+        self.full_since_ms > 0 && now_ms.saturating_sub(self.full_since_ms) >= stall_ms
+    }
+
+    /// An ack up to `seq`: once everything sent is acknowledged the window is empty.
+    pub fn acked(&mut self, seq: u64) {
+        if seq >= self.sent {
+            self.unacked = 0;
+            self.full_since_ms = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "socket_tests.rs"]
+mod tests;

@@ -1,0 +1,112 @@
+use super::*;
+use crate::core::stream::events::{self, Lost};
+use crate::core::stream::sse;
+use std::rc::Rc;
+
+#[test]
+fn every_stream_event_has_its_message() {
+    let cases: [(Frame, &str); 4] = [
+        (
+            sse::event(Some("b-7"), "request", "{\"seq\":7}"),
+            "{\"type\":\"request\",\"id\":\"b-7\",\"data\":{\"seq\":7}}",
+        ),
+        (
+            events::notice("lost", &Lost { first_seq: 1, last_seq: 2, resumes_after: 2 }),
+            "{\"type\":\"lost\",\"id\":null,\"data\":{\"first_seq\":1,\"last_seq\":2,\"resumes_after\":2}}",
+        ),
+        (
+            events::ended("b", events::End::Deleted),
+            "{\"type\":\"deleted\",\"id\":null,\"data\":{\"bin\":\"b\",\"reason\":\"deleted\"}}",
+        ),
+        (
+            sse::event(Some("b-9"), "skipped", "{\"reason\":\"scan_limit\",\"resumes_after\":9}"),
+            "{\"type\":\"skipped\",\"id\":\"b-9\",\"data\":{\"reason\":\"scan_limit\",\"resumes_after\":9}}",
+        ),
+    ];
+    for (frame, want) in cases {
+        let got = message(&frame).unwrap();
+        assert_eq!(got, want);
+        assert!(serde_json::from_str::<serde_json::Value>(&got).is_ok());
+    }
+    assert_eq!(message(&sse::comment("ping")), None);
+    assert_eq!(message(&Rc::from(": ok\nretry: 2000\n\n")), None);
+}
+
+#[test]
+fn close_codes_are_distinct_and_reasons_fit() {
+    let all = [
+        Close::Ended,
+        Close::Unauthorized,
+        Close::AuthTimeout,
+        Close::Busy,
+        Close::Stalled,
+        Close::Resume,
+        Close::Retry,
+    ];
+    let codes: std::collections::BTreeSet<u16> = all.iter().map(|c| c.code()).collect();
+    assert_eq!(codes.len(), all.len());
+    assert!(codes.iter().all(|c| (4000..5000).contains(c)));
+    assert_eq!(Close::Busy.reason(&"é".repeat(100)).len(), 122, "cut on a character boundary");
+    assert_eq!(Close::Busy.reason("a\nb"), "a b");
+}
+
+#[test]
+fn client_messages_parse_strictly() {
+    assert_eq!(
+        serde_json::from_str::<ClientMessage>(r#"{"type":"ack","seq":5}"#).unwrap(),
+        ClientMessage::Ack { seq: 5 }
+    );
+    assert_eq!(
+        serde_json::from_str::<ClientMessage>(r#"{"type":"auth","token":"t"}"#).unwrap(),
+        ClientMessage::Auth { token: "t".into() }
+    );
+    for bad in [
+        r#"{"type":"ack"}"#,
+        r#"{"type":"nack","seq":1}"#,
+        r#"{"type":"ack","seq":-1}"#,
+        r#"{"type":"ack","seq":1,"x":1}"#,
+        "ping",
+    ] {
+        assert!(serde_json::from_str::<ClientMessage>(bad).is_err(), "{bad}");
+    }
+}
+
+fn seat() -> Seat {
+    Seat {
+        client: "203.0.113.9".into(),
+        query: String::new(),
+        sent: 0,
+        unacked: 0,
+        behind: false,
+        authorized: true,
+        opened_ms: 0,
+        full_since_ms: 0,
+    }
+}
+
+#[test]
+fn the_window_holds_unacknowledged_bytes() {
+    let mut s = seat();
+    assert!(s.has_room(5000, 100), "one message always fits an empty window");
+    s.sent(1, 60);
+    assert!(s.has_room(40, 100) && !s.has_room(41, 100));
+    s.fell_behind(1_000);
+    assert!(!s.has_room(1, 100), "behind: fed from storage, not live");
+    assert!(!s.stalled(30_999, 30_000) && s.stalled(31_000, 30_000));
+    s.acked(0);
+    assert_eq!(s.unacked, 60, "a partial ack frees nothing");
+    s.acked(1);
+    assert_eq!((s.unacked, s.full_since_ms), (0, 0));
+    assert!(s.behind, "it still catches up from storage before going live");
+}
+
+#[test]
+fn a_seat_fits_the_attachment_bound_or_says_so() {
+    let mut s = seat();
+    assert!(s.encode().is_some());
+    s.query = "x".repeat(MAX_SEAT_BYTES);
+    assert!(s.encode().is_none());
+    let room = MAX_SEAT_BYTES - seat().encode().unwrap().len();
+    s.query = "x".repeat(room);
+    assert_eq!(s.encode().map(|e| e.len()), Some(MAX_SEAT_BYTES), "exactly at the bound");
+}

@@ -1,0 +1,120 @@
+//! A socket's side of the conversation: feeding one that fell behind (or
+//! resumed) from storage as its acks make room, its `ack` and `auth`
+//! messages, its close, and the deadline by which a private bin's socket
+//! must show its read token (kept by the bin's one alarm, not a timer).
+
+use super::lifecycle::alarm_at;
+use super::sockets::{auth_ms, close};
+use super::{now_ms, BinObject};
+use crate::core::bin::token::Credential;
+use crate::core::http::error::ApiError;
+use crate::core::search::filter::Filter;
+use crate::core::stream::backlog::Backlog;
+use crate::core::stream::socket::{message, ClientMessage, Close, Seat};
+use crate::edge::io::respond::platform;
+use worker::{console_error, WebSocket, WebSocketIncomingMessage};
+
+impl BinObject {
+    /// Sends `seat` its missed captures from storage, in order, until its
+    /// window is full or it has caught up (then it goes live). A filter
+    /// that turns down its allowance sends `skipped` and closes the socket,
+    /// which reconnects from there, as the stream does.
+    pub(super) fn feed(&self, ws: &WebSocket, seat: &mut Seat, bin: &str) -> Result<(), ApiError> {
+        if !seat.behind {
+            return Ok(());
+        }
+        let config = self.config()?;
+        let filter = Filter::parse(&seat.query)?;
+        let skips = if filter.only_namespace() { u64::MAX } else { config.search_scan_rows };
+        let next_seq = self.bin().map_or(seat.sent + 1, |m| m.next_seq);
+        let room = config.ws_window_bytes.saturating_sub(seat.unacked).max(1);
+        let room = usize::try_from(room).unwrap_or(usize::MAX);
+        let mut backlog = Backlog::new(bin.to_string(), filter, seat.sent, next_seq, room).with_skip_limit(skips);
+        let captures = self.captures();
+        while seat.unacked < config.ws_window_bytes {
+            let frames = backlog.next_frames(&captures)?;
+            for text in frames.iter().filter_map(message) {
+                let _ = ws.send_with_str(&text);
+                seat.sent(0, text.len() as u64);
+            }
+            if backlog.is_done() || backlog.out_of_skips() {
+                break;
+            }
+        }
+        seat.sent = backlog.position();
+        if backlog.out_of_skips() {
+            if let Some(text) = message(&backlog.skipped()) {
+                let _ = ws.send_with_str(&text);
+            }
+            close(ws, Close::Resume, "reconnect with the skipped id");
+        } else if backlog.is_done() {
+            seat.behind = false;
+        }
+        Ok(())
+    }
+
+    /// A message from a socket: `ack` frees its window (and feeds it if it
+    /// is behind); `auth` admits a private bin's socket. Anything else is ignored.
+    pub(super) async fn on_socket_message(&self, ws: WebSocket, incoming: WebSocketIncomingMessage) {
+        let WebSocketIncomingMessage::String(text) = incoming else { return };
+        let Ok(said) = serde_json::from_str::<ClientMessage>(&text) else { return };
+        let Ok(Some(mut seat)) = ws.deserialize_attachment::<Seat>() else { return };
+        let meta = match self.live_meta(now_ms()).await {
+            Ok(meta) => meta,
+            Err(_) => return close(&ws, Close::Ended, "the bin ended"),
+        };
+        match said {
+            ClientMessage::Auth { token } if !seat.authorized => {
+                if meta.authorize(Credential::Read, Some(&token)).is_err() {
+                    return close(&ws, Close::Unauthorized, "wrong read token");
+                }
+                seat.authorized = true;
+            }
+            ClientMessage::Auth { .. } => {}
+            ClientMessage::Ack { seq } => seat.acked(seq),
+        }
+        if seat.authorized && seat.unacked == 0 {
+            if let Err(err) = self.feed(&ws, &mut seat, &meta.id) {
+                console_error!("socket feed: {}", err);
+                return close(&ws, Close::Retry, "retry_ms=2000");
+            }
+        }
+        let _ = ws.serialize_attachment(&seat);
+    }
+
+    /// The client closed: answer its close, as the protocol asks.
+    pub(super) fn on_socket_close(&self, ws: &WebSocket, code: usize) {
+        // 1005 and 1006 only report a missing status; they cannot be sent back.
+        let code = u16::try_from(code).ok().filter(|c| (1000..5000).contains(c) && *c != 1005 && *c != 1006);
+        let _ = ws.close(Some(code.unwrap_or(1000)), Some("bye"));
+    }
+
+    /// Points the alarm at `deadline_ms` if it is due later (or not at all).
+    pub(super) async fn arm_auth_deadline(&self, deadline_ms: i64) -> Result<(), ApiError> {
+        let storage = self.state.storage();
+        let due = storage.get_alarm().await.map_err(platform("get alarm"))?;
+        if due.is_none_or(|d| d > deadline_ms) {
+            storage.set_alarm(alarm_at(deadline_ms)).await.map_err(platform("set alarm"))?;
+        }
+        Ok(())
+    }
+
+    /// Closes private bins' sockets that showed no token in time; returns
+    /// the next such deadline, if any socket is still waiting.
+    pub(super) fn close_unauthorized(&self, now: i64) -> Option<i64> {
+        let Ok(config) = self.config() else { return None };
+        let mut next = None::<i64>;
+        for ws in self.state.get_websockets() {
+            let Ok(Some(seat)) = ws.deserialize_attachment::<Seat>() else { continue };
+            let deadline = seat.opened_ms.saturating_add(auth_ms(&config));
+            if seat.authorized {
+                continue;
+            } else if deadline <= now {
+                close(&ws, Close::AuthTimeout, "send {\"type\":\"auth\",\"token\":...} first");
+            } else {
+                next = Some(next.map_or(deadline, |n| n.min(deadline)));
+            }
+        }
+        next
+    }
+}
