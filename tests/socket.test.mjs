@@ -14,13 +14,13 @@ before(async () => { worker = await startWorker({ vars: { WS_WINDOW_BYTES: "4096
 after(() => worker?.dispose());
 
 /** The status and JSON body of a socket request answered without an upgrade. */
-function refusal(base, path) {
+function refusal(base, path, headers = {}) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${base.replace(/^http/, "ws")}${path}`);
+    const ws = new WebSocket(`${base.replace(/^http/, "ws")}${path}`, { headers });
     ws.on("unexpected-response", (_req, res) => {
       let body = "";
       res.on("data", (c) => { body += c; });
-      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(body) }));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(body) }));
     });
     ws.on("open", () => reject(new Error("upgraded")));
     ws.on("error", () => {});
@@ -99,7 +99,7 @@ test("unacknowledged bytes stop at the window; acks feed the rest from storage, 
   s.ws.close();
 });
 
-test("past the per-client cap a socket is closed with 4003 and a retry hint", async () => {
+test("past the per-client cap a socket is refused before the upgrade: 429 with Retry-After", async () => {
   const bin = await createBin(worker.url);
   const ip = { "cf-connecting-ip": "198.51.100.31" };
   const open = [];
@@ -108,22 +108,25 @@ test("past the per-client cap a socket is closed with 4003 and a retry hint", as
     await s.opened;
     open.push(s);
   }
-  const refused = connect(worker.url, bin.id, "", ip);
-  const { code, reason } = await refused.closed;
-  assert.equal(code, 4003);
-  assert.match(reason, /retry_ms=\d+/);
-  assert.ok(Buffer.byteLength(reason) <= 123);
-  for (const s of open) s.ws.close();
+  const refused = await refusal(worker.url, `/v1/bins/${bin.id}/ws`, ip);
+  assert.equal(refused.status, 429);
+  assert.ok(Number(refused.headers["retry-after"]) >= 10);
+  assert.match(refused.body.details, /your address has all its live channels/);
+  const other = connect(worker.url, bin.id, "", { "cf-connecting-ip": "198.51.100.32" });
+  await other.opened;
+  for (const s of [...open, other]) s.ws.close();
 });
 
 test("a private bin's socket: the token in the first message, a wrong one closes 4001, none closes 4002", async () => {
   const bin = await (await fetch(`${worker.url}/v1/bins`, { method: "POST", body: JSON.stringify({ private: true }) })).json();
   const good = connect(worker.url, bin.id);
   await good.opened;
+  await ingestOk(worker.url, bin.id, { body: "while it waited" });
   good.send({ type: "auth", token: bin.read_token });
-  await sleep(200);
+  await good.until((m) => m.some((x) => x.type === "request"), "the capture sent before auth");
   await ingestOk(worker.url, bin.id, { body: "secret" });
-  await good.until((m) => m.some((x) => x.type === "request"), "the capture after auth");
+  await good.until((m) => m.filter((x) => x.type === "request").length === 2, "the capture after auth");
+  assert.deepEqual(good.seqs(), [1, 2], "nothing lost while it showed its token");
   const wrong = connect(worker.url, bin.id);
   await wrong.opened;
   wrong.send({ type: "auth", token: "nope" });

@@ -28,7 +28,8 @@ pub const MAX_SEAT_BYTES: usize = 2048;
 
 /// Why the server closes a socket; codes in the 4000-4999 range the
 /// WebSocket protocol leaves to applications. The reason text (at most
-/// 123 bytes) says what to do.
+/// 123 bytes) says what to do. (A socket past the caps is refused before
+/// the upgrade, with a 429 and `Retry-After`, so it never holds a slot.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Close {
     /// 4000: the bin was deleted or expired (after the final event). Do not reconnect.
@@ -37,8 +38,6 @@ pub enum Close {
     Unauthorized,
     /// 4002: a private bin's socket sent no `auth` message in time.
     AuthTimeout,
-    /// 4003: the bin or the client has all the live channels it may; reconnect after `retry_ms`.
-    Busy,
     /// 4004: the window stayed full past the stall time; reconnect with the last id processed.
     Stalled,
     /// 4005: a filtered catch-up turned down its allowance; reconnect with the `skipped` id.
@@ -54,7 +53,6 @@ impl Close {
             Close::Ended => 4000,
             Close::Unauthorized => 4001,
             Close::AuthTimeout => 4002,
-            Close::Busy => 4003,
             Close::Stalled => 4004,
             Close::Resume => 4005,
             Close::Retry => 4006,
@@ -110,6 +108,8 @@ pub struct Seat {
     pub query: String,
     /// The last capture sent, or passed over, in order: the resume point.
     pub sent: u64,
+    /// The last capture delivered in a `request` message: what an ack names.
+    pub delivered: u64,
     /// Bytes sent and not yet acknowledged.
     pub unacked: u64,
     /// True while the socket is fed from storage rather than live.
@@ -120,6 +120,8 @@ pub struct Seat {
     pub opened_ms: i64,
     /// Since when its window has been full, epoch ms; 0 when it is not.
     pub full_since_ms: i64,
+    /// Set once the server closed it: its messages are ignored from then on.
+    pub closed: bool,
 }
 
 impl Seat {
@@ -128,15 +130,34 @@ impl Seat {
         serde_json::to_string(self).ok().filter(|s| s.len() <= MAX_SEAT_BYTES)
     }
 
+    /// True if this seat fits [`MAX_SEAT_BYTES`] whatever its counters grow
+    /// to, so every later save of it succeeds.
+    pub fn fits(&self) -> bool {
+        let widest = Seat {
+            sent: u64::MAX,
+            delivered: u64::MAX,
+            unacked: u64::MAX,
+            behind: false,
+            authorized: false,
+            opened_ms: i64::MIN,
+            full_since_ms: i64::MIN,
+            closed: false,
+            ..self.clone()
+        };
+        widest.encode().is_some()
+    }
+
     /// May a live message of `bytes` go out now, within `window_bytes`?
     /// One always goes to a socket with nothing unacknowledged.
     pub fn has_room(&self, bytes: u64, window_bytes: u64) -> bool {
         !self.behind && (self.unacked == 0 || self.unacked.saturating_add(bytes) <= window_bytes)
     }
 
-    /// Notes a message of `bytes` sent for capture `seq` (0: not a capture).
-    pub fn sent(&mut self, seq: u64, bytes: u64) {
+    /// Notes a `request` message of `bytes` delivered for capture `seq`.
+    /// Only captures count against the window: a client acks what it got.
+    pub fn delivered(&mut self, seq: u64, bytes: u64) {
         self.sent = self.sent.max(seq);
+        self.delivered = self.delivered.max(seq);
         self.unacked = self.unacked.saturating_add(bytes);
     }
 
@@ -153,13 +174,21 @@ impl Seat {
         self.full_since_ms > 0 && now_ms.saturating_sub(self.full_since_ms) >= stall_ms
     }
 
-    /// An ack up to `seq`: once everything sent is acknowledged the window is empty.
+    /// An ack up to `seq`: once every delivered capture is acknowledged the window is empty.
     pub fn acked(&mut self, seq: u64) {
-        if seq >= self.sent {
+        if seq >= self.delivered {
             self.unacked = 0;
             self.full_since_ms = 0;
         }
     }
+}
+
+/// The capture a `request` frame carries, from its `<bin>-<seq>` id.
+pub fn request_seq(frame: &Frame) -> Option<u64> {
+    let mut lines = frame.lines();
+    let id = lines.next()?.strip_prefix("id: ")?;
+    (lines.next()? == "event: request").then_some(())?;
+    id.rsplit_once('-')?.1.parse().ok()
 }
 
 #[cfg(test)]

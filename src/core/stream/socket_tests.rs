@@ -34,20 +34,12 @@ fn every_stream_event_has_its_message() {
 
 #[test]
 fn close_codes_are_distinct_and_reasons_fit() {
-    let all = [
-        Close::Ended,
-        Close::Unauthorized,
-        Close::AuthTimeout,
-        Close::Busy,
-        Close::Stalled,
-        Close::Resume,
-        Close::Retry,
-    ];
+    let all = [Close::Ended, Close::Unauthorized, Close::AuthTimeout, Close::Stalled, Close::Resume, Close::Retry];
     let codes: std::collections::BTreeSet<u16> = all.iter().map(|c| c.code()).collect();
     assert_eq!(codes.len(), all.len());
     assert!(codes.iter().all(|c| (4000..5000).contains(c)));
-    assert_eq!(Close::Busy.reason(&"é".repeat(100)).len(), 122, "cut on a character boundary");
-    assert_eq!(Close::Busy.reason("a\nb"), "a b");
+    assert_eq!(Close::Retry.reason(&"é".repeat(100)).len(), 122, "cut on a character boundary");
+    assert_eq!(Close::Retry.reason("a\nb"), "a b");
 }
 
 #[test]
@@ -76,11 +68,13 @@ fn seat() -> Seat {
         client: "203.0.113.9".into(),
         query: String::new(),
         sent: 0,
+        delivered: 0,
         unacked: 0,
         behind: false,
         authorized: true,
         opened_ms: 0,
         full_since_ms: 0,
+        closed: false,
     }
 }
 
@@ -88,15 +82,16 @@ fn seat() -> Seat {
 fn the_window_holds_unacknowledged_bytes() {
     let mut s = seat();
     assert!(s.has_room(5000, 100), "one message always fits an empty window");
-    s.sent(1, 60);
+    s.delivered(1, 60);
     assert!(s.has_room(40, 100) && !s.has_room(41, 100));
     s.fell_behind(1_000);
     assert!(!s.has_room(1, 100), "behind: fed from storage, not live");
     assert!(!s.stalled(30_999, 30_000) && s.stalled(31_000, 30_000));
+    s.sent = 5; // captures 2..=5 were passed over by the filter
     s.acked(0);
     assert_eq!(s.unacked, 60, "a partial ack frees nothing");
     s.acked(1);
-    assert_eq!((s.unacked, s.full_since_ms), (0, 0));
+    assert_eq!((s.unacked, s.full_since_ms), (0, 0), "an ack of the last capture delivered empties the window");
     assert!(s.behind, "it still catches up from storage before going live");
 }
 
@@ -109,4 +104,18 @@ fn a_seat_fits_the_attachment_bound_or_says_so() {
     let room = MAX_SEAT_BYTES - seat().encode().unwrap().len();
     s.query = "x".repeat(room);
     assert_eq!(s.encode().map(|e| e.len()), Some(MAX_SEAT_BYTES), "exactly at the bound");
+    assert!(!s.fits(), "but its counters could not grow");
+    s.query.truncate(room - 120);
+    assert!(s.fits());
+    let mut grown = s.clone();
+    (grown.sent, grown.delivered, grown.unacked) = (u64::MAX, u64::MAX, u64::MAX);
+    (grown.opened_ms, grown.full_since_ms) = (i64::MIN, i64::MIN);
+    assert!(grown.encode().is_some(), "a seat that fits stays within the bound");
+}
+
+#[test]
+fn a_request_frame_names_its_capture() {
+    assert_eq!(request_seq(&sse::event(Some("k3p9q2x7m1nb-42"), "request", "{}")), Some(42));
+    assert_eq!(request_seq(&sse::event(Some("k3p9q2x7m1nb-42"), "skipped", "{}")), None);
+    assert_eq!(request_seq(&events::notice("lost", &Lost { first_seq: 1, last_seq: 2, resumes_after: 2 })), None);
 }

@@ -133,8 +133,8 @@ impl DurableObject for BinObject {
         Ok(())
     }
 
-    async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
-        self.on_socket_close(&ws, code);
+    async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
+        self.on_socket_close(&ws);
         Ok(())
     }
 

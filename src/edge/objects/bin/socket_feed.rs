@@ -4,13 +4,13 @@
 //! must show its read token (kept by the bin's one alarm, not a timer).
 
 use super::lifecycle::alarm_at;
-use super::sockets::{auth_ms, close};
+use super::sockets::{auth_ms, close, save, seated};
 use super::{now_ms, BinObject};
 use crate::core::bin::token::Credential;
 use crate::core::http::error::ApiError;
 use crate::core::search::filter::Filter;
 use crate::core::stream::backlog::Backlog;
-use crate::core::stream::socket::{message, ClientMessage, Close, Seat};
+use crate::core::stream::socket::{message, request_seq, ClientMessage, Close, Seat};
 use crate::edge::io::respond::platform;
 use worker::{console_error, WebSocket, WebSocketIncomingMessage};
 
@@ -33,9 +33,12 @@ impl BinObject {
         let captures = self.captures();
         while seat.unacked < config.ws_window_bytes {
             let frames = backlog.next_frames(&captures)?;
-            for text in frames.iter().filter_map(message) {
+            for frame in &frames {
+                let Some(text) = message(frame) else { continue };
                 let _ = ws.send_with_str(&text);
-                seat.sent(0, text.len() as u64);
+                if let Some(seq) = request_seq(frame) {
+                    seat.delivered(seq, text.len() as u64);
+                }
             }
             if backlog.is_done() || backlog.out_of_skips() {
                 break;
@@ -46,6 +49,7 @@ impl BinObject {
             if let Some(text) = message(&backlog.skipped()) {
                 let _ = ws.send_with_str(&text);
             }
+            seat.closed = true;
             close(ws, Close::Resume, "reconnect with the skipped id");
         } else if backlog.is_done() {
             seat.behind = false;
@@ -58,17 +62,21 @@ impl BinObject {
     pub(super) async fn on_socket_message(&self, ws: WebSocket, incoming: WebSocketIncomingMessage) {
         let WebSocketIncomingMessage::String(text) = incoming else { return };
         let Ok(said) = serde_json::from_str::<ClientMessage>(&text) else { return };
-        let Ok(Some(mut seat)) = ws.deserialize_attachment::<Seat>() else { return };
+        let Some(mut seat) = seated(&ws).filter(|s| !s.closed) else { return };
         let meta = match self.live_meta(now_ms()).await {
             Ok(meta) => meta,
-            Err(_) => return close(&ws, Close::Ended, "the bin ended"),
+            Err(err) if err.status() == 404 => return close(&ws, Close::Ended, "the bin ended"),
+            Err(_) => return close(&ws, Close::Retry, "retry_ms=2000"),
         };
         match said {
             ClientMessage::Auth { token } if !seat.authorized => {
                 if meta.authorize(Credential::Read, Some(&token)).is_err() {
+                    seat.closed = true;
+                    save(&ws, &seat);
                     return close(&ws, Close::Unauthorized, "wrong read token");
                 }
-                seat.authorized = true;
+                // Captures that came while it waited were not sent: it catches up from where it asked.
+                (seat.authorized, seat.behind) = (true, true);
             }
             ClientMessage::Auth { .. } => {}
             ClientMessage::Ack { seq } => seat.acked(seq),
@@ -79,14 +87,12 @@ impl BinObject {
                 return close(&ws, Close::Retry, "retry_ms=2000");
             }
         }
-        let _ = ws.serialize_attachment(&seat);
+        save(&ws, &seat);
     }
 
     /// The client closed: answer its close, as the protocol asks.
-    pub(super) fn on_socket_close(&self, ws: &WebSocket, code: usize) {
-        // 1005 and 1006 only report a missing status; they cannot be sent back.
-        let code = u16::try_from(code).ok().filter(|c| (1000..5000).contains(c) && *c != 1005 && *c != 1006);
-        let _ = ws.close(Some(code.unwrap_or(1000)), Some("bye"));
+    pub(super) fn on_socket_close(&self, ws: &WebSocket) {
+        let _ = ws.close(Some(1000), Some("bye"));
     }
 
     /// Points the alarm at `deadline_ms` if it is due later (or not at all).
@@ -105,11 +111,13 @@ impl BinObject {
         let Ok(config) = self.config() else { return None };
         let mut next = None::<i64>;
         for ws in self.state.get_websockets() {
-            let Ok(Some(seat)) = ws.deserialize_attachment::<Seat>() else { continue };
+            let Some(mut seat) = seated(&ws) else { continue };
             let deadline = seat.opened_ms.saturating_add(auth_ms(&config));
-            if seat.authorized {
+            if seat.authorized || seat.closed {
                 continue;
             } else if deadline <= now {
+                seat.closed = true;
+                save(&ws, &seat);
                 close(&ws, Close::AuthTimeout, "send {\"type\":\"auth\",\"token\":...} first");
             } else {
                 next = Some(next.map_or(deadline, |n| n.min(deadline)));
