@@ -1,5 +1,6 @@
 //! The token-bucket rates the config's vars describe: one place that turns
-//! "per minute, burst" pairs into [`Rate`]s.
+//! "per minute, burst" pairs into [`Rate`]s, and second-valued vars into
+//! the milliseconds the code compares against.
 
 use crate::core::config::Config;
 use crate::core::limits::bucket::Rate;
@@ -35,4 +36,18 @@ impl Config {
     pub fn create_prefix_rate(&self) -> Rate {
         Rate { per_s: self.create_prefix_per_min as f64 / 60.0, burst: self.create_prefix_burst as f64 }
     }
+
+    /// `SSE_STALL_SECONDS` in ms.
+    pub fn sse_stall_ms(&self) -> i64 {
+        seconds_ms(self.sse_stall_s)
+    }
+
+    /// `WS_AUTH_SECONDS` in ms.
+    pub fn ws_auth_ms(&self) -> i64 {
+        seconds_ms(self.ws_auth_s)
+    }
+}
+
+fn seconds_ms(s: u64) -> i64 {
+    i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX)
 }

@@ -33,7 +33,7 @@ impl Caps {
         Caps {
             total: size(config.export_max_concurrent),
             per_client: size(config.export_max_per_client),
-            stall_ms: i64::try_from(config.sse_stall_s.saturating_mul(1000)).unwrap_or(i64::MAX),
+            stall_ms: config.sse_stall_ms(),
             live: size(config.export_max_live),
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod backlog;
 pub mod catchup;
+pub mod channels;
 pub mod events;
 pub mod gate;
 pub mod hub;

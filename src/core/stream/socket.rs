@@ -124,7 +124,50 @@ pub struct Seat {
     pub closed: bool,
 }
 
+/// What became of a live message offered to a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offered {
+    /// It fits the window: send it (the seat has counted it).
+    Send,
+    /// No room: the socket is fed from storage as its acks come.
+    Behind,
+    /// No room for longer than the stall time: close the socket (4004).
+    Stalled,
+}
+
 impl Seat {
+    /// A new socket's seat: `client` with `query`'s filters, resuming after
+    /// `after` (a backlog to send first when `after + 1 < live_from`).
+    pub fn new(client: String, query: &str, after: u64, live_from: u64, authorized: bool, now_ms: i64) -> Seat {
+        Seat {
+            client,
+            query: query.to_string(),
+            sent: after,
+            delivered: 0,
+            unacked: 0,
+            behind: after + 1 < live_from,
+            authorized,
+            opened_ms: now_ms,
+            full_since_ms: 0,
+            closed: false,
+        }
+    }
+
+    /// Offers a live message of `bytes` for capture `seq` at `now_ms`,
+    /// within `window_bytes` and `stall_ms`; the seat notes the outcome.
+    pub fn offer(&mut self, seq: u64, bytes: u64, window_bytes: u64, now_ms: i64, stall_ms: i64) -> Offered {
+        if self.has_room(bytes, window_bytes) {
+            self.delivered(seq, bytes);
+            return Offered::Send;
+        }
+        self.fell_behind(now_ms);
+        if self.stalled(now_ms, stall_ms) {
+            self.closed = true;
+            return Offered::Stalled;
+        }
+        Offered::Behind
+    }
+
     /// The attachment, or `None` if it would pass [`MAX_SEAT_BYTES`].
     pub fn encode(&self) -> Option<String> {
         serde_json::to_string(self).ok().filter(|s| s.len() <= MAX_SEAT_BYTES)

@@ -119,3 +119,17 @@ fn a_request_frame_names_its_capture() {
     assert_eq!(request_seq(&sse::event(Some("k3p9q2x7m1nb-42"), "skipped", "{}")), None);
     assert_eq!(request_seq(&events::notice("lost", &Lost { first_seq: 1, last_seq: 2, resumes_after: 2 })), None);
 }
+
+#[test]
+fn a_live_offer_sends_falls_behind_or_stalls() {
+    let mut s = Seat::new("c".into(), "", 4, 5, true, 0);
+    assert!(!s.behind, "nothing to catch up");
+    assert_eq!(s.offer(5, 80, 100, 0, 1000), Offered::Send);
+    assert_eq!((s.sent, s.delivered, s.unacked), (5, 5, 80));
+    assert_eq!(s.offer(6, 80, 100, 10, 1000), Offered::Behind);
+    assert_eq!((s.sent, s.full_since_ms), (5, 10), "not sent, so not passed over");
+    assert_eq!(s.offer(7, 80, 100, 1009, 1000), Offered::Behind);
+    assert_eq!(s.offer(8, 80, 100, 1010, 1000), Offered::Stalled);
+    assert!(s.closed);
+    assert!(Seat::new("c".into(), "", 2, 5, true, 0).behind, "captures 3 and 4 come from storage first");
+}

@@ -58,7 +58,8 @@ impl BinObject {
         capture.answer = rule.as_ref().map(|(_, answered, _)| *answered);
         let limits = config.retention();
         // Encoded once, and only if someone listens; shared by every subscriber.
-        let watched = !self.hub.borrow().is_empty() || !self.state.get_websockets().is_empty();
+        let sockets = self.state.get_websockets();
+        let watched = !self.hub.borrow().is_empty() || !sockets.is_empty();
         let frame = if watched { Some(events::request(&meta.id, &capture, &body)?) } else { None };
         let stored = self
             .captures()
@@ -77,7 +78,7 @@ impl BinObject {
         if let Some(frame) = frame {
             let fanout = self.hub.borrow_mut().publish(&capture, &frame);
             self.count_fanout(fanout);
-            self.publish_sockets(&capture, &frame);
+            self.publish_sockets(&sockets, &capture, &frame);
         }
         let (method, size) = (method_label(&capture.method), capture.body_size as f64);
         self.metrics.record(|d| {

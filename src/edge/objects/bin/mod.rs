@@ -14,6 +14,7 @@ mod routes;
 mod runs;
 mod search;
 mod socket_feed;
+mod socket_io;
 mod sockets;
 mod storage;
 mod stream;
@@ -140,7 +141,7 @@ impl DurableObject for BinObject {
 
     async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
         console_error!("socket: {}", error);
-        sockets::close(&ws, Close::Retry, "retry_ms=2000");
+        socket_io::close(&ws, Close::Retry, "retry_ms=2000");
         Ok(())
     }
 }

@@ -6,11 +6,13 @@ use crate::core::capture::listing;
 use crate::core::http::error::ApiError;
 use crate::core::http::page::PageParams;
 use crate::core::http::reply::Reply;
-use crate::core::limits::bucket::Decision;
+use crate::core::limits::bucket::{Decision, Limiter};
 use crate::core::limits::client::client_key;
 use crate::core::metrics::delta::RATE_LIMITED;
 use crate::core::search::filter::Filter;
 use crate::core::search::scan::{self, Budget, Order, Window};
+use crate::edge::io::metrics_sink::Sink;
+use std::cell::RefCell;
 use worker::Request;
 
 impl BinObject {
@@ -22,22 +24,14 @@ impl BinObject {
 
     /// Takes one token of `client`'s search budget, or the 429.
     pub(super) fn take_search_of(&self, client: &str, now: i64) -> Result<Decision, ApiError> {
-        let decision = self.searches.borrow_mut().take(client, now);
-        decision.check().inspect_err(|_| self.metrics.record(|d| d.add(RATE_LIMITED, "search", 1.0)))?;
-        Ok(decision)
+        take_search(&self.searches, &self.metrics, client, now)
     }
 
     /// A source of `client`'s search tokens for work that goes on after
     /// its request was answered (an export's later scans); each call takes one.
     pub(super) fn search_tokens(&self, client: String) -> Box<dyn Fn() -> bool> {
         let (searches, metrics) = (std::rc::Rc::clone(&self.searches), self.metrics.clone());
-        Box::new(move || {
-            let taken = searches.try_borrow_mut().is_ok_and(|mut s| s.take(&client, now_ms()).check().is_ok());
-            if !taken {
-                metrics.record(|d| d.add(RATE_LIMITED, "search", 1.0));
-            }
-            taken
-        })
+        Box::new(move || take_search(&searches, &metrics, &client, now_ms()).is_ok())
     }
 
     /// The window a scan may read: `filter`'s time range, below `before`.
@@ -69,4 +63,15 @@ impl BinObject {
         let if_none_match = req.headers().get("if-none-match").ok().flatten();
         Ok(listing::found_reply(bin, &found, if_none_match.as_deref())?.headers(limit.headers()))
     }
+}
+
+/// Takes one token of `client`'s budget in `searches`, counting a refusal
+/// in `metrics`; a budget already in use (never, between awaits) refuses.
+fn take_search(searches: &RefCell<Limiter>, metrics: &Sink, client: &str, now: i64) -> Result<Decision, ApiError> {
+    let Ok(mut searches) = searches.try_borrow_mut() else {
+        return Err(ApiError::internal("search budget in use"));
+    };
+    let decision = searches.take(client, now);
+    decision.check().inspect_err(|_| metrics.record(|d| d.add(RATE_LIMITED, "search", 1.0)))?;
+    Ok(decision)
 }

@@ -1,20 +1,33 @@
-//! A socket's side of the conversation: feeding one that fell behind (or
-//! resumed) from storage as its acks make room, its `ack` and `auth`
-//! messages, its close, and the deadline by which a private bin's socket
-//! must show its read token (kept by the bin's one alarm, not a timer).
+//! A socket's side of the conversation: its greeting (notices and
+//! backlog), feeding one that fell behind (or resumed) from storage as its
+//! acks make room, its `ack` and `auth` messages, its close, and the
+//! deadline by which a private bin's socket must show its read token (kept
+//! by the bin's one alarm, not a timer).
 
 use super::lifecycle::alarm_at;
-use super::sockets::{auth_ms, close, save, seated};
+use super::socket_io::{close, save, seated};
 use super::{now_ms, BinObject};
 use crate::core::bin::token::Credential;
 use crate::core::http::error::ApiError;
 use crate::core::search::filter::Filter;
 use crate::core::stream::backlog::Backlog;
 use crate::core::stream::socket::{message, request_seq, ClientMessage, Close, Seat};
+use crate::core::stream::sse::Frame;
 use crate::edge::io::respond::platform;
 use worker::{console_error, WebSocket, WebSocketIncomingMessage};
 
 impl BinObject {
+    /// Sends an authorized new socket its notices and backlog, and saves its seat.
+    pub(super) fn greet(&self, ws: &WebSocket, seat: &mut Seat, notices: &[Frame], bin: &str) -> Result<(), ApiError> {
+        if seat.authorized {
+            for text in notices.iter().filter_map(message) {
+                let _ = ws.send_with_str(&text);
+            }
+            self.feed(ws, seat, bin)?;
+        }
+        ws.serialize_attachment(&*seat).map_err(platform("socket attachment"))
+    }
+
     /// Sends `seat` its missed captures from storage, in order, until its
     /// window is full or it has caught up (then it goes live). A filter
     /// that turns down its allowance sends `skipped` and closes the socket,
@@ -112,7 +125,7 @@ impl BinObject {
         let mut next = None::<i64>;
         for ws in self.state.get_websockets() {
             let Some(mut seat) = seated(&ws) else { continue };
-            let deadline = seat.opened_ms.saturating_add(auth_ms(&config));
+            let deadline = seat.opened_ms.saturating_add(config.ws_auth_ms());
             if seat.authorized || seat.closed {
                 continue;
             } else if deadline <= now {

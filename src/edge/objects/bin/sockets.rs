@@ -4,6 +4,7 @@
 //! state is its attachment (a [`Seat`]); nothing else is kept for it, so a
 //! woken object knows its subscribers without a round trip.
 
+use super::socket_io::{close, save, seated};
 use super::{now_ms, BinObject};
 use crate::core::bin::meta::BinMeta;
 use crate::core::capture::model::Capture;
@@ -13,16 +14,12 @@ use crate::core::http::query::param;
 use crate::core::limits::client::client_key;
 use crate::core::search::filter::Filter;
 use crate::core::stream::backlog::CaptureSource;
+use crate::core::stream::channels::{full, Full};
 use crate::core::stream::resume;
-use crate::core::stream::socket::{message, Close, Seat, MAX_SEAT_BYTES, PING, PONG};
+use crate::core::stream::socket::{message, Close, Offered, Seat, MAX_SEAT_BYTES, PING, PONG};
 use crate::core::stream::sse::Frame;
 use crate::edge::io::respond::platform;
 use worker::{console_error, Request, Response, WebSocket, WebSocketPair, WebSocketRequestResponsePair};
-
-/// Closes `ws` as `why` says; a socket already closed needs nothing more.
-pub(super) fn close(ws: &WebSocket, why: Close, detail: &str) {
-    let _ = ws.close(Some(why.code()), Some(why.reason(detail)));
-}
 
 impl BinObject {
     /// Opens a socket on bin `meta` for the request's filters and resume point.
@@ -55,18 +52,7 @@ impl BinObject {
         let asked = resume::asked(&meta.id, None, param(query, "last_event_id").as_deref());
         let start = resume::plan(&asked, meta.next_seq, self.captures().oldest_seq()?)?;
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
-        let mut seat = Seat {
-            client,
-            query: query.to_string(),
-            sent: start.backlog_after,
-            delivered: 0,
-            unacked: 0,
-            behind: start.backlog_after + 1 < start.live_from,
-            authorized,
-            opened_ms: now,
-            full_since_ms: 0,
-            closed: false,
-        };
+        let mut seat = Seat::new(client, query, start.backlog_after, start.live_from, authorized, now);
         if !seat.fits() {
             return Err(ApiError::bad_request("filters too long for a live socket")
                 .with_details(format!("a socket's filters and state must fit {MAX_SEAT_BYTES} bytes")));
@@ -74,7 +60,7 @@ impl BinObject {
         // Refused before the upgrade: a socket accepted and then closed would hold a slot until its client answered.
         self.socket_admit(&config, &seat, !filter.only_namespace() && seat.behind, now)?;
         if !authorized {
-            self.arm_auth_deadline(now.saturating_add(auth_ms(&config))).await?;
+            self.arm_auth_deadline(now.saturating_add(config.ws_auth_ms())).await?;
         }
         let pair = WebSocketPair::new().map_err(platform("websocket pair"))?;
         self.state.accept_websocket_with_tags(&pair.server, &[seat.client.as_str()]);
@@ -89,37 +75,28 @@ impl BinObject {
         Response::from_websocket(pair.client).map_err(platform("socket response"))
     }
 
-    /// Sends an authorized new socket its notices and backlog, and saves its seat.
-    fn greet(&self, ws: &WebSocket, seat: &mut Seat, notices: &[Frame], bin: &str) -> Result<(), ApiError> {
-        if seat.authorized {
-            for text in notices.iter().filter_map(message) {
-                let _ = ws.send_with_str(&text);
-            }
-            self.feed(ws, seat, bin)?;
-        }
-        ws.serialize_attachment(&*seat).map_err(platform("socket attachment"))
-    }
-
     /// Lets a new socket in, or the 429 to answer before the upgrade: the
     /// stream's caps (sockets and streams together), a small cap on sockets
     /// still owing a private bin's token, and for a filtered catch-up a
     /// search token, as on the stream.
     fn socket_admit(&self, config: &Config, seat: &Seat, filtered_catch_up: bool, now: i64) -> Result<(), ApiError> {
-        let sockets = self.state.get_websockets();
-        let all = (self.hub.borrow().len() + sockets.len()) as u64;
-        let mine =
-            (self.hub.borrow().count_of(&seat.client) + self.state.get_websockets_with_tag(&seat.client).len()) as u64;
-        let waiting = || sockets.iter().filter(|ws| !seated(ws).is_some_and(|s| s.authorized)).count();
-        let why = if all >= config.sse_max_subscribers.min(MAX_SOCKETS) {
-            "this bin has all its live channels"
-        } else if mine >= config.sse_max_per_client {
-            "your address has all its live channels here"
-        } else if !seat.authorized && waiting() >= MAX_WAITING_FOR_TOKEN {
-            "too many sockets are waiting to show this bin's token"
-        } else if filtered_catch_up && self.take_search_of(&seat.client, now).is_err() {
-            "your search budget for this bin is spent; a filtered catch-up draws on it"
-        } else {
-            return Ok(());
+        let waiting =
+            || self.state.get_websockets().iter().filter(|ws| !seated(ws).is_some_and(|s| s.authorized)).count();
+        let cap = full(
+            self.channels_of(&seat.client),
+            config.sse_max_subscribers.min(MAX_SOCKETS),
+            config.sse_max_per_client,
+        );
+        let why = match cap {
+            Some(Full::Bin(_)) => "this bin has all its live channels",
+            Some(Full::Client(_)) => "your address has all its live channels here",
+            None if !seat.authorized && waiting() >= MAX_WAITING_FOR_TOKEN => {
+                "too many sockets are waiting to show this bin's token"
+            }
+            None if filtered_catch_up && self.take_search_of(&seat.client, now).is_err() => {
+                "your search budget for this bin is spent; a filtered catch-up draws on it"
+            }
+            None => return Ok(()),
         };
         let retry_s = 10 + now.rem_euclid(10);
         Err(ApiError::new(ErrorKind::RateLimited, "busy")
@@ -130,26 +107,22 @@ impl BinObject {
     /// Sends `frame`, the event of `capture`, to every socket that wants it
     /// and has room; one without room falls behind and is fed from storage
     /// as its acks come, or is closed once its window stayed full too long.
-    pub(super) fn publish_sockets(&self, capture: &Capture, frame: &Frame) {
+    pub(super) fn publish_sockets(&self, sockets: &[WebSocket], capture: &Capture, frame: &Frame) {
         let (Some(text), Ok(config)) = (message(frame), self.config()) else { return };
         let (now, bytes) = (now_ms(), text.len() as u64);
-        let stall_ms = i64::try_from(config.sse_stall_s.saturating_mul(1000)).unwrap_or(i64::MAX);
-        for ws in self.state.get_websockets() {
-            let Some(mut seat) = seated(&ws) else { continue };
+        for ws in sockets {
+            let Some(mut seat) = seated(ws) else { continue };
             if seat.closed || !seat.authorized || !Filter::parse(&seat.query).is_ok_and(|f| f.matches_record(capture)) {
                 continue;
             }
-            if seat.has_room(bytes, config.ws_window_bytes) {
-                let _ = ws.send_with_str(&text);
-                seat.delivered(capture.seq, bytes);
-            } else {
-                seat.fell_behind(now);
-                if seat.stalled(now, stall_ms) {
-                    seat.closed = true;
-                    close(&ws, Close::Stalled, "your window stayed full; reconnect with the last id you processed");
+            match seat.offer(capture.seq, bytes, config.ws_window_bytes, now, config.sse_stall_ms()) {
+                Offered::Send => _ = ws.send_with_str(&text),
+                Offered::Behind => {}
+                Offered::Stalled => {
+                    close(ws, Close::Stalled, "your window stayed full; reconnect with the last id you processed")
                 }
             }
-            save(&ws, &seat);
+            save(ws, &seat);
         }
     }
 
@@ -169,21 +142,3 @@ impl BinObject {
 const MAX_SOCKETS: u64 = 30_000;
 /// Sockets of a private bin that may wait at once to show its token.
 const MAX_WAITING_FOR_TOKEN: usize = 20;
-
-/// The seat of `ws`, if it has one.
-pub(super) fn seated(ws: &WebSocket) -> Option<Seat> {
-    ws.deserialize_attachment::<Seat>().ok().flatten()
-}
-
-/// Saves `seat` on `ws`; a seat that cannot be saved closes its socket,
-/// which then resumes from the last id it processed.
-pub(super) fn save(ws: &WebSocket, seat: &Seat) {
-    if ws.serialize_attachment(seat).is_err() {
-        close(ws, Close::Retry, "retry_ms=2000");
-    }
-}
-
-/// How long a private bin's socket has to show its token, in ms.
-pub(super) fn auth_ms(config: &Config) -> i64 {
-    i64::try_from(config.ws_auth_s.saturating_mul(1000)).unwrap_or(i64::MAX)
-}

@@ -11,6 +11,7 @@ use crate::core::metrics::delta::{SSE_CUT, SSE_EVENTS_SENT, SSE_REFUSED};
 use crate::core::search::filter::Filter;
 use crate::core::stream::backlog::{Backlog, CaptureSource};
 use crate::core::stream::catchup::reservation_bytes;
+use crate::core::stream::channels::{full, Full};
 use crate::core::stream::hub::Fanout;
 use crate::core::stream::resume;
 use crate::edge::io::respond::{platform, with_cors};
@@ -51,14 +52,10 @@ impl BinObject {
     /// Why a new stream of `client` is turned away, if it is: the bin's cap,
     /// or the client's share of it, so one client cannot take every slot.
     fn busy(&self, config: &Config, client: &str) -> Option<String> {
-        let hub = self.hub.borrow();
-        if hub.len() as u64 >= config.sse_max_subscribers {
-            return Some(format!("busy: this bin already has {} live streams", config.sse_max_subscribers));
-        }
-        if hub.count_of(client) as u64 >= config.sse_max_per_client {
-            return Some(format!("busy: {} live streams from your address already", config.sse_max_per_client));
-        }
-        None
+        Some(match full(self.channels_of(client), config.sse_max_subscribers, config.sse_max_per_client)? {
+            Full::Bin(n) => format!("busy: this bin already has {n} live streams"),
+            Full::Client(n) => format!("busy: {n} live streams from your address already"),
+        })
     }
 
     fn open_stream(

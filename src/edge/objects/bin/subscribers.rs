@@ -1,8 +1,10 @@
-//! Keeping a bin's subscriber set true: a stream whose client left is
-//! dropped as soon as the runtime says so, and a client at its cap has its
-//! streams checked before it is turned away.
+//! Keeping a bin's subscriber set true: the live channels it counts (streams
+//! and sockets), a stream whose client left dropped as soon as the runtime
+//! says so, and a client at its cap with its streams checked before it is
+//! turned away.
 
 use super::BinObject;
+use crate::core::stream::channels::Channels;
 use crate::core::stream::sse;
 use crate::edge::io::sse_writer::SseOutlet;
 use std::rc::Rc;
@@ -16,6 +18,14 @@ const PROBE_WAIT: Duration = Duration::from_millis(300);
 const PROBES: u32 = 3;
 
 impl BinObject {
+    /// The bin's live channels, streams and sockets together, and `client`'s.
+    pub(super) fn channels_of(&self, client: &str) -> Channels {
+        let hub = self.hub.borrow();
+        let all = hub.len() + self.state.get_websockets().len();
+        let mine = hub.count_of(client) + self.state.get_websockets_with_tag(client).len();
+        Channels { all: all as u64, mine: mine as u64 }
+    }
+
     /// A client at its stream cap is often one whose earlier streams were
     /// cut off on its side (a reload, a dropped network): the runtime tells
     /// the object only when a write fails. So its idle streams are written
@@ -28,7 +38,7 @@ impl BinObject {
     /// asking again and again holds no more memory than its socket does.
     pub(super) async fn probe_client(&self, client: &str) {
         let Ok(config) = self.config() else { return };
-        if (self.hub.borrow().count_of(client) as u64) < config.sse_max_per_client {
+        if self.channels_of(client).mine < config.sse_max_per_client {
             return;
         }
         let probe = sse::comment("probe");
@@ -37,7 +47,7 @@ impl BinObject {
                 self.hub.borrow().outlets_of(client).into_iter().filter(SseOutlet::is_idle).collect();
             idle.iter().for_each(|o| _ = o.write(&probe));
             Delay::from(PROBE_WAIT / PROBES).await;
-            if (self.hub.borrow().count_of(client) as u64) < config.sse_max_per_client {
+            if self.channels_of(client).mine < config.sse_max_per_client {
                 return;
             }
         }
