@@ -171,12 +171,21 @@ async function starts(url) {
   return Number(text.match(/^polyhook_object_starts_total\{class="bin"\} (\d+)/m)?.[1] ?? 0);
 }
 
-test("a bin watched only by a socket sleeps, and its next capture still reaches the socket; one watched by SSE does not sleep", async () => {
-  await withWorker({}, async ({ url }) => {
+/** The open sockets `/metrics` shows. */
+async function socketGauge(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(text.match(/^polyhook_ws_clients (\d+)/m)?.[1] ?? -1);
+}
+
+test("a bin watched only by sockets sleeps, its next capture still reaches them, and /metrics counts them asleep; one watched by SSE does not sleep", async () => {
+  // A 1 s keep-alive makes a stream count stale after 12 s unreported: the socket count must not be.
+  await withWorker({ vars: { SSE_KEEPALIVE_SECONDS: "1" } }, async ({ url }) => {
     const watched = await createBin(url);
     const s = connect(url, watched.id);
-    await s.opened;
+    const other = connect(url, watched.id);
+    await Promise.all([s.opened, other.opened]);
     await sleep(2500); // one metrics flush
+    assert.equal(await socketGauge(url), 2);
     const before = await starts(url);
     // Wait (up to a minute, in steps) until a capture finds the object started anew.
     let evicted = false;
@@ -185,6 +194,7 @@ test("a bin watched only by a socket sleeps, and its next capture still reaches 
     while (!evicted && waited < 60_000) {
       await sleep(12_000);
       waited += 12_000;
+      assert.equal(await socketGauge(url), 2, `both sockets still counted after ${waited} ms unreported`);
       await ingestOk(url, watched.id, { body: `after ${waited} ms` });
       sent += 1;
       await sleep(2500);
@@ -194,7 +204,13 @@ test("a bin watched only by a socket sleeps, and its next capture still reaches 
     console.log(`socket-only bin: evicted within ${waited} ms idle; ${sent} captures sent`);
     await s.until((m) => m.filter((x) => x.type === "request").length === sent, "every capture after waking");
     assert.deepEqual(s.seqs(), Array.from({ length: sent }, (_, i) => i + 1), "in order, once each");
+    await other.until((m) => m.filter((x) => x.type === "request").length === sent, "every capture, on the other socket too");
+    assert.equal(await socketGauge(url), 2, "a woken bin reports its sockets again");
     s.ws.close();
+    await s.closed;
+    await sleep(2500);
+    assert.equal(await socketGauge(url), 1, "a closed socket stops counting");
+    other.ws.close();
 
     const sse = await createBin(url);
     const stream = await fetch(`${url}/v1/bins/${sse.id}/stream`);

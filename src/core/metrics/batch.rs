@@ -21,6 +21,9 @@ pub struct Batch {
     pub samples: Vec<Sample>,
     /// The source's open streams now, when it has any to report.
     pub sse_clients: Option<u64>,
+    /// The source's open WebSockets now, when it has any to report.
+    #[serde(default)]
+    pub ws_clients: Option<u64>,
 }
 
 impl Batch {
@@ -45,6 +48,7 @@ pub struct Pending {
     seq: u64,
     delta: Delta,
     clients: Option<u64>,
+    sockets: Option<u64>,
     unsent: Option<Batch>,
     sending: bool,
     /// A timed flush is scheduled; recording needs no new one.
@@ -67,9 +71,14 @@ impl Pending {
         self.clients = Some(clients);
     }
 
+    /// Reports the number of open WebSockets with the next flush.
+    pub fn set_sockets(&mut self, sockets: u64) {
+        self.sockets = Some(sockets);
+    }
+
     /// True when a flush has something to send.
     pub fn has_news(&self) -> bool {
-        self.unsent.is_some() || !self.delta.is_empty() || self.clients.is_some()
+        self.unsent.is_some() || !self.delta.is_empty() || self.clients.is_some() || self.sockets.is_some()
     }
 
     /// Starts a flush: the batch to send, or `None` when there is nothing
@@ -89,6 +98,7 @@ impl Pending {
             seq: self.seq,
             samples: std::mem::take(&mut self.delta).samples(),
             sse_clients: self.clients.take(),
+            ws_clients: self.sockets.take(),
         })
     }
 
@@ -99,13 +109,6 @@ impl Pending {
             self.unsent = Some(batch);
         }
     }
-}
-
-/// True while a source's stream count, last reported at `seen_ms`, still
-/// counts at `now_ms`: a source that stopped reporting (its runtime went
-/// away with its streams) drops out after `ttl_ms`.
-pub fn gauge_fresh(seen_ms: i64, now_ms: i64, ttl_ms: i64) -> bool {
-    now_ms.saturating_sub(seen_ms) <= ttl_ms
 }
 
 #[cfg(test)]
@@ -119,8 +122,9 @@ mod tests {
         assert!(p.begin().is_none(), "nothing to send");
         p.delta().inc(INGEST);
         p.set_clients(2);
+        p.set_sockets(3);
         let first = p.begin().unwrap();
-        assert_eq!((first.seq, first.sse_clients, first.samples.len()), (1, Some(2), 1));
+        assert_eq!((first.seq, first.sse_clients, first.ws_clients, first.samples.len()), (1, Some(2), Some(3), 1));
         p.delta().inc(INGEST);
         assert!(p.begin().is_none(), "one flush at a time");
         p.finish(first, true);
@@ -150,12 +154,5 @@ mod tests {
         assert!(batch.is_new(Some(("e1", 9))), "a new epoch starts over");
         assert!(!batch.is_new(Some(("e2", 1))));
         assert!(batch.is_new(Some(("e2", 0))));
-    }
-
-    #[test]
-    fn silent_sources_go_stale() {
-        assert!(gauge_fresh(1000, 31_000, 30_000));
-        assert!(!gauge_fresh(1000, 31_001, 30_000));
-        assert!(gauge_fresh(5000, 1000, 30_000), "a clock step back keeps it");
     }
 }

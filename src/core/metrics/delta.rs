@@ -27,6 +27,8 @@ pub const REPLAY_ATTEMPTS: &str = "polyhook_replay_attempts_total";
 pub const REPLAYS: &str = "polyhook_replays_total";
 /// Open SSE streams (the twins' name).
 pub const SSE_CLIENTS: &str = "polyhook_sse_clients";
+/// Open WebSocket subscribers, counted while their bins sleep.
+pub const WS_CLIENTS: &str = "polyhook_ws_clients";
 /// SSE events written to subscribers (comments and keep-alives excluded).
 pub const SSE_EVENTS_SENT: &str = "polyhook_sse_events_sent_total";
 /// Subscribers cut off for falling too far behind.
@@ -89,7 +91,7 @@ const fn family(name: &'static str, help: &'static str, kind: Kind) -> Family {
 }
 
 /// Every family, in exposition order.
-pub const FAMILIES: [Family; 17] = [
+pub const FAMILIES: [Family; 18] = [
     family(INGEST, "Requests captured into a bin.", Kind::Counter),
     Family {
         label: Some(("method", &METHODS)),
@@ -112,6 +114,7 @@ pub const FAMILIES: [Family; 17] = [
         ..family(REPLAYS, "Replays that reached an outcome.", Kind::Counter)
     },
     family(SSE_CLIENTS, "Open SSE streams.", Kind::Gauge),
+    family(WS_CLIENTS, "Open WebSocket subscribers, counted while their bins sleep.", Kind::Gauge),
     family(SSE_EVENTS_SENT, "SSE events written to subscribers.", Kind::Counter),
     family(SSE_CUT, "Subscribers cut off for falling too far behind.", Kind::Counter),
     family(SSE_REFUSED, "Stream connections turned away for load.", Kind::Counter),

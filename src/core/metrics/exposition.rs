@@ -1,7 +1,8 @@
 //! Prometheus text exposition format 0.0.4 of the aggregated totals.
 
 use crate::core::metrics::delta::{Delta, Family, Kind, BINS_CREATED, BINS_DELETED, BINS_EXPIRED, BINS_LIVE, FAMILIES};
-use crate::core::metrics::delta::{INGEST_BUCKETS_S, SSE_CLIENTS};
+use crate::core::metrics::delta::{INGEST_BUCKETS_S, SSE_CLIENTS, WS_CLIENTS};
+use crate::core::metrics::gauges::Live;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -9,8 +10,8 @@ use std::fmt::Write;
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// Renders every family from `totals` (sums of all deltas ever flushed)
-/// and the current number of open streams.
-pub fn render(totals: &Delta, sse_clients: u64) -> String {
+/// and the live channels open now.
+pub fn render(totals: &Delta, live: Live) -> String {
     let mut out = String::new();
     for family in &FAMILIES {
         let kind = match family.kind {
@@ -22,15 +23,16 @@ pub fn render(totals: &Delta, sse_clients: u64) -> String {
         match (family.kind, family.label) {
             (Kind::Histogram, _) => histogram(&mut out, family.name, totals),
             (_, Some((label, known))) => labelled(&mut out, family, label, known, totals),
-            _ => sample(&mut out, family.name, "", scalar(family.name, totals, sse_clients)),
+            _ => sample(&mut out, family.name, "", scalar(family.name, totals, live)),
         }
     }
     out
 }
 
-fn scalar(name: &str, totals: &Delta, sse_clients: u64) -> f64 {
+fn scalar(name: &str, totals: &Delta, live: Live) -> f64 {
     match name {
-        SSE_CLIENTS => sse_clients as f64,
+        SSE_CLIENTS => live.sse_clients as f64,
+        WS_CLIENTS => live.ws_clients as f64,
         BINS_LIVE => {
             let ended = totals.get(BINS_DELETED, "") + totals.get(BINS_EXPIRED, "");
             (totals.get(BINS_CREATED, "") - ended).max(0.0)
@@ -88,7 +90,7 @@ mod tests {
 
     #[test]
     fn empty_totals_show_every_family_at_zero() {
-        let text = render(&Delta::default(), 0);
+        let text = render(&Delta::default(), Live::default());
         assert_eq!(line(&text, "polyhook_ingest_total "), "polyhook_ingest_total 0");
         assert_eq!(
             line(&text, "polyhook_captures_total{method=\"POST\"}"),
@@ -106,11 +108,12 @@ mod tests {
         totals.add(BINS_CREATED, "", 5.0);
         totals.add(BINS_DELETED, "", 1.0);
         totals.add(BINS_EXPIRED, "", 1.0);
-        let text = render(&totals, 7);
+        let text = render(&totals, Live { sse_clients: 7, ws_clients: 4 });
         assert!(text.contains("polyhook_ingest_total 3\n"));
         assert!(text.contains("polyhook_captures_total{method=\"GET\"} 2\n"));
         assert!(text.contains("polyhook_bins_live 3\n"));
         assert!(text.contains("polyhook_sse_clients 7\n"));
+        assert!(text.contains("polyhook_ws_clients 4\n"));
     }
 
     #[test]
@@ -119,7 +122,7 @@ mod tests {
         totals.observe_ingest_ms(0.2);
         totals.observe_ingest_ms(7.0);
         totals.observe_ingest_ms(7.5);
-        let text = render(&totals, 0);
+        let text = render(&totals, Live::default());
         assert!(text.contains("polyhook_ingest_duration_seconds_bucket{le=\"0.0005\"} 1\n"));
         assert!(text.contains("polyhook_ingest_duration_seconds_bucket{le=\"0.005\"} 1\n"));
         assert!(text.contains("polyhook_ingest_duration_seconds_bucket{le=\"0.01\"} 3\n"));
@@ -131,7 +134,7 @@ mod tests {
     fn odd_label_values_are_escaped() {
         let mut totals = Delta::default();
         totals.add(CAPTURES, "a\"b\\c\nd", 1.0);
-        assert!(render(&totals, 0).contains("{method=\"a\\\"b\\\\c\\nd\"} 1\n"));
+        assert!(render(&totals, Live::default()).contains("{method=\"a\\\"b\\\\c\\nd\"} 1\n"));
     }
 
     #[test]

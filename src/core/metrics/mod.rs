@@ -4,3 +4,4 @@
 pub mod batch;
 pub mod delta;
 pub mod exposition;
+pub mod gauges;

@@ -131,7 +131,7 @@ pub enum Offered {
     Send,
     /// No room: the socket is fed from storage as its acks come.
     Behind,
-    /// No room for longer than the stall time: close the socket (4004).
+    /// No room for longer than the stall time: the caller closes the socket (4004).
     Stalled,
 }
 
@@ -162,7 +162,6 @@ impl Seat {
         }
         self.fell_behind(now_ms);
         if self.stalled(now_ms, stall_ms) {
-            self.closed = true;
             return Offered::Stalled;
         }
         Offered::Behind

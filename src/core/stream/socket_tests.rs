@@ -130,6 +130,6 @@ fn a_live_offer_sends_falls_behind_or_stalls() {
     assert_eq!((s.sent, s.full_since_ms), (5, 10), "not sent, so not passed over");
     assert_eq!(s.offer(7, 80, 100, 1009, 1000), Offered::Behind);
     assert_eq!(s.offer(8, 80, 100, 1010, 1000), Offered::Stalled);
-    assert!(s.closed);
+    assert!(!s.closed, "closing it is the caller's");
     assert!(Seat::new("c".into(), "", 2, 5, true, 0).behind, "captures 3 and 4 come from storage first");
 }

@@ -48,6 +48,12 @@ impl Sink {
         self.soon();
     }
 
+    /// Reports the source's open WebSockets with the next flush.
+    pub fn set_sockets(&self, sockets: u64) {
+        self.pending.borrow_mut().set_sockets(sockets);
+        self.soon();
+    }
+
     fn soon(&self) {
         let mut pending = self.pending.borrow_mut();
         if pending.scheduled {

@@ -4,9 +4,10 @@
 
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
-use crate::core::metrics::batch::{gauge_fresh, Batch};
+use crate::core::metrics::batch::Batch;
 use crate::core::metrics::delta::Delta;
 use crate::core::metrics::exposition;
+use crate::core::metrics::gauges::{gauge_fresh, sockets_kept, streams_kept, Live, FORGET_QUIET_MS, FORGET_SOCKETS_MS};
 use crate::edge::io::respond::{error_response, to_response};
 use crate::edge::io::settings;
 use crate::edge::storage::migrations::{self, migrate};
@@ -16,8 +17,6 @@ use std::cell::Cell;
 use worker::{durable_object, Date, DurableObject, Env, Method, Request, Response, State};
 use worker::{SqlStorage, SqlStorageValue as V};
 
-/// Sources silent this long are forgotten (their batches can no longer be retried).
-const FORGET_AFTER_MS: i64 = 3_600_000;
 /// Least time between two sweeps of forgotten sources.
 const SWEEP_EVERY_MS: i64 = 60_000;
 
@@ -36,6 +35,7 @@ struct SourceRow {
     epoch: String,
     seq: u64,
     clients: u64,
+    sockets: u64,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +48,7 @@ struct TotalRow {
 #[derive(Deserialize)]
 struct GaugeRow {
     clients: u64,
+    sockets: u64,
     seen_ms: i64,
 }
 
@@ -88,9 +89,12 @@ impl MetricsObject {
     fn apply(&self, batch: &Batch) -> Result<(), ApiError> {
         let sql = self.sql()?;
         let now = Date::now().as_millis() as i64;
-        let last: Option<SourceRow> =
-            rows(&sql, "SELECT epoch, seq, clients FROM sources WHERE source = ?", vec![batch.source.clone().into()])?
-                .pop();
+        let last: Option<SourceRow> = rows(
+            &sql,
+            "SELECT epoch, seq, clients, sockets FROM sources WHERE source = ?",
+            vec![batch.source.clone().into()],
+        )?
+        .pop();
         if !batch.is_new(last.as_ref().map(|l| (l.epoch.as_str(), l.seq))) {
             return Ok(());
         }
@@ -98,15 +102,17 @@ impl MetricsObject {
             let upsert = "INSERT INTO totals (name, label, value) VALUES (?, ?, ?) ON CONFLICT (name, label) DO UPDATE SET value = value + excluded.value";
             run(&sql, upsert, vec![s.name.into(), s.label.into(), V::Float(s.value)])?;
         }
-        // A new epoch is a fresh instance whose streams start at zero.
-        let kept = last.filter(|l| l.epoch == batch.epoch).map_or(0, |l| l.clients);
-        let clients = batch.sse_clients.unwrap_or(kept);
-        let save = "INSERT OR REPLACE INTO sources (source, epoch, seq, clients, seen_ms) VALUES (?, ?, ?, ?, ?)";
+        let same_epoch = last.as_ref().is_some_and(|l| l.epoch == batch.epoch);
+        let clients = streams_kept(batch.sse_clients, last.as_ref().map(|l| l.clients), same_epoch);
+        let sockets = sockets_kept(batch.ws_clients, last.as_ref().map(|l| l.sockets));
+        let save =
+            "INSERT OR REPLACE INTO sources (source, epoch, seq, clients, sockets, seen_ms) VALUES (?, ?, ?, ?, ?, ?)";
         let args = vec![
             batch.source.clone().into(),
             batch.epoch.clone().into(),
             int(batch.seq),
             int(clients),
+            int(sockets),
             V::Integer(now),
         ];
         run(&sql, save, args)?;
@@ -118,7 +124,8 @@ impl MetricsObject {
             return Ok(());
         }
         self.last_sweep_ms.set(now);
-        run(sql, "DELETE FROM sources WHERE seen_ms < ?", vec![V::Integer(now - FORGET_AFTER_MS)])
+        let forget = "DELETE FROM sources WHERE (sockets = 0 AND seen_ms < ?) OR seen_ms < ?";
+        run(sql, forget, vec![V::Integer(now - FORGET_QUIET_MS), V::Integer(now - FORGET_SOCKETS_MS)])
     }
 
     fn exposition(&self) -> Result<Reply, ApiError> {
@@ -128,9 +135,11 @@ impl MetricsObject {
         for row in rows::<TotalRow>(&sql, "SELECT name, label, value FROM totals", vec![])? {
             totals.add(&row.name, &row.label, row.value);
         }
-        let reporting: Vec<GaugeRow> = rows(&sql, "SELECT clients, seen_ms FROM sources WHERE clients > 0", vec![])?;
+        let select = "SELECT clients, sockets, seen_ms FROM sources WHERE clients > 0 OR sockets > 0";
+        let reporting: Vec<GaugeRow> = rows(&sql, select, vec![])?;
         let fresh = reporting.iter().filter(|g| gauge_fresh(g.seen_ms, now, self.gauge_ttl_ms));
-        let clients = fresh.map(|g| g.clients).sum();
-        Ok(Reply::bytes(200, exposition::render(&totals, clients).into_bytes()))
+        let live =
+            Live { sse_clients: fresh.map(|g| g.clients).sum(), ws_clients: reporting.iter().map(|g| g.sockets).sum() };
+        Ok(Reply::bytes(200, exposition::render(&totals, live).into_bytes()))
     }
 }

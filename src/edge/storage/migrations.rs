@@ -22,8 +22,10 @@ pub const BIN: &[Migration] = &[
 ];
 
 /// The metrics aggregator's migrations.
-pub const METRICS: &[Migration] =
-    &[&[include_str!("schema/metrics_totals.sql"), include_str!("schema/metrics_sources.sql")]];
+pub const METRICS: &[Migration] = &[
+    &[include_str!("schema/metrics_totals.sql"), include_str!("schema/metrics_sources.sql")],
+    &[include_str!("schema/v2_metrics_sockets.sql")],
+];
 
 const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
 

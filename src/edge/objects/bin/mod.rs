@@ -64,6 +64,8 @@ pub struct BinObject {
     hub: Rc<RefCell<Hub<SseOutlet>>>,
     /// Whether the keep-alive loop over `hub` runs.
     pinging: Rc<Cell<bool>>,
+    /// Sockets whose seats are open (counted at start, then kept).
+    open_sockets: Cell<u64>,
     /// Bytes the catching-up streams have reserved.
     catchups: Rc<RefCell<CatchupPool>>,
     /// Per-IP ingest buckets; in memory, so a restart forgives everyone.
@@ -96,6 +98,9 @@ impl DurableObject for BinObject {
         let metrics = Sink::new(&env, state.id().to_string());
         // A bin that slept and woke runs this again: the count shows how often bins sleep.
         metrics.record(|d| d.add(OBJECT_STARTS, "bin", 1.0));
+        // The sockets outlived any instance before; a deploy may have dropped some unseen.
+        let open_sockets = socket_io::seats_open(&state.get_websockets());
+        metrics.set_sockets(open_sockets);
         BinObject {
             limiter: RefCell::new(Limiter::new(usable.ingest_rate(), MAX_TRACKED_CLIENTS)),
             searches: Rc::new(RefCell::new(Limiter::new(usable.search_rate(), MAX_TRACKED_CLIENTS))),
@@ -105,6 +110,7 @@ impl DurableObject for BinObject {
             known: RefCell::new(Known::Unread),
             hub: Rc::default(),
             pinging: Rc::default(),
+            open_sockets: Cell::new(open_sockets),
             catchups: Rc::default(),
             exports: Rc::default(),
             rules: RefCell::new(None),
@@ -141,7 +147,10 @@ impl DurableObject for BinObject {
 
     async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
         console_error!("socket: {}", error);
-        socket_io::close(&ws, Close::Retry, "retry_ms=2000");
+        match socket_io::seated(&ws) {
+            Some(mut seat) => self.retire(&ws, &mut seat, Close::Retry, "retry_ms=2000"),
+            None => socket_io::close_unseated(&ws, Close::Retry, "retry_ms=2000"),
+        }
         Ok(())
     }
 }

@@ -5,7 +5,7 @@
 //! by the bin's one alarm, not a timer).
 
 use super::lifecycle::alarm_at;
-use super::socket_io::{close, save, seated};
+use super::socket_io::seated;
 use super::{now_ms, BinObject};
 use crate::core::bin::token::Credential;
 use crate::core::http::error::ApiError;
@@ -62,8 +62,7 @@ impl BinObject {
             if let Some(text) = message(&backlog.skipped()) {
                 let _ = ws.send_with_str(&text);
             }
-            seat.closed = true;
-            close(ws, Close::Resume, "reconnect with the skipped id");
+            self.retire(ws, seat, Close::Resume, "reconnect with the skipped id");
         } else if backlog.is_done() {
             seat.behind = false;
         }
@@ -78,15 +77,13 @@ impl BinObject {
         let Some(mut seat) = seated(&ws).filter(|s| !s.closed) else { return };
         let meta = match self.live_meta(now_ms()).await {
             Ok(meta) => meta,
-            Err(err) if err.status() == 404 => return close(&ws, Close::Ended, "the bin ended"),
-            Err(_) => return close(&ws, Close::Retry, "retry_ms=2000"),
+            Err(err) if err.status() == 404 => return self.retire(&ws, &mut seat, Close::Ended, "the bin ended"),
+            Err(_) => return self.retire(&ws, &mut seat, Close::Retry, "retry_ms=2000"),
         };
         match said {
             ClientMessage::Auth { token } if !seat.authorized => {
                 if meta.authorize(Credential::Read, Some(&token)).is_err() {
-                    seat.closed = true;
-                    save(&ws, &seat);
-                    return close(&ws, Close::Unauthorized, "wrong read token");
+                    return self.retire(&ws, &mut seat, Close::Unauthorized, "wrong read token");
                 }
                 // Captures that came while it waited were not sent: it catches up from where it asked.
                 (seat.authorized, seat.behind) = (true, true);
@@ -97,14 +94,16 @@ impl BinObject {
         if seat.authorized && seat.unacked == 0 {
             if let Err(err) = self.feed(&ws, &mut seat, &meta.id) {
                 console_error!("socket feed: {}", err);
-                return close(&ws, Close::Retry, "retry_ms=2000");
+                return self.retire(&ws, &mut seat, Close::Retry, "retry_ms=2000");
             }
         }
-        save(&ws, &seat);
+        self.keep(&ws, &mut seat);
     }
 
-    /// The client closed: answer its close, as the protocol asks.
+    /// The client closed: its seat stops counting, and its close is
+    /// answered, as the protocol asks.
     pub(super) fn on_socket_close(&self, ws: &WebSocket) {
+        self.forget_socket(ws);
         let _ = ws.close(Some(1000), Some("bye"));
     }
 
@@ -129,9 +128,7 @@ impl BinObject {
             if seat.authorized || seat.closed {
                 continue;
             } else if deadline <= now {
-                seat.closed = true;
-                save(&ws, &seat);
-                close(&ws, Close::AuthTimeout, "send {\"type\":\"auth\",\"token\":...} first");
+                self.retire(&ws, &mut seat, Close::AuthTimeout, "send {\"type\":\"auth\",\"token\":...} first");
             } else {
                 next = Some(next.map_or(deadline, |n| n.min(deadline)));
             }

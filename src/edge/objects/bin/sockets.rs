@@ -4,7 +4,7 @@
 //! state is its attachment (a [`Seat`]); nothing else is kept for it, so a
 //! woken object knows its subscribers without a round trip.
 
-use super::socket_io::{close, save, seated};
+use super::socket_io::{close_unseated, seated};
 use super::{now_ms, BinObject};
 use crate::core::bin::meta::BinMeta;
 use crate::core::capture::model::Capture;
@@ -68,9 +68,10 @@ impl BinObject {
             self.state.set_websocket_auto_response(&pong);
         }
         // From here on a failure closes the socket with a retry hint rather than leaving it half open.
+        self.count_sockets(1);
         if let Err(err) = self.greet(&pair.server, &mut seat, &start.notices, &meta.id) {
             console_error!("socket open: {}", err);
-            close(&pair.server, Close::Retry, "retry_ms=2000");
+            self.retire(&pair.server, &mut seat, Close::Retry, "retry_ms=2000");
         }
         Response::from_websocket(pair.client).map_err(platform("socket response"))
     }
@@ -119,10 +120,11 @@ impl BinObject {
                 Offered::Send => _ = ws.send_with_str(&text),
                 Offered::Behind => {}
                 Offered::Stalled => {
-                    close(ws, Close::Stalled, "your window stayed full; reconnect with the last id you processed")
+                    let why = "your window stayed full; reconnect with the last id you processed";
+                    self.retire(ws, &mut seat, Close::Stalled, why);
                 }
             }
-            save(ws, &seat);
+            self.keep(ws, &mut seat);
         }
     }
 
@@ -133,8 +135,10 @@ impl BinObject {
             if let Some(text) = &text {
                 let _ = ws.send_with_str(text);
             }
-            close(&ws, Close::Ended, "the bin ended");
+            close_unseated(&ws, Close::Ended, "the bin ended");
         }
+        self.open_sockets.set(0);
+        self.metrics.set_sockets(0);
     }
 }
 
