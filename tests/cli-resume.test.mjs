@@ -19,7 +19,7 @@ async function newBin(home, base = worker.url) {
   return { ...made, record: JSON.parse(fs.readFileSync(made.saved, "utf8")) };
 }
 
-const listen = (home, bin, to, extra = []) => startCli(["listen", bin, "--to", to, "--json", ...extra], { home });
+const listenOver = (transport) => (home, bin, to) => startCli(["listen", bin, "--to", to, "--json", "--transport", transport], { home });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function until(predicate, what) {
@@ -30,7 +30,9 @@ async function until(predicate, what) {
   assert.fail(`timed out waiting for ${what}`);
 }
 
-describe("polyhook listen across crashes", () => {
+// Both transports keep the same promises: the checkpoint moves only after the target answered.
+for (const transport of ["websocket", "sse"]) describe(`polyhook listen across crashes, over ${transport}`, () => {
+  const listen = listenOver(transport);
   test("captures while SIGKILLed three times: every seq reaches the target, in order within each run", async () => {
     const home = tempHome();
     const { id } = await newBin(home);
@@ -41,6 +43,7 @@ describe("polyhook listen across crashes", () => {
       return { status: 200 };
     });
     let cli = listen(home, id, target.url);
+    assert.equal((await cli.waitFor((e) => e.type === "connected", "connected")).transport, transport);
     await cli.waitFor((e) => e.type === "caught_up", "caught up");
     const total = 200;
     for (let i = 1; i <= total; i++) {
@@ -59,7 +62,7 @@ describe("polyhook listen across crashes", () => {
       assert.equal(new Set(seqs).size, seqs.length, `run ${r} has no duplicate of its own`);
     }
     const duplicates = log.length - total;
-    console.log(`cli-restart: sent ${total}, received ${log.length}, distinct ${total}, duplicates ${duplicates}, lost 0, runs ${run + 1}`);
+    console.log(`cli-restart (${transport}): sent ${total}, received ${log.length}, distinct ${total}, duplicates ${duplicates}, lost 0, runs ${run + 1}`);
     assert.ok(duplicates <= 3, `at most one resend per kill, got ${duplicates}`);
     cli.child.kill("SIGINT");
     assert.equal((await cli.exited).code, 130);

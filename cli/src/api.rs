@@ -56,6 +56,11 @@ impl Api {
         json(send(req, "create a bin").await?, "create a bin").await
     }
 
+    /// The read token, if the bin needs one.
+    pub fn read_token(&self) -> Option<&str> {
+        self.read_token.as_deref()
+    }
+
     /// Opens the bin's stream after capture `after` (0: everything retained).
     pub async fn open_stream(&self, bin: &str, after: u64) -> Result<Response, reqwest::Error> {
         self.get(&format!("/v1/bins/{bin}/stream"))
@@ -112,15 +117,20 @@ async fn send(req: reqwest::RequestBuilder, what: &str) -> Result<Response, CliE
 pub async fn answer_error(res: Response, what: &str) -> CliError {
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
-    let said = match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(e) => e.details.map_or(e.error.clone(), |d| format!("{}: {d}", e.error)),
-        Err(_) => text.chars().take(200).collect(),
-    };
-    let message = format!("cannot {what}: the service answered {status} ({said})");
+    let message = format!("cannot {what}: the service answered {status} ({})", said(&text));
     if status == StatusCode::NOT_FOUND {
         CliError::gone(message)
     } else {
         CliError::fail(message)
+    }
+}
+
+/// What an error answer says: the `Error` shape's message and details, or
+/// the start of a body in another shape.
+pub fn said(text: &str) -> String {
+    match serde_json::from_str::<ErrorBody>(text) {
+        Ok(e) => e.details.map_or(e.error.clone(), |d| format!("{}: {d}", e.error)),
+        Err(_) => text.chars().take(200).collect(),
     }
 }
 

@@ -2,6 +2,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::feed::Transport;
+
 /// Make webhook bins, forward them to localhost byte for byte, watch them,
 /// and replay their captures.
 #[derive(Debug, Parser)]
@@ -87,6 +89,10 @@ pub struct ListenArgs {
     /// One JSON object per line.
     #[arg(long)]
     pub json: bool,
+    /// How to follow the bin: the WebSocket, which lets a watched bin sleep
+    /// (falling back to SSE on a service without one), or one of them only.
+    #[arg(long, value_enum, default_value_t = Transport::Auto, env = "POLYHOOK_TRANSPORT")]
+    pub transport: Transport,
     #[command(flatten)]
     pub service: Service,
 }
@@ -111,6 +117,10 @@ pub struct TailArgs {
     /// One JSON object per line.
     #[arg(long)]
     pub json: bool,
+    /// How to follow the bin: the WebSocket, which lets a watched bin sleep
+    /// (falling back to SSE on a service without one), or one of them only.
+    #[arg(long, value_enum, default_value_t = Transport::Auto, env = "POLYHOOK_TRANSPORT")]
+    pub transport: Transport,
     #[command(flatten)]
     pub service: Service,
 }

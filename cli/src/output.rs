@@ -76,6 +76,12 @@ impl Printer {
         }
     }
 
+    /// A connection to the bin opened over `transport`.
+    pub fn connected(&self, transport: crate::feed::Transport) {
+        let text = format!("connected over {}", transport.name());
+        self.notice("connected", &text, json!({ "transport": transport.name() }));
+    }
+
     /// One delivery: seq, method, path, status, ms.
     pub fn delivered(&self, c: &Capture, d: &Delivery) {
         if self.json {

@@ -16,7 +16,7 @@ pub async fn run(args: TailArgs) -> Result<(), CliError> {
         Some(s) => s,
         None => target.api.newest_seq(&target.id).await?,
     };
-    let mut feed = Feed::new(target.api.clone(), &target.id);
+    let mut feed = Feed::new(target.api.clone(), &target.id, args.transport);
     let stop = tokio::signal::ctrl_c();
     tokio::pin!(stop);
     loop {
@@ -25,6 +25,7 @@ pub async fn run(args: TailArgs) -> Result<(), CliError> {
             e = feed.next(after) => e?,
         };
         match event {
+            FeedEvent::Connected(t) => printer.connected(t),
             FeedEvent::Capture(c) if c.seq <= after => {}
             FeedEvent::Capture(c) => {
                 let body = if args.body { decode(c.body_b64.as_deref()) } else { None };

@@ -88,7 +88,7 @@ pub async fn run(args: ListenArgs) -> Result<(), CliError> {
     }
     let stop = tokio::signal::ctrl_c();
     tokio::pin!(stop);
-    let mut feed = Feed::new(s.target.api.clone(), &s.target.id);
+    let mut feed = Feed::new(s.target.api.clone(), &s.target.id, s.args.transport);
     loop {
         tokio::select! {
             _ = &mut stop => return Err(s.stopped()),
@@ -120,6 +120,10 @@ impl Session {
     /// Takes one stream event and acts on it.
     async fn step(&mut self, feed: &mut Feed) -> Result<(), CliError> {
         match feed.next(self.after).await? {
+            FeedEvent::Connected(t) => {
+                self.printer.connected(t);
+                Ok(())
+            }
             FeedEvent::Capture(c) if c.seq <= self.after => Ok(()),
             FeedEvent::Capture(c) => self.forward(&c).await,
             FeedEvent::Lost(l) => {

@@ -1,0 +1,145 @@
+//! The WebSocket transport: `GET /v1/bins/{id}/ws`, which lets a watched
+//! bin sleep between captures. The server keeps a window of unacknowledged
+//! bytes per socket, so the client acks what it has processed; it sends
+//! `ping` (answered `pong` by the runtime without waking the bin) when the
+//! line has been quiet, and gives the connection up when even that goes
+//! unanswered.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use tokio::net::TcpStream;
+use tokio::time::{timeout, Instant};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+
+use super::link::{refusal, Incoming, Refusal};
+use crate::api::Api;
+use crate::error::CliError;
+
+/// Quiet time after which the client pings, and then gives up.
+const QUIET: Duration = Duration::from_secs(30);
+/// Longest wait for the upgrade.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Answers that mean the service has no `/ws` (the twins, older versions).
+const NO_SOCKET: [u16; 6] = [400, 404, 405, 426, 501, 505];
+
+/// A server message: `{"type","id","data"}`.
+#[derive(Deserialize)]
+struct ServerMessage {
+    #[serde(rename = "type")]
+    name: String,
+    data: serde_json::Value,
+}
+
+/// One open socket.
+pub struct Socket {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// The last capture acknowledged.
+    acked: u64,
+    heard: Instant,
+    pinged: bool,
+}
+
+impl Socket {
+    /// Opens `bin`'s socket after capture `after`, with the read token (if
+    /// any) in a header, never in the URL.
+    pub async fn open(api: &Api, bin: &str, after: u64) -> Result<Socket, Refusal> {
+        let url = format!("{}/v1/bins/{bin}/ws?last_event_id={after}", ws_base(&api.base));
+        let mut req = url.into_client_request().map_err(|e| Refusal::Fatal(CliError::fail(format!("socket: {e}"))))?;
+        let headers = req.headers_mut();
+        headers.insert("user-agent", HeaderValue::from_static(concat!("polyhook-cli/", env!("CARGO_PKG_VERSION"))));
+        if let Some(token) = api.read_token().and_then(|t| HeaderValue::from_str(t).ok()) {
+            headers.insert("x-authorization", token);
+        }
+        match timeout(CONNECT_TIMEOUT, connect_async(req)).await {
+            Ok(Ok((ws, _))) => Ok(Socket { ws, acked: after, heard: Instant::now(), pinged: false }),
+            Ok(Err(WsError::Http(res))) => {
+                let retry_after = res.headers().get("retry-after").and_then(|v| v.to_str().ok());
+                let body = res.body().as_deref().unwrap_or_default();
+                Err(refusal(res.status().as_u16(), retry_after, body, &format!("open bin {bin}"), &NO_SOCKET))
+            }
+            Ok(Err(_)) | Err(_) => Err(Refusal::Later(None)),
+        }
+    }
+
+    /// Tells the server everything up to capture `seq` is processed.
+    pub async fn ack(&mut self, seq: u64) -> Result<(), WsError> {
+        if seq > self.acked {
+            self.ws.send(Message::text(format!("{{\"type\":\"ack\",\"seq\":{seq}}}"))).await?;
+            self.acked = seq;
+        }
+        Ok(())
+    }
+
+    /// The next event, or how the socket ended.
+    pub async fn next(&mut self) -> Incoming {
+        loop {
+            let quiet_until = self.heard + QUIET * if self.pinged { 2 } else { 1 };
+            let got = tokio::time::timeout_at(quiet_until, self.ws.next()).await;
+            let Ok(message) = got else {
+                if self.pinged || self.ws.send(Message::text("ping")).await.is_err() {
+                    return Incoming::Dropped(None);
+                }
+                self.pinged = true;
+                continue;
+            };
+            (self.heard, self.pinged) = (Instant::now(), false);
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    if let Ok(m) = serde_json::from_str::<ServerMessage>(&text) {
+                        return Incoming::Event { name: m.name, data: m.data.to_string() };
+                    }
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return frame.map_or(Incoming::Dropped(None), |f| closed(u16::from(f.code), &f.reason))
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => return Incoming::Dropped(None),
+            }
+        }
+    }
+}
+
+/// The service's base with `ws` for `http` and `wss` for `https`.
+fn ws_base(base: &str) -> String {
+    match base.split_once("://") {
+        Some(("https", rest)) => format!("wss://{rest}"),
+        Some(("http", rest)) => format!("ws://{rest}"),
+        _ => base.to_string(),
+    }
+}
+
+/// What a close with `code` and `reason` means (the codes are documented
+/// in the service's protocol): 4000 the bin ended, 4001 the token was
+/// refused, any other a reconnect, after `retry_ms=N` when the reason says so.
+fn closed(code: u16, reason: &str) -> Incoming {
+    match code {
+        4000 => Incoming::Ended,
+        4001 => Incoming::Fatal(CliError::fail(format!("the service refused the read token ({reason})"))),
+        _ => Incoming::Dropped(reason.strip_prefix("retry_ms=").and_then(|n| n.trim().parse().ok())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bases_become_socket_urls() {
+        assert_eq!(ws_base("https://hooks.example.dev"), "wss://hooks.example.dev");
+        assert_eq!(ws_base("http://127.0.0.1:8787"), "ws://127.0.0.1:8787");
+    }
+
+    #[test]
+    fn close_codes_are_read_as_documented() {
+        assert!(matches!(closed(4000, "the bin ended"), Incoming::Ended));
+        assert!(matches!(closed(4001, "wrong read token"), Incoming::Fatal(_)));
+        assert!(matches!(closed(4006, "retry_ms=2000"), Incoming::Dropped(Some(2000))));
+        assert!(matches!(closed(4004, "your window stayed full"), Incoming::Dropped(None)));
+        assert!(matches!(closed(1001, "going away"), Incoming::Dropped(None)));
+    }
+}
