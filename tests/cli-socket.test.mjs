@@ -4,7 +4,6 @@
 // repeating nothing.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -12,35 +11,12 @@ import { ingestOk } from "./support/api.mjs";
 import { runCli, startCli, tempHome } from "./support/cli.mjs";
 import { startTarget } from "./support/target.mjs";
 import { startWorker } from "./support/worker.mjs";
+import { withoutSockets } from "./support/proxy.mjs";
 
 async function newBin(home, base) {
   const out = await runCli(["new", "--base", base, "--json"], { home });
   assert.equal(out.code, 0, out.stderr);
   return JSON.parse(out.stdout);
-}
-
-/**
- * A service without `/ws`: a proxy on 127.0.0.1 that answers every socket
- * path 404 in the Error shape, as a route it lacks, and passes the rest on.
- */
-async function withoutSockets(upstream) {
-  const up = new URL(upstream);
-  const server = http.createServer((req, res) => {
-    if (/^\/v1\/bins\/[^/]+\/ws/.test(req.url)) {
-      res.writeHead(404, { "content-type": "application/json" });
-      return res.end(JSON.stringify({ error: "not found" }));
-    }
-    const out = http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(out);
-  });
-  server.on("upgrade", (req, socket) => {
-    socket.end("HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 21\r\n\r\n{\"error\":\"not found\"}");
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }
 
 test("listen and tail use the WebSocket by default", async () => {

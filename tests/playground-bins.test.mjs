@@ -7,7 +7,7 @@ import { withWorker } from "./support/worker.mjs";
 import { ingestOk } from "./support/api.mjs";
 import {
   WAIT, playgroundSuite, withPage, shot, connState, createViaPage, row, waitRow, tableRows, openDetail, until, sendRaw,
-  recordStreamRequests,
+  recordStreamRequests, recordSockets,
 } from "./support/browser.mjs";
 
 const suite = playgroundSuite();
@@ -52,9 +52,11 @@ test("copy buttons put the exact text on the clipboard", async () => {
   });
 });
 
-test("a private bin reads with its token: stream (a ticket, never the token in a URL) and detail (X-Authorization)", async () => {
-  await withPage(suite.worker.url, {}, async ({ page }) => {
+for (const transport of ["websocket", "sse"]) test(`a private bin reads with its token: live feed over ${transport} (a ticket, never the token in a URL) and detail (X-Authorization)`, async () => {
+  await withPage(suite.worker.url, { transport }, async ({ page }) => {
+    const sockets = recordSockets(page);
     const streams = recordStreamRequests(page);
+    const feeds = () => (transport === "sse" ? streams.map((s) => s.query) : sockets);
     const { id, record } = await createViaPage(page, { isPrivate: true });
     assert.ok(record.read_token.length >= 32);
     assert.equal(await page.locator("#bin-private").isVisible(), true);
@@ -65,8 +67,9 @@ test("a private bin reads with its token: stream (a ticket, never the token in a
     await openDetail(page, 1);
     assert.equal(await page.getAttribute("#detail-body", "data-kind"), "json");
     assert.ok((await page.textContent("#detail-body")).includes('"secret": true'));
-    assert.ok(streams.some((s) => s.query.has("ticket")), "the stream opened with a ticket");
-    assert.ok(streams.every((s) => !s.query.has("token")), "the read token never went into a URL");
+    assert.ok(feeds().some((q) => q.has("ticket")), "the feed opened with a ticket");
+    assert.ok([...sockets, ...streams.map((s) => s.query)].every((q) => !q.has("token")), "the read token never went into a URL");
+    assert.equal(await page.getAttribute("#conn", "data-transport"), transport);
 
     // The same link in a browser without the token: told so, not shown the data.
     await page.evaluate(() => localStorage.clear());
@@ -136,9 +139,9 @@ test("the status view shows the service's metrics, and says so when they are una
       const num = (name) => Number(document.querySelector(`[data-metric="${name}"] .value`)?.dataset.value || NaN);
       const post = document.querySelector('[data-metric="polyhook_captures_total"] [data-key="POST"]');
       return num("polyhook_bins_created_total") >= 1 && num("polyhook_ingest_total") >= 1
-        && num("polyhook_bins_live") >= 1 && num("polyhook_sse_clients") >= 1 && post && Number(post.dataset.value) >= 1;
+        && num("polyhook_bins_live") >= 1 && num("polyhook_ws_clients") >= 1 && post && Number(post.dataset.value) >= 1;
     }, null, { timeout: 20_000 });
-    for (const name of ["polyhook_sse_clients", "polyhook_bins_live", "polyhook_ingest_total", "polyhook_bins_created_total",
+    for (const name of ["polyhook_sse_clients", "polyhook_ws_clients", "polyhook_bins_live", "polyhook_ingest_total", "polyhook_bins_created_total",
       "polyhook_bins_deleted_total", "polyhook_bins_expired_total", "polyhook_replay_attempts_total"]) {
       const v = await page.getAttribute(`[data-metric="${name}"] .value`, "data-value");
       assert.ok(v !== null && v !== "" && Number.isFinite(Number(v)), `${name} shows a number (${v})`);

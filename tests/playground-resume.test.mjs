@@ -14,12 +14,12 @@ import {
 
 const suite = playgroundSuite();
 
-test("killing and restoring the runtime loses no capture: every seq exactly once", async () => {
+test("over SSE (a browser without WebSocket), killing and restoring the runtime loses no capture: every seq exactly once", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "polyhook-playground-"));
   const first = await startWorker({ persistTo: dir });
   let back = null;
   try {
-    await withPage(first.url, {}, async ({ page }) => {
+    await withPage(first.url, { transport: "sse" }, async ({ page }) => {
       const streams = recordStreamRequests(page);
       const { id } = await createViaPage(page);
       const states = new Set();
@@ -97,9 +97,9 @@ test("history is paged: opening a bin with 60 captures shows 50, then 'Load olde
   });
 });
 
-test("captures evicted while the page was away are announced (lost), the rest arrive once", async () => {
+test("over SSE, captures evicted while the page was away are announced (lost), the rest arrive once", async () => {
   await withWorker({ vars: { MAX_CAPTURES_PER_BIN: "3" } }, async (w) => {
-    await withPage(w.url, {}, async ({ page }) => {
+    await withPage(w.url, { transport: "sse" }, async ({ page }) => {
       const { id } = await createViaPage(page);
       await ingestOk(w.url, id, { body: "seen live" });
       await waitRow(page, 1);

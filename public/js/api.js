@@ -109,6 +109,17 @@ export async function streamUrl(bin, lastSeq, filter = null) {
   return `${binPath(bin)}/stream?${query}`;
 }
 
+/**
+ * The URL of the bin's live socket after `lastSeq`, with `filter`: the
+ * stream's query on the same origin's ws:// or wss://. A private bin's read
+ * token is traded for a ticket here too, never put in the URL.
+ */
+export async function socketUrl(bin, lastSeq, filter = null) {
+  const url = new URL((await streamUrl(bin, lastSeq, filter)).replace(/\/stream\?/, "/ws?"), location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return url.href;
+}
+
 /** The bin's response rules, with their use counts. */
 export function getRules(bin) {
   return json(call(`${binPath(bin)}/responses`, { bin, cache: FRESH }));

@@ -45,6 +45,12 @@ export function setConnection(state) {
   show(connRetry, known === "lost" || known === "reconnecting");
 }
 
+/** Which transport the live feed uses (data-transport; the title says it to a reader). */
+export function setTransport(transport) {
+  conn.dataset.transport = transport;
+  conn.title = transport === "websocket" ? "Live over a WebSocket: the bin sleeps between captures" : "Live over Server-Sent Events";
+}
+
 function renderExamples(url) {
   examples.replaceChildren(...ingestExamples(url).map((ex) => {
     const pre = el("pre", { class: "command", tabindex: 0, dataset: { example: ex.id } }, ex.command);

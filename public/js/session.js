@@ -4,7 +4,7 @@ import * as api from "./api.js";
 import { FeedModel } from "./feedmodel.js";
 import { LiveStream } from "./stream.js";
 import { newerReplay, isTerminal } from "./replaystate.js";
-import { showBin, setConnection, setBanner, setBinError } from "./binview.js";
+import { showBin, setConnection, setTransport, setBanner, setBinError } from "./binview.js";
 import { resetFeed, addRow, updateCount, markSelected, focusRow, showOlder, setNotice, updateBadge } from "./feedview.js";
 import { showDetail, renderDetail, clearDetail, setDetailError } from "./detailview.js";
 import { matchesQ } from "./filtermodel.js";
@@ -84,7 +84,9 @@ export class BinSession {
   #startStream() {
     this.#stream?.stop(); // one stream per session, whoever started it
     this.#stream = new LiveStream({
-      url: () => api.streamUrl(this.record, Math.max(this.feed.maxSeq, this.#liveFrom), this.filter),
+      url: (seen) => api.streamUrl(this.record, Math.max(this.feed.maxSeq, this.#liveFrom, seen), this.filter),
+      socketUrl: (seen) => api.socketUrl(this.record, Math.max(this.feed.maxSeq, this.#liveFrom, seen), this.filter),
+      onTransport: (transport) => setTransport(transport),
       onEvent: (type, data) => this.#onEvent(type, data),
       onState: (state) => {
         this.#streamState = state;

@@ -13,6 +13,7 @@ const POLL_MS = 5000;
 /** Single numbers: [metric name, label]. */
 const TOTALS = [
   ["polyhook_sse_clients", "Live SSE subscribers"],
+  ["polyhook_ws_clients", "Live WebSocket subscribers"],
   ["polyhook_bins_live", "Bins live"],
   ["polyhook_ingest_total", "Ingest requests"],
   ["polyhook_bins_created_total", "Bins created"],

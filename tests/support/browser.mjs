@@ -64,8 +64,10 @@ export const tableRows = (page, selector) =>
  * has passed, there must have been none (checked after, so a failing
  * assertion inside `fn` is the error reported).
  */
-export async function withPage(base, { viewport = { width: 1280, height: 900 }, colorScheme = "light" } = {}, fn) {
+export async function withPage(base, { viewport = { width: 1280, height: 900 }, colorScheme = "light", transport = "websocket" } = {}, fn) {
   const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+  // A browser without WebSocket: the page's live feed takes SSE, as it would there.
+  if (transport === "sse") await context.addInitScript(() => { delete window.WebSocket; });
   const page = await context.newPage();
   const problems = [];
   const dialogs = [];
@@ -147,6 +149,13 @@ export async function downloadBytes(page) {
 }
 
 /** Records each stream request the page makes: its URL and any Last-Event-ID header. */
+/** Every socket the page opens: its query, as a URLSearchParams. */
+export function recordSockets(page) {
+  const seen = [];
+  page.on("websocket", (ws) => { if (/\/v1\/bins\/[a-z0-9]{12}\/ws\?/.test(ws.url())) seen.push(new URL(ws.url()).searchParams); });
+  return seen;
+}
+
 export function recordStreamRequests(page) {
   const seen = [];
   page.on("request", async (req) => {
