@@ -1,12 +1,13 @@
-//! `fanout` and `memory`: one bin, N subscribers. Events are sent at a
-//! fixed pace, then as fast as a few senders can; every subscriber records
-//! every delivery. workerd's RSS is read before and after the subscribers
-//! connect.
+//! `fanout` and `memory`: one bin, N subscribers over SSE or WebSockets.
+//! Events are sent at a fixed pace, then as fast as a few senders can;
+//! every subscriber records every delivery. workerd's RSS is read before
+//! and after the subscribers connect.
 
 use crate::client::{create_bin, epoch_us, send, Client};
 use crate::open_loop;
-use crate::sse::{subscribe, Report};
+use crate::sse::{self, Report};
 use crate::stats::{summarize, Summary};
+use crate::ws;
 use crate::Result;
 use bytes::Bytes;
 use hyper::Method;
@@ -27,8 +28,29 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(60);
 /// pauses happen while a saturated runtime collects garbage.
 const QUIET: Duration = Duration::from_secs(3);
 
+/// How subscribers follow the bin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// `GET /v1/bins/{id}/stream`.
+    Sse,
+    /// `GET /v1/bins/{id}/ws`, acking as our clients do.
+    Socket,
+}
+
+impl Channel {
+    /// Its name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Sse => "SSE",
+            Channel::Socket => "WebSocket",
+        }
+    }
+}
+
 /// What to run.
 pub struct Plan {
+    /// How subscribers connect.
+    pub channel: Channel,
     /// Subscribers.
     pub subscribers: usize,
     /// Length of the paced phase.
@@ -69,8 +91,11 @@ pub async fn run(client: &Client, base: &str, plan: &Plan, rss: &dyn Fn() -> Opt
     let before = rss();
     let (stop_tx, stop_rx) = watch::channel(false);
     let delivered = Arc::new(AtomicU64::new(0));
-    let url = format!("{base}/v1/bins/{bin}/stream");
-    let readers = connect(client, &url, plan.subscribers, &delivered, stop_rx).await?;
+    let url = match plan.channel {
+        Channel::Sse => format!("{base}/v1/bins/{bin}/stream"),
+        Channel::Socket => format!("{}/v1/bins/{bin}/ws", base.replacen("http", "ws", 1)),
+    };
+    let readers = connect(client, &url, plan, &delivered, stop_rx).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after = rss();
     let mut figures = Figures { subscribers: readers.len(), rss_kb: before.zip(after), ..Figures::default() };
@@ -111,21 +136,24 @@ async fn quiet(delivered: &AtomicU64) {
 async fn connect(
     client: &Client,
     url: &str,
-    n: usize,
+    plan: &Plan,
     delivered: &Arc<AtomicU64>,
     stop: watch::Receiver<bool>,
 ) -> Result<Vec<tokio::task::JoinHandle<Report>>> {
     let opening = Arc::new(Semaphore::new(OPENING));
-    let mut pending = Vec::with_capacity(n);
-    for _ in 0..n {
+    let mut pending = Vec::with_capacity(plan.subscribers);
+    for _ in 0..plan.subscribers {
         let (client, url, stop, opening) = (client.clone(), url.to_string(), stop.clone(), Arc::clone(&opening));
-        let delivered = Arc::clone(delivered);
+        let (delivered, channel) = (Arc::clone(delivered), plan.channel);
         pending.push(tokio::spawn(async move {
             let _slot = opening.acquire_owned().await;
-            subscribe(&client, &url, delivered, stop).await
+            match channel {
+                Channel::Sse => sse::subscribe(&client, &url, delivered, stop).await,
+                Channel::Socket => ws::subscribe(&url, delivered, stop).await,
+            }
         }));
     }
-    let mut readers = Vec::with_capacity(n);
+    let mut readers = Vec::with_capacity(plan.subscribers);
     for p in pending {
         readers.push(p.await??);
     }

@@ -3,6 +3,7 @@
 //! runtime-floor baseline (each on its own fresh workerd) and writes
 //! `bench/RESULTS.md`; a single scenario prints its figures as JSON.
 
+mod channels;
 mod client;
 mod coldstart;
 mod fanout;
@@ -16,6 +17,7 @@ mod sse;
 mod stats;
 mod suite;
 mod targets;
+mod ws;
 
 use runtime::Target;
 use std::path::PathBuf;
@@ -26,13 +28,14 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T> = std::result::Result<T, Error>;
 
 const USAGE: &str = "usage: polyhook-bench all [--quick] [--out FILE]
-       polyhook-bench ingest|ramp|fanout|memory|coldstart [--target rust|baseline|before] [--wrangler] [--url URL] [--quick]
-                      [--subscribers N]   (fanout and memory; default 5,000 and 1,000)
+       polyhook-bench ingest|ramp|fanout|channels|memory|coldstart [--target rust|baseline|before] [--wrangler] [--url URL] [--quick]
+                      [--subscribers N]   (fanout, channels and memory; default 5,000, 1,000 and 1,000)
                       [--seconds N]       (length of the ingest run or of each ramp step)
   --target  which runtime to start (default rust; before: bench/.before); --url uses a running service instead
   --wrangler  serve it with `wrangler dev` (as `npm run dev` does) instead of bare Miniflare
             (ingest, ramp and fanout only: memory and cold start need the process)
-  --quick   short runs, to check the tool itself; figures are not comparable";
+  --quick   short runs, to check the tool itself; figures are not comparable
+  channels: the fan-out over SSE, then over WebSockets, each on a fresh runtime, side by side";
 
 /// Parsed command line.
 pub struct Args {

@@ -179,13 +179,16 @@ fn machine(out: &mut String, quick: bool) {
 }
 
 /// Writes the report into `path`, keeping hand-written text outside the markers.
-pub fn write(path: &Path, rs: &TargetFigures, js: &TargetFigures, targets: &str, quick: bool) -> Result<()> {
+/// `tables` are the targets table and the SSE / WebSocket comparison.
+pub fn write(path: &Path, rs: &TargetFigures, js: &TargetFigures, tables: &[&str; 2], quick: bool) -> Result<()> {
     let mut gen = String::new();
     machine(&mut gen, quick);
     gen.push_str("\nEvery figure sits next to the JavaScript runtime-floor baseline (`bench/baseline/`: the same SQLite insert and SSE write, on the same workerd, in the same run). Ratios are polyhook-rs / baseline.\n\n");
     summary(&mut gen, rs, js);
     gen.push_str("\n## Targets, before and after\n\nIssue 17's targets, each a ratio to the JS floor measured in this same run, for the build before that work (`bench/before.sh` builds it into `bench/.before`) and for this one. Cold start counts from the runtime listening to the first 2xx ingest; fan-out and memory come from the 1,000-subscriber run; the `wrangler dev` rows are the ingest scenario run through `wrangler dev`, as `npm run dev` runs it.\n\n");
-    gen.push_str(targets);
+    gen.push_str(tables[0]);
+    gen.push_str("\n## SSE against WebSocket\n\npolyhook-rs with 1,000 subscribers of one bin over each channel, each on a fresh runtime in this same run (`polyhook-bench channels`): the paced phase at 10 events/s, then four senders flat out. WebSocket subscribers ack as our clients do (within a second, or past 256 KiB).\n\n");
+    gen.push_str(tables[1]);
     gen.push_str("\n## Details");
     details(&mut gen, "polyhook-rs", rs);
     details(&mut gen, "JS baseline", js);

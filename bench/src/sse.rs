@@ -108,7 +108,12 @@ fn parse_event(block: &str) -> Option<Received> {
 fn sent_at_us(data: &str) -> Option<u64> {
     let start = data.find("\"body_b64\":\"")? + 12;
     let len = data[start..].find('"')?;
-    let body = base64::engine::general_purpose::STANDARD.decode(&data[start..start + len]).ok()?;
+    stamp_in(&data[start..start + len])
+}
+
+/// The `t` stamp (µs since epoch) inside a base64 body.
+pub fn stamp_in(body_b64: &str) -> Option<u64> {
+    let body = base64::engine::general_purpose::STANDARD.decode(body_b64).ok()?;
     let text = std::str::from_utf8(&body).ok()?;
     let digits = text.split("\"t\":").nth(1)?;
     digits.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()

@@ -1,9 +1,10 @@
 //! Running scenarios: one (JSON to stdout) or all of them against both
 //! targets, each run on a fresh runtime, then the report.
 
+use crate::channels;
 use crate::client;
 use crate::coldstart;
-use crate::fanout::{self, Plan};
+use crate::fanout::{self, Channel, Plan};
 use crate::figures::{ingest_with_cpu, Lengths, TargetFigures};
 use crate::ingest;
 use crate::ramp;
@@ -15,6 +16,9 @@ use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
 
+/// Subscribers in the SSE / WebSocket comparison.
+const CHANNELS_AT: usize = 1000;
+
 async fn measure(target: Target, lengths: &Lengths) -> Result<TargetFigures> {
     let (ingest, cpu_per_request_ms) = ingest_with_cpu(target, lengths).await?;
     eprintln!("== {}: ramp", target.name());
@@ -25,7 +29,7 @@ async fn measure(target: Target, lengths: &Lengths) -> Result<TargetFigures> {
     for &subscribers in &lengths.fanout {
         eprintln!("== {}: fanout with {subscribers} subscribers", target.name());
         let rt = Runtime::start(target).await?;
-        let plan = Plan { subscribers, paced: lengths.paced, burst: lengths.burst };
+        let plan = Plan { channel: Channel::Sse, subscribers, paced: lengths.paced, burst: lengths.burst };
         let figures = fanout::run(&client::new(), &rt.url, &plan, &|| rt.rss_kb()).await;
         rt.stop().await;
         fanouts.push(figures?);
@@ -51,9 +55,10 @@ pub async fn run_all(out: &Path, quick: bool) -> Result<()> {
     let rust = measure(Target::Rust, &lengths).await?;
     let baseline = measure(Target::Baseline, &lengths).await?;
     let targets = targets::measure(&lengths, &rust, &baseline).await?;
+    let compared = channels::run(Target::Rust, CHANNELS_AT, &lengths).await?;
     let commit = std::fs::read_to_string(root().join("bench/.before/COMMIT")).unwrap_or_default();
     let table = targets::table(&targets, commit.trim().get(..7).unwrap_or("unknown"));
-    report::write(out, &rust, &baseline, &table, quick)?;
+    report::write(out, &rust, &baseline, &[&table, &channels::table(&compared)], quick)?;
     eprintln!("wrote {}", out.display());
     Ok(())
 }
@@ -63,6 +68,12 @@ pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result
     let (scenario, mut lengths) = (args.scenario.as_str(), Lengths::new(args.quick));
     if let Some(seconds) = args.seconds {
         (lengths.ingest, lengths.ramp_step) = (Duration::from_secs(seconds), Duration::from_secs(seconds));
+    }
+    if scenario == "channels" {
+        let compared = channels::run(target, args.subscribers.unwrap_or(CHANNELS_AT), &lengths).await?;
+        eprintln!("{}", channels::table(&compared));
+        println!("{:#}", channels::json(&compared));
+        return Ok(());
     }
     if scenario == "coldstart" {
         let start = coldstart::once(target).await?;
@@ -92,7 +103,7 @@ pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result
             let burst = if scenario == "memory" { Duration::ZERO } else { lengths.burst };
             let default = if scenario == "memory" { 1000 } else { *lengths.fanout.last().unwrap_or(&100) };
             let n = args.subscribers.unwrap_or(default);
-            let plan = Plan { subscribers: n, paced: lengths.paced, burst };
+            let plan = Plan { channel: Channel::Sse, subscribers: n, paced: lengths.paced, burst };
             report::fanout_json(&fanout::run(&client, &base, &plan, &rss).await?)
         }
         other => return Err(format!("unknown scenario {other}").into()),

@@ -6,7 +6,7 @@
 
 use crate::client;
 use crate::coldstart;
-use crate::fanout::{self, Plan};
+use crate::fanout::{self, Channel, Plan};
 use crate::figures::{ingest_with_cpu, kb_per_subscriber, median, Lengths, TargetFigures};
 use crate::ingest;
 use crate::runtime::{Host, Runtime, Target};
@@ -77,7 +77,7 @@ async fn before_on_miniflare(lengths: &Lengths) -> Result<Side> {
     let (run, cpu_ms) = ingest_with_cpu(Target::Before, lengths).await?;
     eprintln!("== before: fanout with {FANOUT_AT} subscribers");
     let rt = Runtime::start(Target::Before).await?;
-    let plan = Plan { subscribers: FANOUT_AT, paced: lengths.paced, burst: lengths.burst };
+    let plan = Plan { channel: Channel::Sse, subscribers: FANOUT_AT, paced: lengths.paced, burst: lengths.burst };
     let f = fanout::run(&client::new(), &rt.url, &plan, &|| rt.rss_kb()).await;
     rt.stop().await;
     let f = f?;

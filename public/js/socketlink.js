@@ -5,8 +5,13 @@
 // watched bin sleeps between captures; "ping" is answered "pong" by the
 // runtime itself, without waking it.
 
-/** Acks are coalesced: at most one per this many ms, whatever the burst. */
-const ACK_EVERY_MS = 50;
+/**
+ * Acks are coalesced: each is a message the bin must wake for. One goes
+ * within this many ms of a shown capture...
+ */
+const ACK_WITHIN_MS = 1000;
+/** ...or at once past this many bytes received since the last (the server's window is 1 MiB by default). */
+const ACK_BYTES = 256 * 1024;
 /** A quiet line is pinged this often, ms (in the hundreds of bytes a day). */
 const PING_EVERY_MS = 30_000;
 /** Nothing heard for this long (not even a pong): the connection is dead, ms. */
@@ -16,6 +21,7 @@ export class SocketLink {
   #ws;
   #acked = 0;
   #toAck = 0;
+  #bytes = 0;
   #ackTimer = null;
   #pingTimer = null;
   #heardAt = Date.now();
@@ -45,14 +51,18 @@ export class SocketLink {
   /** Everything up to capture `seq` is shown: tell the server, soon. */
   ack(seq) {
     this.#toAck = Math.max(this.#toAck, seq);
-    if (this.#ackTimer !== null) return;
-    this.#ackTimer = setTimeout(() => {
-      this.#ackTimer = null;
-      if (this.#toAck > this.#acked && this.#ws.readyState === WebSocket.OPEN) {
-        this.#ws.send(JSON.stringify({ type: "ack", seq: this.#toAck }));
-        this.#acked = this.#toAck;
-      }
-    }, ACK_EVERY_MS);
+    if (this.#bytes >= ACK_BYTES) return this.#sendAck();
+    if (this.#ackTimer === null) this.#ackTimer = setTimeout(() => this.#sendAck(), ACK_WITHIN_MS);
+  }
+
+  #sendAck() {
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = null;
+    if (this.#toAck > this.#acked && this.#ws.readyState === WebSocket.OPEN) {
+      this.#ws.send(JSON.stringify({ type: "ack", seq: this.#toAck }));
+      this.#acked = this.#toAck;
+      this.#bytes = 0;
+    }
   }
 
   /** Closes it from this side; onClose is not called. */
@@ -64,6 +74,7 @@ export class SocketLink {
 
   #onMessage(text) {
     this.#heardAt = Date.now();
+    this.#bytes += typeof text === "string" ? text.length : 0;
     if (typeof text !== "string" || text === "pong") return;
     let message;
     try {

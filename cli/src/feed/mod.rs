@@ -63,7 +63,8 @@ impl Feed {
     }
 
     /// The next event. `after` is the last capture the caller is done with:
-    /// the socket acknowledges it, and a reconnect resumes right after it.
+    /// the socket acknowledges it (within a second), and a reconnect
+    /// resumes right after it.
     /// Errors only for answers that no retry can fix (401, 403; 404 is
     /// [`CliError::gone`]).
     pub async fn next(&mut self, after: u64) -> Result<FeedEvent, CliError> {
@@ -76,10 +77,10 @@ impl Feed {
                     continue;
                 }
                 Some(Open::Sse(sse)) => sse.next().await,
-                Some(Open::Socket(ws)) => match ws.ack(after).await {
-                    Ok(()) => ws.next().await,
-                    Err(_) => Incoming::Dropped(None),
-                },
+                Some(Open::Socket(ws)) => {
+                    ws.processed(after);
+                    ws.next().await
+                }
             };
             match incoming {
                 Incoming::Event { name, data } => {

@@ -1,6 +1,8 @@
 //! The WebSocket transport: `GET /v1/bins/{id}/ws`, which lets a watched
 //! bin sleep between captures. The server keeps a window of unacknowledged
-//! bytes per socket, so the client acks what it has processed; it sends
+//! bytes per socket, so the client acks what it has processed: within a
+//! second, and at once past [`ACK_BYTES`] (each ack is a message the bin
+//! must wake for, so they are coalesced, not sent per capture); it sends
 //! `ping` (answered `pong` by the runtime without waking the bin) when the
 //! line has been quiet, and gives the connection up when even that goes
 //! unanswered.
@@ -22,6 +24,11 @@ use crate::error::CliError;
 
 /// Quiet time after which the client pings, and then gives up.
 const QUIET: Duration = Duration::from_secs(30);
+/// Longest a processed capture waits to be acknowledged.
+const ACK_WITHIN: Duration = Duration::from_secs(1);
+/// Bytes received since the last ack that make the next one go at once:
+/// well inside the server's window (1 MiB by default).
+const ACK_BYTES: usize = 256 * 1024;
 /// Longest wait for the upgrade.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Answers that mean the service has no `/ws` (the twins, older versions).
@@ -40,6 +47,11 @@ pub struct Socket {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     /// The last capture acknowledged.
     acked: u64,
+    /// The last capture processed: what the next ack names.
+    done: u64,
+    /// Bytes received since the last ack.
+    unacked_bytes: usize,
+    acked_at: Instant,
     heard: Instant,
     pinged: bool,
 }
@@ -56,7 +68,10 @@ impl Socket {
             headers.insert("x-authorization", token);
         }
         match timeout(CONNECT_TIMEOUT, connect_async(req)).await {
-            Ok(Ok((ws, _))) => Ok(Socket { ws, acked: after, heard: Instant::now(), pinged: false }),
+            Ok(Ok((ws, _))) => {
+                let now = Instant::now();
+                Ok(Socket { ws, acked: after, done: after, unacked_bytes: 0, acked_at: now, heard: now, pinged: false })
+            }
             Ok(Err(WsError::Http(res))) => {
                 let retry_after = res.headers().get("retry-after").and_then(|v| v.to_str().ok());
                 let body = res.body().as_deref().unwrap_or_default();
@@ -66,11 +81,18 @@ impl Socket {
         }
     }
 
-    /// Tells the server everything up to capture `seq` is processed.
-    pub async fn ack(&mut self, seq: u64) -> Result<(), WsError> {
-        if seq > self.acked {
-            self.ws.send(Message::text(format!("{{\"type\":\"ack\",\"seq\":{seq}}}"))).await?;
-            self.acked = seq;
+    /// Everything up to capture `seq` is processed; acked by [`Socket::next`].
+    pub fn processed(&mut self, seq: u64) {
+        self.done = self.done.max(seq);
+    }
+
+    /// Acks what is processed if it is due: a second after the last ack,
+    /// or past [`ACK_BYTES`] received.
+    async fn ack_if_due(&mut self) -> Result<(), WsError> {
+        let due = self.unacked_bytes >= ACK_BYTES || self.acked_at.elapsed() >= ACK_WITHIN;
+        if self.done > self.acked && due {
+            self.ws.send(Message::text(format!("{{\"type\":\"ack\",\"seq\":{}}}", self.done))).await?;
+            (self.acked, self.unacked_bytes, self.acked_at) = (self.done, 0, Instant::now());
         }
         Ok(())
     }
@@ -78,9 +100,17 @@ impl Socket {
     /// The next event, or how the socket ended.
     pub async fn next(&mut self) -> Incoming {
         loop {
+            if self.ack_if_due().await.is_err() {
+                return Incoming::Dropped(None);
+            }
             let quiet_until = self.heard + QUIET * if self.pinged { 2 } else { 1 };
-            let got = tokio::time::timeout_at(quiet_until, self.ws.next()).await;
-            let Ok(message) = got else {
+            // A processed capture is acked within a second even when nothing more comes.
+            let ack_at = (self.done > self.acked).then(|| self.acked_at + ACK_WITHIN);
+            let wake = ack_at.map_or(quiet_until, |a| a.min(quiet_until));
+            let Ok(message) = tokio::time::timeout_at(wake, self.ws.next()).await else {
+                if ack_at.is_some_and(|a| a <= Instant::now()) {
+                    continue;
+                }
                 if self.pinged || self.ws.send(Message::text("ping")).await.is_err() {
                     return Incoming::Dropped(None);
                 }
@@ -90,6 +120,7 @@ impl Socket {
             (self.heard, self.pinged) = (Instant::now(), false);
             match message {
                 Some(Ok(Message::Text(text))) => {
+                    self.unacked_bytes = self.unacked_bytes.saturating_add(text.len());
                     if let Ok(m) = serde_json::from_str::<ServerMessage>(&text) {
                         return Incoming::Event { name: m.name, data: m.data.to_string() };
                     }
