@@ -141,6 +141,20 @@ test("a private bin's socket: the token in the first message, a wrong one closes
   good.ws.close();
 });
 
+test("a socket that floods the bin with messages is closed with 4008 and a retry hint; another client's socket goes on", async () => {
+  const bin = await createBin(worker.url);
+  const flood = connect(worker.url, bin.id);
+  const calm = connect(worker.url, bin.id, "", { "cf-connecting-ip": "203.0.113.9" });
+  await Promise.all([flood.opened, calm.opened]);
+  for (let i = 0; i < 60; i += 1) flood.ack(0);
+  const closed = await flood.closed;
+  assert.equal(closed.code, 4008);
+  assert.match(closed.reason, /retry_ms=\d+/);
+  await ingestOk(worker.url, bin.id, { body: "after the flood" });
+  await calm.until((m) => m.some((x) => x.type === "request"), "the capture on the calm socket");
+  calm.ws.close();
+});
+
 test("a socket's state must fit 2,048 bytes: filters past it are a 400 before the upgrade", async () => {
   const bin = await createBin(worker.url);
   const header = (n) => `header=${"x".repeat(n)}`;

@@ -101,6 +101,10 @@ pub struct Config {
     pub ws_window_bytes: u64,
     /// Seconds a private bin's socket has to send its read token (`WS_AUTH_SECONDS`).
     pub ws_auth_s: u64,
+    /// Messages a second one socket may send, in bursts of 20 (`WS_MESSAGES_PER_SECOND`).
+    pub ws_messages_per_s: u64,
+    /// Sockets of a private bin that may wait at once to show its token (`WS_MAX_WAITING`).
+    pub ws_max_waiting: u64,
 }
 
 impl Default for Config {
@@ -147,6 +151,8 @@ impl Default for Config {
             create_prefix_burst: 6,
             ws_window_bytes: 1024 * 1024,
             ws_auth_s: 5,
+            ws_messages_per_s: 5,
+            ws_max_waiting: 20,
         }
     }
 }
@@ -217,6 +223,8 @@ impl Config {
             create_prefix_burst: num("CREATE_PREFIX_BURST", d.create_prefix_burst, 1, 1_000_000)?,
             ws_window_bytes: num("WS_WINDOW_BYTES", d.ws_window_bytes, 1, 64 * 1024 * 1024)?,
             ws_auth_s: num("WS_AUTH_SECONDS", d.ws_auth_s, 1, 600)?,
+            ws_messages_per_s: num("WS_MESSAGES_PER_SECOND", d.ws_messages_per_s, 1, 1000)?,
+            ws_max_waiting: num("WS_MAX_WAITING", d.ws_max_waiting, 1, 30_000)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

@@ -151,8 +151,14 @@ fn closed(code: u16, reason: &str) -> Incoming {
     match code {
         4000 => Incoming::Ended,
         4001 => Incoming::Fatal(CliError::fail(format!("the service refused the read token ({reason})"))),
-        _ => Incoming::Dropped(reason.strip_prefix("retry_ms=").and_then(|n| n.trim().parse().ok())),
+        _ => Incoming::Dropped(retry_ms(reason)),
     }
+}
+
+/// The `retry_ms=N` hint in a close reason, if there is one.
+fn retry_ms(reason: &str) -> Option<u64> {
+    let digits: String = reason.split("retry_ms=").nth(1)?.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 #[cfg(test)]
@@ -170,6 +176,7 @@ mod tests {
         assert!(matches!(closed(4000, "the bin ended"), Incoming::Ended));
         assert!(matches!(closed(4001, "wrong read token"), Incoming::Fatal(_)));
         assert!(matches!(closed(4006, "retry_ms=2000"), Incoming::Dropped(Some(2000))));
+        assert!(matches!(closed(4008, "retry_ms=10000; too many messages"), Incoming::Dropped(Some(10_000))));
         assert!(matches!(closed(4004, "your window stayed full"), Incoming::Dropped(None)));
         assert!(matches!(closed(1001, "going away"), Incoming::Dropped(None)));
     }

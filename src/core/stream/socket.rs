@@ -44,6 +44,8 @@ pub enum Close {
     Resume,
     /// 4006: the server failed; reconnect after `retry_ms` with the last id processed.
     Retry,
+    /// 4008: the client sent messages faster than `WS_MESSAGES_PER_SECOND`; reconnect after `retry_ms`.
+    TooFast,
 }
 
 impl Close {
@@ -56,6 +58,7 @@ impl Close {
             Close::Stalled => 4004,
             Close::Resume => 4005,
             Close::Retry => 4006,
+            Close::TooFast => 4008,
         }
     }
 
@@ -122,6 +125,9 @@ pub struct Seat {
     pub full_since_ms: i64,
     /// Set once the server closed it: its messages are ignored from then on.
     pub closed: bool,
+    /// The pace of its messages (see [`crate::core::limits::pace`]), epoch ms.
+    #[serde(default)]
+    pub pace_ms: i64,
 }
 
 /// What became of a live message offered to a socket.
@@ -150,6 +156,7 @@ impl Seat {
             opened_ms: now_ms,
             full_since_ms: 0,
             closed: false,
+            pace_ms: 0,
         }
     }
 
@@ -184,6 +191,7 @@ impl Seat {
             opened_ms: i64::MIN,
             full_since_ms: i64::MIN,
             closed: false,
+            pace_ms: i64::MIN,
             ..self.clone()
         };
         widest.encode().is_some()

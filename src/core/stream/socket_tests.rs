@@ -34,7 +34,15 @@ fn every_stream_event_has_its_message() {
 
 #[test]
 fn close_codes_are_distinct_and_reasons_fit() {
-    let all = [Close::Ended, Close::Unauthorized, Close::AuthTimeout, Close::Stalled, Close::Resume, Close::Retry];
+    let all = [
+        Close::Ended,
+        Close::Unauthorized,
+        Close::AuthTimeout,
+        Close::Stalled,
+        Close::Resume,
+        Close::Retry,
+        Close::TooFast,
+    ];
     let codes: std::collections::BTreeSet<u16> = all.iter().map(|c| c.code()).collect();
     assert_eq!(codes.len(), all.len());
     assert!(codes.iter().all(|c| (4000..5000).contains(c)));
@@ -75,6 +83,7 @@ fn seat() -> Seat {
         opened_ms: 0,
         full_since_ms: 0,
         closed: false,
+        pace_ms: 0,
     }
 }
 

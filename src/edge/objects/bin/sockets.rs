@@ -91,7 +91,7 @@ impl BinObject {
         let why = match cap {
             Some(Full::Bin(_)) => "this bin has all its live channels",
             Some(Full::Client(_)) => "your address has all its live channels here",
-            None if !seat.authorized && waiting() >= MAX_WAITING_FOR_TOKEN => {
+            None if !seat.authorized && waiting() as u64 >= config.ws_max_waiting => {
                 "too many sockets are waiting to show this bin's token"
             }
             None if filtered_catch_up && self.take_search_of(&seat.client, now).is_err() => {
@@ -144,5 +144,3 @@ impl BinObject {
 
 /// Sockets one object holds at most: workerd's own limit is 32,768.
 const MAX_SOCKETS: u64 = 30_000;
-/// Sockets of a private bin that may wait at once to show its token.
-const MAX_WAITING_FOR_TOKEN: usize = 20;
