@@ -19,16 +19,22 @@ async function newBin(home, base) {
   return JSON.parse(out.stdout);
 }
 
+/** A new bin, a target, and `listen` and `tail` on it, both connected; they must have chosen the socket. */
+async function listenAndTail(base) {
+  const home = tempHome();
+  const { id } = await newBin(home, base);
+  const target = await startTarget();
+  const listen = startCli(["listen", id, "--to", target.url, "--json"], { home });
+  const tail = startCli(["tail", id, "--json"], { home });
+  assert.equal((await listen.waitFor((e) => e.type === "connected", "listen connected")).transport, "websocket");
+  assert.equal((await tail.waitFor((e) => e.type === "connected", "tail connected")).transport, "websocket");
+  return { id, target, listen, tail };
+}
+
 test("listen and tail use the WebSocket by default", async () => {
   const worker = await startWorker();
   try {
-    const home = tempHome();
-    const { id } = await newBin(home, worker.url);
-    const target = await startTarget();
-    const listen = startCli(["listen", id, "--to", target.url, "--json"], { home });
-    const tail = startCli(["tail", id, "--json"], { home });
-    assert.equal((await listen.waitFor((e) => e.type === "connected", "listen connected")).transport, "websocket");
-    assert.equal((await tail.waitFor((e) => e.type === "connected", "tail connected")).transport, "websocket");
+    const { id, target, listen, tail } = await listenAndTail(worker.url);
     for (let i = 1; i <= 5; i++) await ingestOk(worker.url, id, { body: String(i) });
     await listen.waitFor((e) => e.type === "delivered" && e.seq === 5, "#5 forwarded");
     await tail.waitFor((e) => e.type === "capture" && e.seq === 5, "#5 shown");
@@ -71,13 +77,7 @@ test("a deploy drops every socket: listen and tail reconnect and resume, nothing
   const persistTo = fs.mkdtempSync(path.join(os.tmpdir(), "polyhook-deploy-"));
   const worker = await startWorker({ persistTo });
   try {
-    const home = tempHome();
-    const { id } = await newBin(home, worker.url);
-    const target = await startTarget();
-    const listen = startCli(["listen", id, "--to", target.url, "--json"], { home });
-    const tail = startCli(["tail", id, "--json"], { home });
-    await listen.waitFor((e) => e.type === "connected", "listen connected");
-    await tail.waitFor((e) => e.type === "connected", "tail connected");
+    const { id, target, listen, tail } = await listenAndTail(worker.url);
     for (let i = 1; i <= 10; i++) await ingestOk(worker.url, id, { body: String(i) });
     await listen.waitFor((e) => e.type === "delivered" && e.seq === 10, "#10 before the deploy");
     await worker.restart();

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import WebSocket from "ws";
 import { startWorker, withWorker } from "./support/worker.mjs";
 import { createBin, ingestOk, getJson } from "./support/api.mjs";
+import { startTarget } from "./support/target.mjs";
 
 let worker;
 before(async () => { worker = await startWorker({ vars: { WS_WINDOW_BYTES: "4096", WS_AUTH_SECONDS: "1", SSE_MAX_PER_CLIENT: "3" } }); });
@@ -66,7 +67,20 @@ test("a socket carries the stream's events with their payloads and ids, and ping
   assert.equal(event.id, sent.request_id);
   const detail = await getJson(`${worker.url}/v1/bins/${bin.id}/requests/${sent.request_id}`);
   assert.deepEqual(event.data, detail, "the same payload as the detail and the SSE event");
-  s.ws.close();
+  // A replay's progress comes as `replay` messages, as on the stream.
+  const target = await startTarget();
+  try {
+    const order = await fetch(`${worker.url}/v1/bins/${bin.id}/requests/${sent.request_id}/replay`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ target_url: `${target.url}/hook` }),
+    });
+    assert.equal(order.status, 202);
+    const { replay_id: replayId } = await order.json();
+    await s.until((m) => m.some((x) => x.type === "replay" && x.data.id === replayId && x.data.status === "succeeded"), "the replay's outcome");
+    assert.equal(s.messages.find((x) => x.type === "replay").id, null, "replay notices carry no id, as on the stream");
+  } finally {
+    await target.close();
+    s.ws.close();
+  }
 });
 
 test("resuming with last_event_id sends the missed captures once each, in order, then live", async () => {

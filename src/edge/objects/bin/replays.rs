@@ -121,14 +121,16 @@ impl BinObject {
         Ok(())
     }
 
-    /// Tells subscribers, if any, that `replay` changed.
+    /// Tells subscribers (streams and sockets), if any, that `replay` changed.
     pub(super) fn publish_replay(&self, bin: &str, replay: &Replay) -> Result<(), ApiError> {
-        if !self.hub.borrow().is_empty() {
-            let attempts = self.replays().attempts(replay.n)?;
-            let frame = events::notice("replay", &replay.view(bin, &attempts));
-            let fanout = self.hub.borrow_mut().broadcast(&frame);
-            self.count_fanout(fanout);
+        if self.hub.borrow().is_empty() && self.open_sockets.get() == 0 {
+            return Ok(());
         }
+        let attempts = self.replays().attempts(replay.n)?;
+        let frame = events::notice("replay", &replay.view(bin, &attempts));
+        let fanout = self.hub.borrow_mut().broadcast(&frame);
+        self.count_fanout(fanout);
+        self.notify_sockets(&frame);
         Ok(())
     }
 }

@@ -128,6 +128,18 @@ impl BinObject {
         }
     }
 
+    /// Sends `frame`, a notice that is no capture (a replay's progress), to
+    /// every open, authorized socket, as every stream gets it; notices do
+    /// not count against the window (only captures are acked).
+    pub(super) fn notify_sockets(&self, frame: &Frame) {
+        let Some(text) = message(frame) else { return };
+        for ws in self.state.get_websockets() {
+            if seated(&ws).is_some_and(|s| s.authorized && !s.closed) {
+                let _ = ws.send_with_str(&text);
+            }
+        }
+    }
+
     /// Every socket gets `frame` (the bin's final event), then is closed for good.
     pub(super) fn end_sockets(&self, frame: &Frame) {
         let text = message(frame);
