@@ -32,3 +32,4 @@ node tests/contract/schemathesis.mjs "$SCHEMATHESIS_BIN"
 step "bench tool smoke run (figures not comparable; see npm run bench)"
 cargo build --release -p polyhook-bench
 ./target/release/polyhook-bench ingest --quick > /dev/null
+./target/release/polyhook-bench scale --quick > /dev/null

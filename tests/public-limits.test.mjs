@@ -27,13 +27,27 @@ test("two IPv6 addresses in one /64 share a bucket; another /64 has its own", as
   });
 });
 
-test("bin creation has a service-wide ceiling, whatever the address", async () => {
-  await withWorker({ vars: { CREATE_GLOBAL_PER_MINUTE: "3" } }, async ({ url }) => {
+test("bin creation has a service-wide ceiling, whatever the address (one shard: exact)", async () => {
+  await withWorker({ vars: { CREATE_GLOBAL_PER_MINUTE: "3", CREATE_GLOBAL_SHARDS: "1" } }, async ({ url }) => {
     const create = (n) => fetch(`${url}/v1/bins`, { method: "POST", headers: { "cf-connecting-ip": `192.0.2.${n}` } });
     for (let n = 1; n <= 3; n += 1) assert.equal((await create(n)).status, 201);
     const res = await create(4);
     await assertError(res, 429);
     assert.ok(Number(res.headers.get("retry-after")) >= 1);
+  });
+});
+
+test("the ceiling split over shards never admits more than the ceiling, and every shard takes its part", async () => {
+  await withWorker({ vars: { CREATE_GLOBAL_PER_MINUTE: "8", CREATE_GLOBAL_SHARDS: "4" } }, async ({ url }) => {
+    const create = (n) => fetch(`${url}/v1/bins`, { method: "POST", headers: { "cf-connecting-ip": `198.51.100.${n}` } });
+    let created = 0;
+    for (let n = 1; n <= 60; n += 1) {
+      const res = await create(n);
+      if (res.status === 201) created += 1;
+      else await assertError(res, 429);
+    }
+    // Four shards with a burst of two each: 60 addresses reach all four, and no more than 8 pass.
+    assert.equal(created, 8);
   });
 });
 

@@ -9,10 +9,12 @@ mod coldstart;
 mod fanout;
 mod figures;
 mod ingest;
+mod model;
 mod open_loop;
 mod ramp;
 mod report;
 mod runtime;
+mod scale;
 mod sse;
 mod stats;
 mod suite;
@@ -28,14 +30,16 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T> = std::result::Result<T, Error>;
 
 const USAGE: &str = "usage: polyhook-bench all [--quick] [--out FILE]
-       polyhook-bench ingest|ramp|fanout|channels|memory|coldstart [--target rust|baseline|before] [--wrangler] [--url URL] [--quick]
+       polyhook-bench ingest|ramp|fanout|channels|scale|memory|coldstart [--target rust|baseline|before] [--wrangler] [--url URL] [--quick]
                       [--subscribers N]   (fanout, channels and memory; default 5,000, 1,000 and 1,000)
-                      [--seconds N]       (length of the ingest run or of each ramp step)
+                      [--seconds N]       (length of the ingest run, each ramp step, or the scale load)
+                      [--bins N]          (scale; default 2,000)
   --target  which runtime to start (default rust; before: bench/.before); --url uses a running service instead
   --wrangler  serve it with `wrangler dev` (as `npm run dev` does) instead of bare Miniflare
             (ingest, ramp and fanout only: memory and cold start need the process)
   --quick   short runs, to check the tool itself; figures are not comparable
-  channels: the fan-out over SSE, then over WebSockets, each on a fresh runtime, side by side";
+  channels: the fan-out over SSE, then over WebSockets, each on a fresh runtime, side by side
+  scale: 2,000 bins (or --bins N) capturing at a low rate, metrics over 1 and then 8 shards";
 
 /// Parsed command line.
 pub struct Args {
@@ -45,6 +49,7 @@ pub struct Args {
     quick: bool,
     wrangler: bool,
     subscribers: Option<usize>,
+    bins: Option<usize>,
     seconds: Option<u64>,
     out: PathBuf,
 }
@@ -59,6 +64,7 @@ fn parse_args() -> Result<Args> {
         quick: false,
         wrangler: false,
         subscribers: None,
+        bins: None,
         seconds: None,
         out: runtime::root().join("bench/RESULTS.md"),
     };
@@ -70,6 +76,7 @@ fn parse_args() -> Result<Args> {
             "--url" => parsed.url = Some(args.next().ok_or(USAGE)?.trim_end_matches('/').to_string()),
             "--out" => parsed.out = PathBuf::from(args.next().ok_or(USAGE)?),
             "--subscribers" => parsed.subscribers = Some(args.next().ok_or(USAGE)?.parse()?),
+            "--bins" => parsed.bins = Some(args.next().ok_or(USAGE)?.parse()?),
             "--seconds" => parsed.seconds = Some(args.next().ok_or(USAGE)?.parse()?),
             _ => return Err(USAGE.into()),
         }

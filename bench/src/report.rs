@@ -179,8 +179,8 @@ fn machine(out: &mut String, quick: bool) {
 }
 
 /// Writes the report into `path`, keeping hand-written text outside the markers.
-/// `tables` are the targets table and the SSE / WebSocket comparison.
-pub fn write(path: &Path, rs: &TargetFigures, js: &TargetFigures, tables: &[&str; 2], quick: bool) -> Result<()> {
+/// `tables` are the targets table, the SSE / WebSocket comparison, and the scale runs with their model.
+pub fn write(path: &Path, rs: &TargetFigures, js: &TargetFigures, tables: &[&str; 3], quick: bool) -> Result<()> {
     let mut gen = String::new();
     machine(&mut gen, quick);
     gen.push_str("\nEvery figure sits next to the JavaScript runtime-floor baseline (`bench/baseline/`: the same SQLite insert and SSE write, on the same workerd, in the same run). Ratios are polyhook-rs / baseline.\n\n");
@@ -189,6 +189,8 @@ pub fn write(path: &Path, rs: &TargetFigures, js: &TargetFigures, tables: &[&str
     gen.push_str(tables[0]);
     gen.push_str("\n## SSE against WebSocket\n\npolyhook-rs with 1,000 subscribers of one bin over each channel, each on a fresh runtime in this same run (`polyhook-bench channels`): the paced phase at 10 events/s, then four senders flat out. WebSocket subscribers ack as our clients do (within a second, or past 256 KiB).\n\n");
     gen.push_str(tables[1]);
+    gen.push_str("\n## Scale: sharded metrics, and a model at 100,000 bins\n\n`polyhook-bench scale`: bins created up front, then captures spread evenly over them at a low rate per bin, with `METRICS_SHARDS` at 1 and then 8, each on a fresh runtime in this same run. Batches a second come from the shards' own `polyhook_metrics_batches_total` (read per shard with `/metrics?shard=K`); the flush round trip from `polyhook_metrics_flush_seconds_total`.\n\n");
+    gen.push_str(tables[2]);
     gen.push_str("\n## Details");
     details(&mut gen, "polyhook-rs", rs);
     details(&mut gen, "JS baseline", js);

@@ -86,6 +86,11 @@ impl Runtime {
 
     /// Spawns `target` on `host` and waits until it listens.
     pub async fn start_on(target: Target, host: Host) -> Result<Runtime> {
+        Runtime::start_with(target, host, &[]).await
+    }
+
+    /// Spawns `target` on `host` with `extra` vars (`NAME=value`) over [`VARS`].
+    pub async fn start_with(target: Target, host: Host, extra: &[String]) -> Result<Runtime> {
         let started = Instant::now();
         // From the repository root: workerd refuses module paths that climb
         // out of its working directory.
@@ -95,6 +100,7 @@ impl Runtime {
             .arg(target.name())
             .args((host == Host::WranglerDev).then_some("--wrangler"))
             .args(VARS)
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .kill_on_drop(true)

@@ -10,6 +10,7 @@ use crate::ingest;
 use crate::ramp;
 use crate::report;
 use crate::runtime::{root, Host, Runtime, Target};
+use crate::scale;
 use crate::targets;
 use crate::{Args, Result};
 use serde_json::json;
@@ -49,6 +50,25 @@ async fn measure(target: Target, lengths: &Lengths) -> Result<TargetFigures> {
     })
 }
 
+/// The scale scenario with 1 and then 8 metrics shards: 2,000 bins at
+/// 0.2 captures a second each for 30 s (a smoke run: 100 bins for 3 s).
+async fn scale_runs(
+    target: Target,
+    bins: Option<usize>,
+    seconds: Option<u64>,
+    quick: bool,
+) -> Result<(scale::Plan, Vec<scale::Figures>)> {
+    let bins = bins.unwrap_or(if quick { 100 } else { 2000 });
+    let duration = Duration::from_secs(seconds.unwrap_or(if quick { 3 } else { 30 }));
+    let plan = scale::Plan { bins, rate_per_s: bins as f64 * 0.2, duration };
+    let mut runs = Vec::new();
+    for shards in [1, 8] {
+        eprintln!("== {}: scale, {bins} bins, {shards} metrics shard(s)", target.name());
+        runs.push(scale::run(&client::new(), target, shards, &plan).await?);
+    }
+    Ok((plan, runs))
+}
+
 /// Runs every scenario on both targets and writes the report to `out`.
 pub async fn run_all(out: &Path, quick: bool) -> Result<()> {
     let lengths = Lengths::new(quick);
@@ -56,9 +76,11 @@ pub async fn run_all(out: &Path, quick: bool) -> Result<()> {
     let baseline = measure(Target::Baseline, &lengths).await?;
     let targets = targets::measure(&lengths, &rust, &baseline).await?;
     let compared = channels::run(Target::Rust, CHANNELS_AT, &lengths).await?;
+    let (plan, scaled) = scale_runs(Target::Rust, None, None, quick).await?;
+    let scale_text = format!("{}\n{}", scale::table(&plan, &scaled), crate::model::model(&plan, &scaled));
     let commit = std::fs::read_to_string(root().join("bench/.before/COMMIT")).unwrap_or_default();
     let table = targets::table(&targets, commit.trim().get(..7).unwrap_or("unknown"));
-    report::write(out, &rust, &baseline, &[&table, &channels::table(&compared)], quick)?;
+    report::write(out, &rust, &baseline, &[&table, &channels::table(&compared), &scale_text], quick)?;
     eprintln!("wrote {}", out.display());
     Ok(())
 }
@@ -73,6 +95,12 @@ pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result
         let compared = channels::run(target, args.subscribers.unwrap_or(CHANNELS_AT), &lengths).await?;
         eprintln!("{}", channels::table(&compared));
         println!("{:#}", channels::json(&compared));
+        return Ok(());
+    }
+    if scenario == "scale" {
+        let (plan, runs) = scale_runs(target, args.bins, args.seconds, args.quick).await?;
+        eprintln!("{}\n{}", scale::table(&plan, &runs), crate::model::model(&plan, &runs));
+        println!("{:#}", scale::json(&runs));
         return Ok(());
     }
     if scenario == "coldstart" {

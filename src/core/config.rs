@@ -105,6 +105,10 @@ pub struct Config {
     pub ws_messages_per_s: u64,
     /// Sockets of a private bin that may wait at once to show its token (`WS_MAX_WAITING`).
     pub ws_max_waiting: u64,
+    /// Aggregator objects metrics are spread over (`METRICS_SHARDS`).
+    pub metrics_shards: u32,
+    /// Limiter objects the service-wide creation ceiling is split over (`CREATE_GLOBAL_SHARDS`).
+    pub create_shards: u32,
 }
 
 impl Default for Config {
@@ -153,6 +157,8 @@ impl Default for Config {
             ws_auth_s: 5,
             ws_messages_per_s: 5,
             ws_max_waiting: 20,
+            metrics_shards: 128,
+            create_shards: 8,
         }
     }
 }
@@ -181,6 +187,8 @@ impl Config {
         let get = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let d = Config::default();
         let num = |name: &str, default: u64, min: u64, max: u64| number(name, get(name), default, min, max);
+        // Shard counts: 1 to 256 objects.
+        let small = |name: &str, default: u32| num(name, u64::from(default), 1, 256).map(|n| n as u32);
         let cfg = Config {
             public_url: get("PUBLIC_URL").map(|u| public_url(&u)).transpose()?,
             max_body_bytes: num("MAX_BODY_BYTES", d.max_body_bytes, 0, BODY_CEILING_BYTES)?,
@@ -225,6 +233,8 @@ impl Config {
             ws_auth_s: num("WS_AUTH_SECONDS", d.ws_auth_s, 1, 600)?,
             ws_messages_per_s: num("WS_MESSAGES_PER_SECOND", d.ws_messages_per_s, 1, 1000)?,
             ws_max_waiting: num("WS_MAX_WAITING", d.ws_max_waiting, 1, 30_000)?,
+            metrics_shards: small("METRICS_SHARDS", d.metrics_shards)?,
+            create_shards: small("CREATE_GLOBAL_SHARDS", d.create_shards)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

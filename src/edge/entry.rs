@@ -13,9 +13,10 @@ use crate::core::http::health::Health;
 use crate::core::http::methods::Methods;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::{self, Route};
-use crate::core::limits::budget::{Budget, GLOBAL};
+use crate::core::limits::budget::{global_shard, Budget};
 use crate::core::limits::client::{client_key, prefix_key};
 use crate::core::log::{self, RequestLog};
+use crate::core::metrics::shard::asked_shard;
 use crate::edge::io::aggregator;
 use crate::edge::io::body::{drain, read_limited};
 use crate::edge::io::limits;
@@ -103,7 +104,10 @@ async fn dispatch(
             return forward(env, &bin, &route, req).await;
         }
         Route::Health => health()?,
-        Route::Metrics => aggregator::render(env).await?,
+        Route::Metrics => {
+            let only = asked_shard(url.query().unwrap_or(""))?;
+            aggregator::render(env, settings::cached(env)?.metrics_shards, only).await?
+        }
         Route::Asset { path } => {
             let body = assets::find(&path).ok_or_else(|| ApiError::not_found("route not found"))?;
             assets::reply(&path, body, headers.get("if-none-match").ok().flatten().as_deref())
@@ -115,7 +119,8 @@ async fn dispatch(
             if let Some(prefix) = prefix_key(headers.get("cf-connecting-ip").ok().flatten().as_deref()) {
                 limits::take(env, &prefix, Budget::CreatePrefix).await?.check()?;
             }
-            limits::take(env, GLOBAL, Budget::CreateGlobal).await?.check()?;
+            let shards = settings::cached(env)?.create_global_shards();
+            limits::take(env, &global_shard(&client(), shards), Budget::CreateGlobal).await?.check()?;
             let private = wants_private(&read_limited(&mut own(), CREATE_BODY_MAX_BYTES).await?)?;
             let created = create_bin(env, &base_url(env, url)?, private).await?;
             created.headers(limit.headers())

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** Fetches /metrics and returns its text. */
-export async function scrape(base) {
-  const res = await fetch(`${base}/metrics`);
+/** Fetches /metrics (with `query`, e.g. `?shard=3`) and returns its text. */
+export async function scrape(base, query = "") {
+  const res = await fetch(`${base}/metrics${query}`);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   return res.text();

@@ -7,9 +7,20 @@
 use crate::core::config::Config;
 use crate::core::limits::bucket::Rate;
 
-/// Name of the limiter object that holds the service-wide budget. Client
-/// keys are addresses or `raw:`-prefixed, so none can take this name.
+/// Name of the limiter objects that hold the service-wide budget (shard 0
+/// keeps the bare name the unsharded service used). Client keys are
+/// addresses or `raw:`-prefixed, so none can take these names.
 pub const GLOBAL: &str = "global";
+
+/// The creation-ceiling shard that `client` draws on, among `shards`: one
+/// client always meets the same shard, and clients spread over all of them,
+/// so no one object takes every create of the service.
+pub fn global_shard(client: &str, shards: u32) -> String {
+    match crate::core::metrics::shard::shard_of(client, shards) {
+        0 => GLOBAL.to_string(),
+        k => format!("{GLOBAL}-{k}"),
+    }
+}
 
 /// One kind of budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,10 +86,25 @@ mod tests {
     }
 
     #[test]
+    fn clients_meet_one_creation_shard_each() {
+        assert_eq!(global_shard("203.0.113.7", 1), "global");
+        let names: std::collections::BTreeSet<String> =
+            (0..200).map(|i| global_shard(&format!("198.51.100.{i}"), 8)).collect();
+        assert_eq!(names.len(), 8, "spread over every shard: {names:?}");
+        assert!(names.contains("global") && names.contains("global-7"));
+        assert_eq!(global_shard("203.0.113.7", 8), global_shard("203.0.113.7", 8));
+    }
+
+    #[test]
     fn rates_come_from_the_config() {
         let c = Config::default();
         assert_eq!(Budget::Replay.rate(&c), Rate { per_s: 1.0, burst: 10.0 });
-        assert_eq!(Budget::CreateGlobal.rate(&c).burst, 600.0);
+        assert_eq!(Budget::CreateGlobal.rate(&c).burst, 75.0, "a shard's eighth of 600 a minute");
+        let one = Config { create_shards: 1, ..Config::default() };
+        assert_eq!(Budget::CreateGlobal.rate(&one), Rate { per_s: 10.0, burst: 600.0 });
+        let tight = Config { create_global_per_min: 3, ..Config::default() };
+        assert_eq!(tight.create_global_shards(), 3, "no shard with less than one bin a minute");
+        assert_eq!(Budget::CreateGlobal.rate(&tight).burst, 1.0);
         assert_eq!(Budget::CreatePrefix.rate(&c), Rate { per_s: 0.1, burst: 6.0 });
     }
 }

@@ -26,10 +26,20 @@ impl Config {
         Rate { per_s: self.search_rate_per_min as f64 / 60.0, burst: self.search_burst as f64 }
     }
 
-    /// The one global bucket for bin creation: a minute's worth of burst.
+    /// One shard's part of the service-wide bin-creation bucket: a
+    /// `CREATE_GLOBAL_SHARDS`th of the rate, with a minute's worth of burst.
+    /// The shards together never admit more than the ceiling.
     pub fn create_global_rate(&self) -> Rate {
-        let per_min = self.create_global_per_min as f64;
+        let per_min = self.create_global_per_min as f64 / f64::from(self.create_global_shards());
         Rate { per_s: per_min / 60.0, burst: per_min }
+    }
+
+    /// Shards the creation ceiling is split over: `CREATE_GLOBAL_SHARDS`,
+    /// but never more than the ceiling per minute, so every shard's burst
+    /// is at least one bin and the bursts add up to the ceiling exactly.
+    pub fn create_global_shards(&self) -> u32 {
+        let ceiling = u32::try_from(self.create_global_per_min).unwrap_or(u32::MAX);
+        self.create_shards.min(ceiling).max(1)
     }
 
     /// The bin-creation bucket of one IPv4 /24 or IPv6 /48.

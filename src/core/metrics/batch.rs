@@ -24,6 +24,9 @@ pub struct Batch {
     /// The source's open WebSockets now, when it has any to report.
     #[serde(default)]
     pub ws_clients: Option<u64>,
+    /// How long the source's previous flush took, ms (its round trip to the shard).
+    #[serde(default)]
+    pub flush_ms: Option<u64>,
 }
 
 impl Batch {
@@ -49,6 +52,7 @@ pub struct Pending {
     delta: Delta,
     clients: Option<u64>,
     sockets: Option<u64>,
+    flush_ms: Option<u64>,
     unsent: Option<Batch>,
     sending: bool,
     /// A timed flush is scheduled; recording needs no new one.
@@ -76,6 +80,12 @@ impl Pending {
         self.sockets = Some(sockets);
     }
 
+    /// Notes how long a flush took, for the next batch. It is no news by
+    /// itself: an object that has nothing else to say stays quiet.
+    pub fn note_flush(&mut self, ms: u64) {
+        self.flush_ms = Some(ms);
+    }
+
     /// True when a flush has something to send.
     pub fn has_news(&self) -> bool {
         self.unsent.is_some() || !self.delta.is_empty() || self.clients.is_some() || self.sockets.is_some()
@@ -99,6 +109,7 @@ impl Pending {
             samples: std::mem::take(&mut self.delta).samples(),
             sse_clients: self.clients.take(),
             ws_clients: self.sockets.take(),
+            flush_ms: self.flush_ms.take(),
         })
     }
 
@@ -123,12 +134,22 @@ mod tests {
         p.delta().inc(INGEST);
         p.set_clients(2);
         p.set_sockets(3);
+        p.note_flush(4);
         let first = p.begin().unwrap();
+        assert_eq!(first.flush_ms, Some(4));
         assert_eq!((first.seq, first.sse_clients, first.ws_clients, first.samples.len()), (1, Some(2), Some(3), 1));
         p.delta().inc(INGEST);
         assert!(p.begin().is_none(), "one flush at a time");
         p.finish(first, true);
         assert_eq!(p.begin().unwrap().seq, 2);
+    }
+
+    #[test]
+    fn a_flush_time_alone_is_no_news() {
+        let mut p = Pending::new("bin".into(), "e1".into());
+        p.note_flush(3);
+        assert!(!p.has_news(), "an idle object sends nothing");
+        assert!(p.begin().is_none());
     }
 
     #[test]

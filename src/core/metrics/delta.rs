@@ -39,6 +39,10 @@ pub const SSE_REFUSED: &str = "polyhook_sse_refused_total";
 pub const OBJECT_STARTS: &str = "polyhook_object_starts_total";
 /// Object classes that count their starts.
 pub const OBJECT_CLASSES: [&str; 1] = ["bin"];
+/// Metric batches the aggregator shards applied.
+pub const METRICS_BATCHES: &str = "polyhook_metrics_batches_total";
+/// Time sources spent delivering metric batches to their shard.
+pub const METRICS_FLUSH_SECONDS: &str = "polyhook_metrics_flush_seconds_total";
 /// Requests that reached the service-wide creation budget's object.
 pub const CREATE_GLOBAL_CHECKS: &str = "polyhook_create_global_checks_total";
 /// Time inside a bin's object to capture one request.
@@ -91,7 +95,7 @@ const fn family(name: &'static str, help: &'static str, kind: Kind) -> Family {
 }
 
 /// Every family, in exposition order.
-pub const FAMILIES: [Family; 18] = [
+pub const FAMILIES: [Family; 20] = [
     family(INGEST, "Requests captured into a bin.", Kind::Counter),
     Family {
         label: Some(("method", &METHODS)),
@@ -118,6 +122,8 @@ pub const FAMILIES: [Family; 18] = [
     family(SSE_EVENTS_SENT, "SSE events written to subscribers.", Kind::Counter),
     family(SSE_CUT, "Subscribers cut off for falling too far behind.", Kind::Counter),
     family(SSE_REFUSED, "Stream connections turned away for load.", Kind::Counter),
+    family(METRICS_BATCHES, "Metric batches the aggregator shards applied.", Kind::Counter),
+    family(METRICS_FLUSH_SECONDS, "Time objects spent delivering metric batches to their shard.", Kind::Counter),
     Family {
         label: Some(("class", &OBJECT_CLASSES)),
         ..family(

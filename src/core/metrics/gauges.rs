@@ -9,7 +9,7 @@
 //! wake and the bin's end report one), whatever the epoch.
 
 /// Live channels across every source, as `/metrics` shows them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Live {
     /// Open SSE streams.
     pub sse_clients: u64,

@@ -5,3 +5,5 @@ pub mod batch;
 pub mod delta;
 pub mod exposition;
 pub mod gauges;
+pub mod merge;
+pub mod shard;

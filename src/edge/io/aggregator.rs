@@ -1,23 +1,28 @@
-//! Talking to the one metrics aggregator object: delivering a source's
-//! batch, and asking for the exposition text that `/metrics` serves.
+//! Talking to the metrics shards: delivering a source's batch to its shard,
+//! and reading every shard for `/metrics` (all at once) and adding them up.
 
 use super::respond::platform;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::metrics::batch::Batch;
-use crate::core::metrics::exposition::CONTENT_TYPE;
-use worker::{Env, Method, Request, RequestInit, Stub};
+use crate::core::metrics::exposition::{render as exposition, CONTENT_TYPE};
+use crate::core::metrics::merge::{merge, ShardView};
+use crate::core::metrics::shard::{shard_name, shards_to_read};
+use futures::future::join_all;
+use std::ops::Range;
+use worker::{Env, Headers, Method, Request, RequestInit, Stub};
 
 /// Binding name of the aggregator namespace in wrangler.toml.
 const METRICS: &str = "METRICS";
-/// Name of the one aggregator object.
-const AGGREGATOR: &str = "all";
 const BATCH_URL: &str = "https://metrics/batch";
-const RENDER_URL: &str = "https://metrics/render";
+const VIEW_URL: &str = "https://metrics/view";
+/// Header on the read of shard 0: the shards configured now, so it can
+/// remember the most ever read.
+pub const SHARDS_HEADER: &str = "x-polyhook-shards";
 
-/// The aggregator's stub.
-pub fn aggregator(env: &Env) -> worker::Result<Stub> {
-    env.durable_object(METRICS)?.get_by_name(AGGREGATOR)
+/// Shard `k`'s stub.
+pub fn shard(env: &Env, k: u32) -> worker::Result<Stub> {
+    env.durable_object(METRICS)?.get_by_name(&shard_name(k))
 }
 
 /// The internal request that delivers `batch`.
@@ -28,10 +33,43 @@ pub fn batch_request(batch: &Batch) -> worker::Result<Request> {
     Request::new_with_init(BATCH_URL, &init)
 }
 
-/// Asks the aggregator for the exposition text.
-pub async fn render(env: &Env) -> Result<Reply, ApiError> {
-    let stub = aggregator(env).map_err(platform("metrics stub"))?;
-    let mut response = stub.fetch_with_str(RENDER_URL).await.map_err(platform("metrics"))?;
-    let text = response.text().await.map_err(platform("metrics answer"))?;
+/// `/metrics`: every shard read at once, added up and rendered; with
+/// `only`, that one shard's own part (to see how load spreads).
+pub async fn render(env: &Env, configured: u32, only: Option<u32>) -> Result<Reply, ApiError> {
+    let views = match only {
+        Some(k) => read(env, k..k + 1, configured).await?,
+        None => {
+            let mut views = read(env, shards_to_read(configured, 0), configured).await?;
+            let highest = views.first().map_or(0, |v| v.highest_shards);
+            // A lowered METRICS_SHARDS: the shards beyond it still hold totals.
+            views.extend(read(env, configured..shards_to_read(configured, highest).end, configured).await?);
+            views
+        }
+    };
+    let (totals, live) = merge(&views);
+    let text = exposition(&totals, live);
     Ok(Reply::bytes(200, text.into_bytes()).header("content-type", CONTENT_TYPE).header("cache-control", "no-store"))
+}
+
+/// Reads `shards` concurrently; any failure fails the scrape (a partial sum
+/// would make counters go backwards).
+async fn read(env: &Env, shards: Range<u32>, configured: u32) -> Result<Vec<ShardView>, ApiError> {
+    let answers = join_all(shards.map(|k| view(env, k, configured))).await;
+    answers.into_iter().collect()
+}
+
+async fn view(env: &Env, k: u32, configured: u32) -> Result<ShardView, ApiError> {
+    let headers = Headers::new();
+    if k == 0 {
+        headers.set(SHARDS_HEADER, &configured.to_string()).map_err(platform("metrics header"))?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let request = Request::new_with_init(VIEW_URL, &init).map_err(platform("metrics request"))?;
+    let stub = shard(env, k).map_err(platform("metrics stub"))?;
+    let mut response = stub.fetch_with_request(request).await.map_err(platform("metrics"))?;
+    if response.status_code() != 200 {
+        return Err(ApiError::internal(format!("metrics shard {k} answered {}", response.status_code())));
+    }
+    response.json().await.map_err(platform("metrics answer"))
 }

@@ -5,16 +5,17 @@
 //! second and the ingest path has no extra round trip. Alarms and bin ends
 //! flush at once.
 
-use super::aggregator::{aggregator, batch_request};
+use super::aggregator::{batch_request, shard};
 use crate::core::bin::ids::random_bytes;
 use crate::core::hex::hex;
 use crate::core::metrics::batch::{Batch, Pending};
 use crate::core::metrics::delta::Delta;
-use std::cell::RefCell;
+use crate::core::metrics::shard::shard_of;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 use worker::wasm_bindgen_futures::spawn_local;
-use worker::{console_error, Delay, Env};
+use worker::{console_error, Date, Delay, Env};
 
 /// Wait between a first record and its flush.
 const FLUSH_DELAY: Duration = Duration::from_millis(1000);
@@ -23,17 +24,32 @@ const FLUSH_DELAY: Duration = Duration::from_millis(1000);
 #[derive(Clone)]
 pub struct Sink {
     pending: Rc<RefCell<Pending>>,
+    /// The aggregator shard this source flushes to.
+    shard: Rc<Cell<u32>>,
     env: Env,
 }
 
 impl Sink {
-    /// A sink for the object `source`, in a fresh random epoch.
-    pub fn new(env: &Env, source: String) -> Sink {
+    /// A sink for the object `source`, in a fresh random epoch, flushing to
+    /// the shard its id hashes to among `shards`.
+    pub fn new(env: &Env, source: String, shards: u32) -> Sink {
         let mut bytes = [0u8; 8];
         // Without randomness the epoch is fixed; only exactly-once suffers.
         let _ = random_bytes(&mut bytes);
         let epoch = hex(&bytes);
-        Sink { pending: Rc::new(RefCell::new(Pending::new(source, epoch))), env: env.clone() }
+        let shard = Rc::new(Cell::new(shard_of(&source, shards)));
+        Sink { pending: Rc::new(RefCell::new(Pending::new(source, epoch))), shard, env: env.clone() }
+    }
+
+    /// The shard this source flushes to.
+    pub fn shard(&self) -> u32 {
+        self.shard.get()
+    }
+
+    /// Flushes to shard `k` from now on: the one a bin was created with, so
+    /// its gauges never split across two shards when the count changes.
+    pub fn pin_shard(&self, k: u32) {
+        self.shard.set(k);
     }
 
     /// Records into the pending delta and makes sure a flush follows.
@@ -72,9 +88,11 @@ impl Sink {
     /// which is scheduled at once.
     pub async fn flush(&self) {
         let Some(batch) = self.pending.borrow_mut().begin() else { return };
-        let delivered = send(&self.env, &batch).await;
+        let started = Date::now().as_millis();
+        let delivered = send(&self.env, self.shard(), &batch).await;
         let mut pending = self.pending.borrow_mut();
         pending.finish(batch, delivered);
+        pending.note_flush(Date::now().as_millis().saturating_sub(started));
         let again = pending.has_news();
         drop(pending);
         if again {
@@ -83,10 +101,10 @@ impl Sink {
     }
 }
 
-async fn send(env: &Env, batch: &Batch) -> bool {
+async fn send(env: &Env, k: u32, batch: &Batch) -> bool {
     let result = async {
         let request = batch_request(batch)?;
-        let response = aggregator(env)?.fetch_with_request(request).await?;
+        let response = shard(env, k)?.fetch_with_request(request).await?;
         Ok::<u16, worker::Error>(response.status_code())
     }
     .await;

@@ -1,13 +1,15 @@
-//! The metrics aggregator: one Durable Object that adds up the batches
-//! every source flushes and renders `/metrics`. Totals live in its SQLite
+//! A metrics shard: one of `METRICS_SHARDS` Durable Objects, each adding up
+//! the batches of the sources that flush to it and answering its part of
+//! `/metrics` (the Worker adds the parts up). Totals live in its SQLite
 //! storage, so they survive restarts and never go backwards.
 
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::metrics::batch::Batch;
-use crate::core::metrics::delta::Delta;
-use crate::core::metrics::exposition;
+use crate::core::metrics::delta::{Delta, Sample, METRICS_BATCHES, METRICS_FLUSH_SECONDS};
 use crate::core::metrics::gauges::{gauge_fresh, sockets_kept, streams_kept, Live, FORGET_QUIET_MS, FORGET_SOCKETS_MS};
+use crate::core::metrics::merge::ShardView;
+use crate::edge::io::aggregator::SHARDS_HEADER;
 use crate::edge::io::respond::{error_response, to_response};
 use crate::edge::io::settings;
 use crate::edge::storage::migrations::{self, migrate};
@@ -66,7 +68,10 @@ impl DurableObject for MetricsObject {
                 Ok(batch) => self.apply(&batch).map(|()| Reply::empty(204)),
                 Err(e) => Err(ApiError::bad_request(format!("metrics batch: {e}"))),
             },
-            _ => self.exposition(),
+            _ => {
+                let configured = req.headers().get(SHARDS_HEADER).ok().flatten().and_then(|n| n.parse().ok());
+                self.view(configured)
+            }
         };
         match result {
             Ok(reply) => to_response(reply),
@@ -98,7 +103,10 @@ impl MetricsObject {
         if !batch.is_new(last.as_ref().map(|l| (l.epoch.as_str(), l.seq))) {
             return Ok(());
         }
-        for s in Delta::from_samples(batch.samples.clone()).samples() {
+        let mut delta = Delta::from_samples(batch.samples.clone());
+        delta.inc(METRICS_BATCHES);
+        delta.add(METRICS_FLUSH_SECONDS, "", batch.flush_ms.unwrap_or(0) as f64 / 1000.0);
+        for s in delta.samples() {
             let upsert = "INSERT INTO totals (name, label, value) VALUES (?, ?, ?) ON CONFLICT (name, label) DO UPDATE SET value = value + excluded.value";
             run(&sql, upsert, vec![s.name.into(), s.label.into(), V::Float(s.value)])?;
         }
@@ -128,18 +136,48 @@ impl MetricsObject {
         run(sql, forget, vec![V::Integer(now - FORGET_QUIET_MS), V::Integer(now - FORGET_SOCKETS_MS)])
     }
 
-    fn exposition(&self) -> Result<Reply, ApiError> {
+    /// This shard's part of `/metrics`. The Worker tells shard 0 how many
+    /// shards it reads (`configured`); shard 0 keeps the most ever.
+    fn view(&self, configured: Option<u32>) -> Result<Reply, ApiError> {
+        // A shard no source has used reads as empty, without creating storage
+        // (a scrape reads every shard); shard 0 keeps its count of shards regardless.
+        if configured.is_none() && !self.schema_ready.get() && !has_tables(&self.state.storage().sql())? {
+            return Reply::json(200, &ShardView::default());
+        }
         let sql = self.sql()?;
         let now = Date::now().as_millis() as i64;
-        let mut totals = Delta::default();
-        for row in rows::<TotalRow>(&sql, "SELECT name, label, value FROM totals", vec![])? {
-            totals.add(&row.name, &row.label, row.value);
-        }
+        let totals: Vec<TotalRow> = rows(&sql, "SELECT name, label, value FROM totals", vec![])?;
+        let samples = totals.into_iter().map(|r| Sample { name: r.name, label: r.label, value: r.value }).collect();
         let select = "SELECT clients, sockets, seen_ms FROM sources WHERE clients > 0 OR sockets > 0";
         let reporting: Vec<GaugeRow> = rows(&sql, select, vec![])?;
         let fresh = reporting.iter().filter(|g| gauge_fresh(g.seen_ms, now, self.gauge_ttl_ms));
         let live =
             Live { sse_clients: fresh.map(|g| g.clients).sum(), ws_clients: reporting.iter().map(|g| g.sockets).sum() };
-        Ok(Reply::bytes(200, exposition::render(&totals, live).into_bytes()))
+        let highest_shards = match configured {
+            Some(n) => self.highest_shards(&sql, n)?,
+            None => 0,
+        };
+        Reply::json(200, &ShardView { samples, live, highest_shards })
     }
+
+    /// The most shards ever read, `n` included.
+    fn highest_shards(&self, sql: &SqlStorage, n: u32) -> Result<u32, ApiError> {
+        #[derive(Deserialize)]
+        struct Seen {
+            n: u32,
+        }
+        let seen = rows::<Seen>(sql, "SELECT n FROM shards_seen", vec![])?.pop().map_or(0, |s| s.n);
+        if n > seen {
+            run(sql, "DELETE FROM shards_seen", vec![])?;
+            run(sql, "INSERT INTO shards_seen (n) VALUES (?)", vec![int(u64::from(n))])?;
+        }
+        Ok(seen.max(n))
+    }
+}
+
+/// True once a batch has created this shard's tables.
+fn has_tables(sql: &SqlStorage) -> Result<bool, ApiError> {
+    let found: Vec<serde_json::Value> =
+        rows(sql, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'totals'", vec![])?;
+    Ok(!found.is_empty())
 }

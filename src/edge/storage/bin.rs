@@ -84,11 +84,12 @@ impl BinRecord {
         rows::<Totals>(&self.sql, query, vec![])?.pop().ok_or_else(|| ApiError::internal("bin totals: no row"))
     }
 
-    /// Creates the schema and the bin record.
-    pub fn create(&self, meta: &BinMeta) -> Result<(), ApiError> {
+    /// Creates the schema and the bin record, which reports its metrics to
+    /// `metrics_shard` for life.
+    pub fn create(&self, meta: &BinMeta, metrics_shard: u32) -> Result<(), ApiError> {
         migrate(&self.sql, migrations::BIN)?;
         run(&self.sql,
-            "INSERT INTO bin (id, token_digest, read_token_digest, ticket_key, created_at_ms, expires_at_ms, next_seq, capture_count, body_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)",
+            "INSERT INTO bin (id, token_digest, read_token_digest, ticket_key, created_at_ms, expires_at_ms, next_seq, capture_count, body_bytes, metrics_shard) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)",
             vec![
                 meta.id.as_str().into(),
                 meta.token_digest.as_str().into(),
@@ -97,8 +98,29 @@ impl BinRecord {
                 meta.created_at_ms.into(),
                 meta.expires_at_ms.into(),
                 int(meta.next_seq),
+                int(u64::from(metrics_shard)),
             ],
         )
+    }
+
+    /// The metrics shard the bin reports to, `None` if there is no bin. A
+    /// bin created before shards existed reported to the one aggregator,
+    /// which is shard 0, and stays there. Read without migrating, so a
+    /// lookup creates no storage.
+    pub fn metrics_shard(&self) -> Option<u32> {
+        let tables: Vec<serde_json::Value> =
+            rows(&self.sql, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'bin'", vec![]).ok()?;
+        if tables.is_empty() {
+            return None;
+        }
+        #[derive(serde::Deserialize)]
+        struct Row {
+            metrics_shard: Option<u32>,
+        }
+        match rows::<Row>(&self.sql, "SELECT metrics_shard FROM bin LIMIT 1", vec![]) {
+            Ok(mut found) => found.pop().map(|r| r.metrics_shard.unwrap_or(0)),
+            Err(_) => Some(0), // a bin from before the column
+        }
     }
 
     /// Stores the key that signs the bin's stream tickets.

@@ -19,12 +19,14 @@ pub const BIN: &[Migration] = &[
     &[include_str!("schema/v3_public_limits.sql")],
     &[include_str!("schema/responses.sql"), include_str!("schema/v4_answers.sql")],
     &[include_str!("schema/v5_verify.sql")],
+    &[include_str!("schema/v6_metrics_shard.sql")],
 ];
 
 /// The metrics aggregator's migrations.
 pub const METRICS: &[Migration] = &[
     &[include_str!("schema/metrics_totals.sql"), include_str!("schema/metrics_sources.sql")],
     &[include_str!("schema/v2_metrics_sockets.sql")],
+    &[include_str!("schema/v3_metrics_shards_seen.sql")],
 ];
 
 const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";

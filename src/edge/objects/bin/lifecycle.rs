@@ -79,7 +79,7 @@ impl BinObject {
         let mut meta = BinMeta::new(&order.id, order.token_digest, now_ms(), self.config()?.bin_ttl_s);
         meta.read_token_digest = order.read_token_digest;
         meta.ticket_key = Some(hex(&new_key()?));
-        self.record().create(&meta)?;
+        self.record().create(&meta, self.metrics.shard())?;
         self.state.storage().set_alarm(alarm_at(meta.expires_at_ms)).await.map_err(platform("set alarm"))?;
         let reply = Reply::json(201, &InitDone { expires_at_ms: meta.expires_at_ms })?;
         *self.known.borrow_mut() = Known::Bin(meta);

@@ -38,6 +38,7 @@ use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::respond::error_response;
 use crate::edge::io::settings;
 use crate::edge::io::sse_writer::SseOutlet;
+use crate::edge::storage::bin::BinRecord;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use worker::{console_error, durable_object, Date, DurableObject, Env, Request, Response, State};
@@ -95,8 +96,11 @@ impl DurableObject for BinObject {
     fn new(state: State, env: Env) -> Self {
         let config = settings::config(&env);
         let usable = config.clone().unwrap_or_default();
-        let metrics = Sink::new(&env, state.id().to_string());
+        let metrics = Sink::new(&env, state.id().to_string(), usable.metrics_shards);
         // A bin that slept and woke runs this again: the count shows how often bins sleep.
+        if let Some(k) = BinRecord::new(state.storage().sql()).metrics_shard() {
+            metrics.pin_shard(k);
+        }
         metrics.record(|d| d.add(OBJECT_STARTS, "bin", 1.0));
         // The sockets outlived any instance before; a deploy may have dropped some unseen.
         let open_sockets = socket_io::seats_open(&state.get_websockets());
