@@ -7,7 +7,8 @@
 
 use crate::core::answer::rule::RuleLimits;
 use crate::core::capture::retention::Limits;
-use crate::core::http::error::{ApiError, ErrorKind};
+use crate::core::config_values::{logging, misconfigured, number, public_url};
+use crate::core::http::error::ApiError;
 use crate::core::log::RequestLogging;
 use crate::core::stream::catchup::reservation_bytes;
 use url::Url;
@@ -247,38 +248,6 @@ impl Config {
         }
         Ok(cfg)
     }
-}
-
-fn misconfigured(details: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorKind::Misconfigured, "service misconfigured").with_details(details)
-}
-
-fn logging(raw: &str) -> Result<RequestLogging, ApiError> {
-    RequestLogging::parse(raw)
-        .ok_or_else(|| misconfigured(format!("LOG_REQUESTS={raw:?} must be one of all, errors, off")))
-}
-
-fn number(name: &str, raw: Option<String>, default: u64, min: u64, max: u64) -> Result<u64, ApiError> {
-    let Some(raw) = raw else { return Ok(default) };
-    match raw.parse::<u64>() {
-        Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(misconfigured(format!("{name}={raw:?} must be an integer from {min} to {max}"))),
-    }
-}
-
-/// Validates `PUBLIC_URL`: an absolute http(s) URL with a host and no
-/// query or fragment.
-fn public_url(raw: &str) -> Result<Url, ApiError> {
-    let bad = || {
-        misconfigured(format!("PUBLIC_URL={raw:?} must be an absolute http(s) URL such as https://hooks.example.com"))
-    };
-    let url = Url::parse(raw).map_err(|_| bad())?;
-    let http = matches!(url.scheme(), "http" | "https");
-    let host = url.host_str().is_some_and(|h| !h.is_empty());
-    if !http || !host || url.query().is_some() || url.fragment().is_some() {
-        return Err(bad());
-    }
-    Ok(url)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod answer;
 pub mod bin;
 pub mod capture;
 pub mod config;
+pub mod config_values;
 pub mod export;
 pub mod hex;
 pub mod http;
