@@ -22,5 +22,7 @@ node bench/forward.mjs
 node bench/verify.mjs
 # A creation flood from 10,000 addresses in 80 networks (its own section).
 node bench/crowd.mjs
+# How fast a waiting request hears of its capture (its own section).
+node bench/wait.mjs
 # What a /metrics scrape costs at 1, 16 and 128 metrics shards (printed).
 node bench/scrape.mjs

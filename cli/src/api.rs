@@ -70,6 +70,19 @@ impl Api {
             .await
     }
 
+    /// One `GET /v1/bins/{bin}/wait` with `query`: the capture's JSON, or
+    /// nothing, with the 204's `X-Polyhook-Continue-After`.
+    pub async fn wait(&self, bin: &str, query: &[(String, String)]) -> Result<Waited, CliError> {
+        let what = format!("wait on bin {bin}");
+        let res = send(self.get(&format!("/v1/bins/{bin}/wait")).query(query), &what).await?;
+        if res.status() == StatusCode::NO_CONTENT {
+            let header = res.headers().get("x-polyhook-continue-after").and_then(|v| v.to_str().ok());
+            return Ok(Waited::Nothing { continue_after: header.map(str::to_string) });
+        }
+        let text = res.text().await.map_err(|e| CliError::fail(format!("cannot {what}: {e}")))?;
+        Ok(Waited::Capture(text))
+    }
+
     /// The newest capture's sequence number, or 0 for an empty bin.
     pub async fn newest_seq(&self, bin: &str) -> Result<u64, CliError> {
         let what = format!("read bin {bin}");
@@ -101,6 +114,14 @@ impl Api {
         let what = format!("read replay {replay_id}");
         json(send(self.get(&format!("/v1/replays/{replay_id}")), &what).await?, &what).await
     }
+}
+
+/// What one wait answered.
+pub enum Waited {
+    /// The capture, as the service's JSON.
+    Capture(String),
+    /// Nothing in time, or (with `continue_after`) up to where a bounded scan stopped.
+    Nothing { continue_after: Option<String> },
 }
 
 /// Sends `req`; a non-2xx answer becomes an error that quotes the service.

@@ -21,6 +21,9 @@ pub enum Command {
     Listen(ListenArgs),
     /// Print captures as they arrive.
     Tail(TailArgs),
+    /// Wait for one capture that matches, print it, and exit: 0 when it
+    /// came, 124 when the time ran out, 3 when the bin is gone.
+    Wait(WaitArgs),
     /// Have the service re-send one capture, and follow its attempts.
     Replay(ReplayArgs),
 }
@@ -121,6 +124,39 @@ pub struct TailArgs {
     /// (falling back to SSE on a service without one), or one of them only.
     #[arg(long, value_enum, default_value_t = Transport::Auto, env = "POLYHOOK_TRANSPORT")]
     pub transport: Transport,
+    #[command(flatten)]
+    pub service: Service,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The bin: its id or any of its URLs.
+    pub bin: String,
+    /// Only this method.
+    #[arg(long, value_name = "M")]
+    pub method: Option<String>,
+    /// Only captures sent to this sub-path below /in, or below it.
+    #[arg(long, value_name = "P")]
+    pub path: Option<String>,
+    /// Only captures with this header (`name` or `name=value`); repeatable.
+    #[arg(long, value_name = "K=V")]
+    pub header: Vec<String>,
+    /// Only captures whose signature verified.
+    #[arg(long)]
+    pub verified: bool,
+    /// Only captures after this one (a seq or a request id) [default: the
+    /// last minute's count too, so one sent just before is not missed].
+    #[arg(long, value_name = "SEQ|RID")]
+    pub after: Option<String>,
+    /// How long to wait: `30s`, `2m`, or seconds.
+    #[arg(long, default_value = "30s", value_parser = crate::cmd::wait::parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Print the body too.
+    #[arg(long)]
+    pub body: bool,
+    /// The capture as the service's JSON, on one line.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub service: Service,
 }

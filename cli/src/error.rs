@@ -6,6 +6,8 @@ use std::fmt;
 pub const EXIT_FAILED: i32 = 1;
 /// Exit status: the bin was deleted, expired, or never existed.
 pub const EXIT_BIN_GONE: i32 = 3;
+/// Exit status: `polyhook wait` ran out of time, as `timeout(1)` reports it.
+pub const EXIT_TIMED_OUT: i32 = 124;
 /// Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 pub const EXIT_INTERRUPTED: i32 = 130;
 
@@ -27,6 +29,11 @@ impl CliError {
     /// The bin is gone (exit status 3).
     pub fn gone(message: impl Into<String>) -> Self {
         CliError { code: EXIT_BIN_GONE, message: message.into() }
+    }
+
+    /// Nothing came in time (exit status 124).
+    pub fn timed_out(message: impl Into<String>) -> Self {
+        CliError { code: EXIT_TIMED_OUT, message: message.into() }
     }
 
     /// Stopped by Ctrl-C (exit status 130).

@@ -35,6 +35,7 @@ fn main() {
             Command::Listen(a) => cmd::listen::run(a).await,
             Command::Tail(a) => cmd::tail::run(a).await,
             Command::Replay(a) => cmd::replay::run(a).await,
+            Command::Wait(a) => cmd::wait::run(a).await,
         }
     });
     if let Err(e) = result {

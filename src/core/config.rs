@@ -110,6 +110,12 @@ pub struct Config {
     pub metrics_shards: u32,
     /// Limiter objects the service-wide creation ceiling is split over (`CREATE_GLOBAL_SHARDS`).
     pub create_shards: u32,
+    /// Longest a `wait` may hold its request open, seconds (`WAIT_MAX_SECONDS`).
+    pub wait_max_s: u64,
+    /// Waiting requests per bin (`WAIT_MAX_PER_BIN`).
+    pub wait_max_per_bin: u64,
+    /// Waiting requests per client per bin (`WAIT_MAX_PER_CLIENT`).
+    pub wait_max_per_client: u64,
 }
 
 impl Default for Config {
@@ -160,6 +166,9 @@ impl Default for Config {
             ws_max_waiting: 20,
             metrics_shards: 128,
             create_shards: 8,
+            wait_max_s: 30,
+            wait_max_per_bin: 50,
+            wait_max_per_client: 5,
         }
     }
 }
@@ -236,6 +245,9 @@ impl Config {
             ws_max_waiting: num("WS_MAX_WAITING", d.ws_max_waiting, 1, 30_000)?,
             metrics_shards: small("METRICS_SHARDS", d.metrics_shards)?,
             create_shards: small("CREATE_GLOBAL_SHARDS", d.create_shards)?,
+            wait_max_s: num("WAIT_MAX_SECONDS", d.wait_max_s, 0, 300)?,
+            wait_max_per_bin: num("WAIT_MAX_PER_BIN", d.wait_max_per_bin, 1, 10_000)?,
+            wait_max_per_client: num("WAIT_MAX_PER_CLIENT", d.wait_max_per_client, 1, 10_000)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

@@ -20,5 +20,7 @@ pub mod stream;
 pub mod time;
 pub mod verify;
 
+pub mod wait;
+
 #[cfg(test)]
 mod props_tests;

@@ -12,7 +12,7 @@ use crate::core::http::error::{code_for_status, ApiError};
 use crate::core::http::health::Health;
 use crate::core::http::methods::Methods;
 use crate::core::http::reply::Reply;
-use crate::core::http::route::{self, Route};
+use crate::core::http::route::{self, BinRoute, Route};
 use crate::core::limits::budget::{global_shard, Budget};
 use crate::core::limits::client::{client_key, prefix_key};
 use crate::core::log::{self, RequestLog};
@@ -22,7 +22,7 @@ use crate::edge::io::body::{drain, read_limited};
 use crate::edge::io::limits;
 use crate::edge::io::respond::{error_response, platform, to_response};
 use crate::edge::io::settings;
-use crate::edge::io::to_bin::{forward, BINS};
+use crate::edge::io::to_bin::{forward, forward_wait, BINS};
 use std::sync::OnceLock;
 use worker::worker_sys::web_sys;
 use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit, Url};
@@ -42,14 +42,14 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result<web_sys::Response> {
+async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<web_sys::Response> {
     let started = Date::now().as_millis();
     let method = req.method();
     let url = Url::parse(&req.url())?;
     let matched = route::match_path(url.path());
     let label = matched.as_ref().map_or("unmatched", |(_, r)| r.label());
     let bin = matched.as_ref().and_then(|(_, r)| r.bin().map(str::to_string));
-    let result = dispatch(&req, &url, matched, &env).await;
+    let result = dispatch(&req, &url, matched, &env, &ctx).await;
     let (status, error) = match &result {
         Ok(response) => (response.status(), code_for_status(response.status()).map(str::to_string)),
         Err(err) => (err.status(), Some(err.message.clone())),
@@ -81,6 +81,7 @@ async fn dispatch(
     url: &Url,
     matched: Option<(Methods, Route)>,
     env: &Env,
+    ctx: &Context,
 ) -> Result<web_sys::Response, ApiError> {
     let method = req.method();
     let headers = Headers(req.headers());
@@ -100,6 +101,9 @@ async fn dispatch(
         Route::Bin { bin, route } => {
             if route.starts_replay() {
                 limits::take(env, &client(), Budget::Replay).await?.check()?;
+            }
+            if route == BinRoute::Wait {
+                return forward_wait(env, ctx, &bin, req).await;
             }
             return forward(env, &bin, &route, req).await;
         }

@@ -128,7 +128,7 @@ function referenceContract() {
 
 // Fuzzed replays pile up against the offline target; the pending cap has
 // its own tests, so it is out of the way here.
-const worker = await startWorker({ offline: true, onLine: () => {}, vars: { REPLAY_MAX_PENDING: "100000" } });
+const worker = await startWorker({ offline: true, onLine: () => {}, vars: { REPLAY_MAX_PENDING: "100000", WAIT_MAX_SECONDS: "0" } });
 const dir = await mkdtemp(path.join(tmpdir(), "polyhook-st-"));
 let failed = 0;
 try {

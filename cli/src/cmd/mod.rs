@@ -4,6 +4,7 @@ pub mod listen;
 pub mod new;
 pub mod replay;
 pub mod tail;
+pub mod wait;
 
 use crate::api::Api;
 use crate::args::{Service, Start};

@@ -41,6 +41,8 @@ pub enum BinRoute {
     StreamTicket,
     /// `GET /v1/bins/{bin}/ws`: the live feed over a hibernatable WebSocket.
     Socket,
+    /// `GET /v1/bins/{bin}/wait`: the first matching capture after a point.
+    Wait,
     /// `GET`, `PUT` or `DELETE /v1/bins/{bin}/responses`: the bin's response rules.
     Responses,
     /// `GET` or `PUT /v1/bins/{bin}/verify`: the bin's signature verifiers.
@@ -112,6 +114,7 @@ impl BinRoute {
             BinRoute::Stream => "stream",
             BinRoute::StreamTicket => "stream_ticket",
             BinRoute::Socket => "socket",
+            BinRoute::Wait => "wait",
             BinRoute::Responses => "responses",
             BinRoute::Verify => "verify",
             BinRoute::Export => "export",
@@ -160,6 +163,7 @@ fn match_bin_path(rest: &[&str]) -> Option<(Methods, BinRoute)> {
         ["stream"] => Some((GET, BinRoute::Stream)),
         ["stream-ticket"] => Some((POST, BinRoute::StreamTicket)),
         ["ws"] => Some((GET, BinRoute::Socket)),
+        ["wait"] => Some((GET, BinRoute::Wait)),
         ["responses"] => Some((Methods::Only(&["GET", "PUT", "DELETE"]), BinRoute::Responses)),
         ["verify"] => Some((Methods::Only(&["GET", "PUT"]), BinRoute::Verify)),
         ["export" | "export.har"] => Some((GET, BinRoute::Export)),

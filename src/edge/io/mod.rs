@@ -2,6 +2,7 @@
 //! SSE writers and streams, outgoing fetches, metrics flushing, and the
 //! hand-off from the Worker entry to a bin's object.
 
+pub mod abort;
 pub mod aggregator;
 pub mod body;
 pub mod export_pump;

@@ -3,15 +3,21 @@
 //! entry never wraps them (wrapping a request reads its `cf` properties,
 //! and wrapping a response re-builds it, both measurable per ingest).
 
+use super::abort::aborted;
 use super::respond::platform;
 use super::sse_stream;
+use crate::core::bin::ids::random_bytes;
+use crate::core::hex::hex;
 use crate::core::http::error::ApiError;
 use crate::core::http::route::BinRoute;
+use crate::core::wait::{KEY_HEADER, LEAVE_PATH};
+use futures::channel::oneshot;
+use futures::future::{select, Either};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::worker_sys::web_sys;
 use worker::worker_sys::DurableObjectNamespace;
-use worker::{console_error, Env};
+use worker::{console_error, Context, Env};
 
 /// Binding name of the bin objects' namespace in wrangler.toml.
 pub const BINS: &str = "BINS";
@@ -43,5 +49,54 @@ pub async fn forward(
             sse_stream::refuse("temporarily unavailable").map(Into::into).map_err(platform("stream response"))
         }
         (result, _) => result,
+    }
+}
+
+/// Forwards a wait under a fresh key. If its client disconnects first, the
+/// bin is told so the waiter leaves at once (workerd gives the object no
+/// signal of its own). The watch runs under `wait_until`, which outlives a
+/// request whose client is gone. (Miniflare never aborts the signal, so
+/// locally a waiter whose client left stays until its own time is up.)
+pub async fn forward_wait(
+    env: &Env,
+    ctx: &Context,
+    bin: &str,
+    req: &web_sys::Request,
+) -> Result<web_sys::Response, ApiError> {
+    let mut bytes = [0u8; 16];
+    random_bytes(&mut bytes)?;
+    let key = hex(&bytes);
+    let headers = web_sys::Headers::new_with_headers(&req.headers()).map_err(js("wait headers"))?;
+    headers.set(KEY_HEADER, &key).map_err(js("wait headers"))?;
+    let init = web_sys::RequestInit::new();
+    init.set_headers(&headers);
+    let keyed = web_sys::Request::new_with_request_and_init(req, &init).map_err(js("wait request"))?;
+    let (answered, answered_rx) = oneshot::channel::<()>();
+    let (env2, bin2, signal) = (env.clone(), bin.to_string(), req.signal());
+    ctx.wait_until(async move {
+        if let Either::Right(_) = select(answered_rx, Box::pin(aborted(&signal))).await {
+            leave(&env2, &bin2, &key).await;
+        }
+    });
+    let answer = to_bin(env, bin, &keyed).await;
+    let _ = answered.send(());
+    answer
+}
+
+/// Tells bin `bin` that the client of waiter `key` left.
+async fn leave(env: &Env, bin: &str, key: &str) {
+    let result = async {
+        let headers = web_sys::Headers::new().map_err(js("leave headers"))?;
+        headers.set(KEY_HEADER, key).map_err(js("leave headers"))?;
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_headers(&headers);
+        let req =
+            web_sys::Request::new_with_str_and_init(&format!("https://bin{LEAVE_PATH}"), &init).map_err(js("leave"))?;
+        to_bin(env, bin, &req).await
+    }
+    .await;
+    if let Err(err) = result {
+        console_error!("wait leave: {}", err);
     }
 }

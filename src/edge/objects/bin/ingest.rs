@@ -61,6 +61,7 @@ impl BinObject {
         let sockets = self.state.get_websockets();
         let watched = !self.hub.borrow().is_empty() || !sockets.is_empty();
         let frame = if watched { Some(events::request(&meta.id, &capture, &body)?) } else { None };
+        let for_waiters = self.body_for_waiters(&body);
         let stored = self
             .captures()
             .insert(&capture, body, meta.usage, limits)
@@ -80,6 +81,7 @@ impl BinObject {
             self.count_fanout(fanout);
             self.publish_sockets(&sockets, &capture, &frame);
         }
+        self.wake_waiters(&capture, for_waiters.as_deref());
         let (method, size) = (method_label(&capture.method), capture.body_size as f64);
         self.metrics.record(|d| {
             d.inc(INGEST);

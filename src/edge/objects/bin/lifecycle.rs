@@ -54,6 +54,7 @@ impl BinObject {
         if let Known::Bin(meta) = self.known.replace(Known::NoBin) {
             let last = events::ended(&meta.id, end);
             self.end_sockets(&last);
+            self.end_waiters();
             let closed = self.hub.borrow_mut().close_all(&last);
             self.count_fanout(Fanout { delivered: closed, ..Fanout::default() });
             self.metrics.set_clients(0);

@@ -21,6 +21,7 @@ mod stream;
 mod subscribers;
 mod ticket;
 mod verify;
+mod waits;
 
 use crate::core::answer::rule::Rule;
 use crate::core::bin::meta::BinMeta;
@@ -83,6 +84,8 @@ pub struct BinObject {
     searches: Rc<RefCell<Limiter>>,
     /// Exports streaming now, per client.
     exports: Rc<RefCell<ExportSet>>,
+    /// Requests waiting for a capture.
+    waits: waits::WaitSet,
 }
 
 /// Client IPs with an ingest bucket before idle ones are forgotten.
@@ -117,6 +120,7 @@ impl DurableObject for BinObject {
             open_sockets: Cell::new(open_sockets),
             catchups: Rc::default(),
             exports: Rc::default(),
+            waits: Rc::default(),
             rules: RefCell::new(None),
             delayed: Cell::new(0),
             verifiers: RefCell::new(None),

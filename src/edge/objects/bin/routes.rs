@@ -13,6 +13,12 @@ impl BinObject {
         if url.path() == crate::core::bin::init::INIT_PATH {
             return self.init(req).await;
         }
+        if url.path() == crate::core::wait::LEAVE_PATH {
+            if let Some(key) = req.headers().get(crate::core::wait::KEY_HEADER).ok().flatten() {
+                self.leave_wait(&key);
+            }
+            return to_response(crate::core::http::reply::Reply::empty(204)).map_err(platform("response"));
+        }
         let (bin, route) = route::resolve_bin(&req.inner().method(), url.path())?;
         let now = now_ms();
         let meta = self.live_meta(now).await?;
@@ -27,6 +33,7 @@ impl BinObject {
             BinRoute::Responses | BinRoute::Verify => self.setting(req, &meta, &route, query, now).await?,
             BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
             BinRoute::ListRequests => self.list(&req, &bin, query, now)?,
+            BinRoute::Wait => self.await_capture(&req, &meta, query, now).await?,
             BinRoute::Export => return self.export(&req, &url, &bin, query, now),
             BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,
             BinRoute::Reverify { rid } => self.reverify(&req, &meta, &rid, now)?,

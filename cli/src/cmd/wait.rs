@@ -1,0 +1,106 @@
+//! `polyhook wait`: one capture that matches, then exit; for CI steps.
+//! The service holds each wait open for at most its `WAIT_MAX_SECONDS`,
+//! so a longer `--timeout` is several waits in a row, each going on from
+//! where the last one stopped, so nothing that arrives between them is
+//! missed.
+
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+
+use super::resolve;
+use crate::api::Waited;
+use crate::args::WaitArgs;
+use crate::error::CliError;
+use crate::output::Printer;
+use crate::wire::Capture;
+
+/// Waits until a matching capture comes (printed, exit 0), the time runs
+/// out (exit 124) or the bin is gone (exit 3).
+pub async fn run(args: WaitArgs) -> Result<(), CliError> {
+    let target = resolve(&args.bin, &args.service)?;
+    let deadline = Instant::now() + args.timeout;
+    let mut query = filters(&args);
+    // The first wait also counts the last minute; the ones after it go on from the newest capture before it.
+    let mut after = args.after.clone();
+    let newest = target.api.newest_seq(&target.id).await?;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        query.retain(|(k, _)| k != "after" && k != "timeout_s");
+        // Whole seconds, rounded up: the service's clock decides the end within that.
+        query.push(("timeout_s".into(), left.as_millis().div_ceil(1000).to_string()));
+        if let Some(a) = &after {
+            query.push(("after".into(), a.clone()));
+        }
+        match target.api.wait(&target.id, &query).await? {
+            Waited::Capture(json) => return print(&args, &json),
+            Waited::Nothing { continue_after: Some(seq) } => after = Some(seq),
+            Waited::Nothing { continue_after: None } if Instant::now() >= deadline || left.is_zero() => {
+                return Err(CliError::timed_out(format!("no matching capture in {} s", args.timeout.as_secs())));
+            }
+            Waited::Nothing { continue_after: None } => {
+                after.get_or_insert_with(|| newest.to_string());
+            }
+        }
+    }
+}
+
+/// The list's filters as query pairs.
+fn filters(args: &WaitArgs) -> Vec<(String, String)> {
+    let mut q = vec![("body".to_string(), if args.body { "1" } else { "0" }.to_string())];
+    if let Some(m) = &args.method {
+        q.push(("method".into(), m.clone()));
+    }
+    if let Some(p) = &args.path {
+        q.push(("path_prefix".into(), p.clone()));
+    }
+    for h in &args.header {
+        // The service's header filter is `name` or `name:value`.
+        q.push(("header".into(), h.replacen('=', ":", 1)));
+    }
+    if args.verified {
+        q.push(("verified".into(), "true".into()));
+    }
+    q
+}
+
+fn print(args: &WaitArgs, json: &str) -> Result<(), CliError> {
+    if args.json {
+        println!("{}", json.trim());
+        return Ok(());
+    }
+    let capture: Capture = serde_json::from_str(json)
+        .map_err(|e| CliError::fail(format!("the service sent a capture this command cannot read: {e}")))?;
+    let body = capture.body_b64.as_deref().and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok());
+    Printer::new(false).capture(&capture, true, body.as_deref().or(args.body.then_some(&[][..])));
+    Ok(())
+}
+
+/// `30s`, `2m`, `1h` or plain seconds.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let (digits, unit) = raw.split_at(raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len()));
+    let n: u64 = digits.parse().map_err(|_| format!("{raw:?}: a duration such as 30s, 2m or 90"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(format!("{raw:?}: the unit is s, m or h")),
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5d").is_err());
+    }
+}
