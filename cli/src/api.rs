@@ -83,6 +83,31 @@ impl Api {
         Ok(Waited::Capture(text))
     }
 
+    /// Any call that answers JSON (or nothing: `null`), with the bin's
+    /// delete token as `X-Delete-Token` when `owner` gives one.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&serde_json::Value>,
+        owner: Option<&str>,
+    ) -> Result<serde_json::Value, CliError> {
+        let mut req = self.authorized(self.http.request(method.clone(), self.url(path)).query(query));
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        if let Some(token) = owner {
+            req = req.header("x-delete-token", token);
+        }
+        let what = format!("{method} {path}");
+        let res = send(req, &what).await?;
+        if res.status() == StatusCode::NO_CONTENT {
+            return Ok(serde_json::Value::Null);
+        }
+        json(res, &what).await
+    }
+
     /// The newest capture's sequence number, or 0 for an empty bin.
     pub async fn newest_seq(&self, bin: &str) -> Result<u64, CliError> {
         let what = format!("read bin {bin}");

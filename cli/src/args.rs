@@ -24,6 +24,8 @@ pub enum Command {
     /// Wait for one capture that matches, print it, and exit: 0 when it
     /// came, 124 when the time ran out, 3 when the bin is gone.
     Wait(WaitArgs),
+    /// Serve the Model Context Protocol on stdin/stdout, for coding agents.
+    Mcp(McpArgs),
     /// Have the service re-send one capture, and follow its attempts.
     Replay(ReplayArgs),
 }
@@ -159,6 +161,13 @@ pub struct WaitArgs {
     pub json: bool,
     #[command(flatten)]
     pub service: Service,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// The service's base URL [default: a saved bin's, or http://127.0.0.1:8787].
+    #[arg(long, env = "POLYHOOK_BASE")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Args)]

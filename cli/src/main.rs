@@ -36,6 +36,7 @@ fn main() {
             Command::Tail(a) => cmd::tail::run(a).await,
             Command::Replay(a) => cmd::replay::run(a).await,
             Command::Wait(a) => cmd::wait::run(a).await,
+            Command::Mcp(a) => cmd::mcp::run(a).await,
         }
     });
     if let Err(e) = result {

@@ -1,6 +1,7 @@
 //! One module per command, plus what they share: finding the bin.
 
 pub mod listen;
+pub mod mcp;
 pub mod new;
 pub mod replay;
 pub mod tail;

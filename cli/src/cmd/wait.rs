@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 
-use super::resolve;
+use super::{resolve, Target};
 use crate::api::Waited;
 use crate::args::WaitArgs;
 use crate::error::CliError;
@@ -19,10 +19,24 @@ use crate::wire::Capture;
 /// out (exit 124) or the bin is gone (exit 3).
 pub async fn run(args: WaitArgs) -> Result<(), CliError> {
     let target = resolve(&args.bin, &args.service)?;
-    let deadline = Instant::now() + args.timeout;
-    let mut query = filters(&args);
-    // The first wait also counts the last minute; the ones after it go on from the newest capture before it.
-    let mut after = args.after.clone();
+    match first_match(&target, filters(&args), args.after.clone(), args.timeout).await? {
+        Some(json) => print(&args, &json),
+        None => Err(CliError::timed_out(format!("no matching capture in {} s", args.timeout.as_secs()))),
+    }
+}
+
+/// The first capture of `target` that `query` matches after `after`
+/// (default: the last minute counts too), as the service's JSON; `None`
+/// when `timeout` runs out first. Waits longer than the service holds one
+/// are several in a row, the later ones going on from the newest capture
+/// before the first, so nothing that arrives in between is missed.
+pub async fn first_match(
+    target: &Target,
+    mut query: Vec<(String, String)>,
+    mut after: Option<String>,
+    timeout: Duration,
+) -> Result<Option<String>, CliError> {
+    let deadline = Instant::now() + timeout;
     let newest = target.api.newest_seq(&target.id).await?;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -33,10 +47,10 @@ pub async fn run(args: WaitArgs) -> Result<(), CliError> {
             query.push(("after".into(), a.clone()));
         }
         match target.api.wait(&target.id, &query).await? {
-            Waited::Capture(json) => return print(&args, &json),
+            Waited::Capture(json) => return Ok(Some(json)),
             Waited::Nothing { continue_after: Some(seq) } => after = Some(seq),
             Waited::Nothing { continue_after: None } if Instant::now() >= deadline || left.is_zero() => {
-                return Err(CliError::timed_out(format!("no matching capture in {} s", args.timeout.as_secs())));
+                return Ok(None)
             }
             Waited::Nothing { continue_after: None } => {
                 after.get_or_insert_with(|| newest.to_string());
@@ -45,21 +59,32 @@ pub async fn run(args: WaitArgs) -> Result<(), CliError> {
     }
 }
 
-/// The list's filters as query pairs.
 fn filters(args: &WaitArgs) -> Vec<(String, String)> {
-    let mut q = vec![("body".to_string(), if args.body { "1" } else { "0" }.to_string())];
-    if let Some(m) = &args.method {
-        q.push(("method".into(), m.clone()));
+    let mut q = query_of(args.method.as_deref(), args.path.as_deref(), &args.header, args.verified.then_some(true));
+    q.push(("body".to_string(), if args.body { "1" } else { "0" }.to_string()));
+    q
+}
+
+/// The list's filters as query pairs; headers as `name` or `name=value`.
+pub fn query_of(
+    method: Option<&str>,
+    path: Option<&str>,
+    headers: &[String],
+    verified: Option<bool>,
+) -> Vec<(String, String)> {
+    let mut q = Vec::new();
+    if let Some(m) = method {
+        q.push(("method".into(), m.to_string()));
     }
-    if let Some(p) = &args.path {
-        q.push(("path_prefix".into(), p.clone()));
+    if let Some(p) = path {
+        q.push(("path_prefix".into(), p.to_string()));
     }
-    for h in &args.header {
+    for h in headers {
         // The service's header filter is `name` or `name:value`.
         q.push(("header".into(), h.replacen('=', ":", 1)));
     }
-    if args.verified {
-        q.push(("verified".into(), "true".into()));
+    if let Some(v) = verified {
+        q.push(("verified".into(), v.to_string()));
     }
     q
 }
