@@ -70,6 +70,8 @@ function config({ bin, rid, replay, cursor, doomed, owned }, { reference = false
     `"path.rid" = "${rid}"`,
     `"path.replay_id" = "${replay}"`,
     `"query.cursor" = "${cursor}"`,
+    // A wait's start must name a capture of this bin (or a time); a made-up one is a 400, which its own tests cover.
+    `"query.after" = "${rid}"`,
     `"body.target_url" = "http://127.0.0.1:9/hook"`,
     "",
     "[[operations]]",
