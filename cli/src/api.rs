@@ -162,8 +162,13 @@ async fn send(req: reqwest::RequestBuilder, what: &str) -> Result<Response, CliE
 /// The error for a non-2xx answer: 404 means the bin is gone (exit 3).
 pub async fn answer_error(res: Response, what: &str) -> CliError {
     let status = res.status();
-    let text = res.text().await.unwrap_or_default();
-    let message = format!("cannot {what}: the service answered {status} ({})", said(&text));
+    error_for(status, &res.text().await.unwrap_or_default(), what)
+}
+
+/// The error for an answer with `status` and body `text` to `what`: 404
+/// means the bin is gone (exit 3), anything else a failure.
+pub fn error_for(status: StatusCode, text: &str, what: &str) -> CliError {
+    let message = format!("cannot {what}: the service answered {status} ({})", said(text));
     if status == StatusCode::NOT_FOUND {
         CliError::gone(message)
     } else {
@@ -173,7 +178,7 @@ pub async fn answer_error(res: Response, what: &str) -> CliError {
 
 /// What an error answer says: the `Error` shape's message and details, or
 /// the start of a body in another shape.
-pub fn said(text: &str) -> String {
+fn said(text: &str) -> String {
     match serde_json::from_str::<ErrorBody>(text) {
         Ok(e) => e.details.map_or(e.error.clone(), |d| format!("{}: {d}", e.error)),
         Err(_) => text.chars().take(200).collect(),

@@ -35,6 +35,16 @@ pub fn is_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
+/// A capture of bin `bin` named by `given`: a bare sequence number becomes
+/// `<bin>-<seq>`; a request id stays as it is.
+pub fn request_id(bin: &str, given: &str) -> String {
+    if given.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{bin}-{given}")
+    } else {
+        given.to_string()
+    }
+}
+
 /// The base URL to use: an explicit `--base` (or `POLYHOOK_BASE`), then
 /// the one in the bin URL, then the saved bin's, then [`DEFAULT_BASE`].
 pub fn choose_base<'a>(flag: Option<&'a str>, from_arg: Option<&'a str>, saved: Option<&'a str>) -> String {

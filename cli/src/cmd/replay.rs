@@ -16,11 +16,7 @@ const POLL_MS: u64 = 500;
 /// or fails for good (exit 1).
 pub async fn run(args: ReplayArgs) -> Result<(), CliError> {
     let target = resolve(&args.bin, &args.service)?;
-    let rid = if args.request.bytes().all(|b| b.is_ascii_digit()) {
-        format!("{}-{}", target.id, args.request)
-    } else {
-        args.request.clone()
-    };
+    let rid = crate::bin_ref::request_id(&target.id, &args.request);
     let printer = Printer::new(args.json);
     let replay_id = target.api.start_replay(&target.id, &rid, &args.to, args.max_retries).await?;
     printer.notice("queued", &format!("replay {replay_id} of {rid} → {}", args.to), json!({ "replay_id": replay_id }));

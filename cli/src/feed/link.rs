@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::api::said;
+use crate::api::error_for;
 use crate::error::CliError;
 
 /// The transports a feed can use.
@@ -64,8 +64,7 @@ pub fn refusal(status: u16, retry_after: Option<&str>, body: &[u8], what: &str, 
     if unsupported.contains(&status.as_u16()) {
         return Refusal::Unsupported;
     }
-    let message = format!("cannot {what}: the service answered {status} ({})", said(&String::from_utf8_lossy(body)));
-    Refusal::Fatal(if status == StatusCode::NOT_FOUND { CliError::gone(message) } else { CliError::fail(message) })
+    Refusal::Fatal(error_for(status, &String::from_utf8_lossy(body), what))
 }
 
 #[cfg(test)]

@@ -13,8 +13,9 @@ pub struct Rate {
     pub burst: f64,
 }
 
-/// One client's bucket.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One client's bucket. The default, empty at epoch 0, is full by its
+/// first take; it serializes, so a socket's attachment can carry one.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Bucket {
     tokens: f64,
     updated_ms: i64,
@@ -87,6 +88,12 @@ impl Bucket {
         }
     }
 
+    /// The bucket whose JSON is the widest any can be: for bounding the
+    /// size of state that holds one.
+    pub fn widest() -> Self {
+        Bucket { tokens: -f64::MIN_POSITIVE, updated_ms: i64::MIN }
+    }
+
     /// True once the bucket has refilled completely, so forgetting it
     /// changes nothing.
     pub fn idle(&self, rate: Rate, now_ms: i64) -> bool {
@@ -141,6 +148,17 @@ mod tests {
     use super::*;
 
     const RATE: Rate = Rate { per_s: 10.0, burst: 30.0 };
+
+    #[test]
+    fn a_default_bucket_is_full_by_its_first_take_and_round_trips() {
+        let mut b = Bucket::default();
+        let now = 1_700_000_000_000;
+        assert!((0..30).all(|_| b.take(RATE, now).allowed));
+        assert!(!b.take(RATE, now).allowed, "the burst is spent");
+        let back: Bucket = serde_json::from_str(&serde_json::to_string(&b).unwrap()).unwrap();
+        assert_eq!(back, b);
+        assert!(serde_json::to_string(&Bucket::widest()).unwrap().len() >= serde_json::to_string(&b).unwrap().len());
+    }
 
     #[test]
     fn burst_then_refusal_with_headers() {

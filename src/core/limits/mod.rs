@@ -4,6 +4,5 @@
 pub mod bucket;
 pub mod budget;
 pub mod client;
-pub mod pace;
 pub mod rates;
 pub mod slots;

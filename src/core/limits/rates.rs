@@ -5,6 +5,9 @@
 use crate::core::config::Config;
 use crate::core::limits::bucket::Rate;
 
+/// Messages a socket may send at once before its rate applies.
+pub const WS_MESSAGE_BURST: f64 = 20.0;
+
 impl Config {
     /// The per-IP ingest bucket.
     pub fn ingest_rate(&self) -> Rate {
@@ -45,6 +48,11 @@ impl Config {
     /// The bin-creation bucket of one IPv4 /24 or IPv6 /48.
     pub fn create_prefix_rate(&self) -> Rate {
         Rate { per_s: self.create_prefix_per_min as f64 / 60.0, burst: self.create_prefix_burst as f64 }
+    }
+
+    /// One socket's messages: `WS_MESSAGES_PER_SECOND`, in bursts of [`WS_MESSAGE_BURST`].
+    pub fn ws_message_rate(&self) -> Rate {
+        Rate { per_s: self.ws_messages_per_s as f64, burst: WS_MESSAGE_BURST }
     }
 
     /// `SSE_STALL_SECONDS` in ms.

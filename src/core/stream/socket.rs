@@ -15,6 +15,7 @@
 //! at most a window of unacknowledged bytes per socket; past it the socket
 //! falls behind and is fed from storage, in order, as its acks come.
 
+use crate::core::limits::bucket::Bucket;
 use crate::core::stream::sse::Frame;
 use serde::{Deserialize, Serialize};
 
@@ -103,7 +104,7 @@ pub enum ClientMessage {
 
 /// One socket's state, kept in its attachment so it survives the object's
 /// sleep: who it is, what it wants, and how far it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Seat {
     /// The client key (IPv4 address or IPv6 /64).
     pub client: String,
@@ -125,9 +126,9 @@ pub struct Seat {
     pub full_since_ms: i64,
     /// Set once the server closed it: its messages are ignored from then on.
     pub closed: bool,
-    /// The pace of its messages (see [`crate::core::limits::pace`]), epoch ms.
+    /// Its messages' token bucket (`WS_MESSAGES_PER_SECOND`).
     #[serde(default)]
-    pub pace_ms: i64,
+    pub messages: Bucket,
 }
 
 /// What became of a live message offered to a socket.
@@ -156,7 +157,7 @@ impl Seat {
             opened_ms: now_ms,
             full_since_ms: 0,
             closed: false,
-            pace_ms: 0,
+            messages: Bucket::default(),
         }
     }
 
@@ -191,7 +192,7 @@ impl Seat {
             opened_ms: i64::MIN,
             full_since_ms: i64::MIN,
             closed: false,
-            pace_ms: i64::MIN,
+            messages: Bucket::widest(),
             ..self.clone()
         };
         widest.encode().is_some()

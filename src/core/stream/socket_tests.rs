@@ -83,7 +83,7 @@ fn seat() -> Seat {
         opened_ms: 0,
         full_since_ms: 0,
         closed: false,
-        pace_ms: 0,
+        messages: Default::default(),
     }
 }
 
@@ -114,11 +114,13 @@ fn a_seat_fits_the_attachment_bound_or_says_so() {
     s.query = "x".repeat(room);
     assert_eq!(s.encode().map(|e| e.len()), Some(MAX_SEAT_BYTES), "exactly at the bound");
     assert!(!s.fits(), "but its counters could not grow");
-    s.query.truncate(room - 120);
+    // Room for the counters and the message bucket to reach their widest.
+    s.query.truncate(room - 160);
     assert!(s.fits());
     let mut grown = s.clone();
     (grown.sent, grown.delivered, grown.unacked) = (u64::MAX, u64::MAX, u64::MAX);
     (grown.opened_ms, grown.full_since_ms) = (i64::MIN, i64::MIN);
+    grown.messages = crate::core::limits::bucket::Bucket::widest();
     assert!(grown.encode().is_some(), "a seat that fits stays within the bound");
 }
 

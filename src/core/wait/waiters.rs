@@ -3,6 +3,7 @@
 //! edge); this module never sees it.
 
 use crate::core::capture::model::Capture;
+use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::search::filter::Filter;
 
 /// One waiting request.
@@ -27,6 +28,19 @@ pub enum Full {
     Bin,
     /// The client has `WAIT_MAX_PER_CLIENT` here.
     Client,
+}
+
+impl Full {
+    /// The 429 a waiter turned away gets.
+    pub fn error(self) -> ApiError {
+        let why = match self {
+            Full::Bin => "this bin has all the waiting requests it takes",
+            Full::Client => "your address has all its waiting requests here",
+        };
+        ApiError::new(ErrorKind::RateLimited, "busy")
+            .with_details(format!("{why}; try again later"))
+            .with_header("retry-after", "5")
+    }
 }
 
 /// Every waiter of one bin, oldest first.
@@ -71,11 +85,11 @@ impl<T> Waiters<T> {
         before - self.waiting.len()
     }
 
-    /// Takes out every waiter `capture` satisfies; `body_has` says whether
-    /// the capture's body holds a `q` text.
-    pub fn woken_by(&mut self, capture: &Capture, body_has: impl Fn(&str) -> bool) -> Vec<Waiter<T>> {
+    /// Takes out every waiter `capture` satisfies; `body` is the capture's
+    /// body when a waiter searches bodies (`q`), else `None`.
+    pub fn woken_by(&mut self, capture: &Capture, body: Option<&[u8]>) -> Vec<Waiter<T>> {
         let (woken, kept) = std::mem::take(&mut self.waiting).into_iter().partition(|w: &Waiter<T>| {
-            let body_hit = w.filter.q.as_deref().is_some_and(&body_has);
+            let body_hit = w.filter.q.as_deref().is_some_and(|q| body.is_some_and(|b| contains(b, q.as_bytes())));
             capture.seq > w.after && w.filter.matches_record(capture) && w.filter.matches_text(capture, body_hit)
         });
         self.waiting = kept;
@@ -101,6 +115,11 @@ impl<T> Waiters<T> {
     pub fn is_empty(&self) -> bool {
         self.waiting.is_empty()
     }
+}
+
+/// True if `needle` occurs in `hay`.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ fn caps_per_bin_and_per_client() {
     assert!(w.admit("a", filter(""), 0, (), (3, 2)).is_ok());
     assert!(w.admit("a", filter(""), 0, (), (3, 2)).is_ok());
     assert_eq!(w.admit("a", filter(""), 0, (), (3, 2)), Err(Full::Client));
+    assert_eq!(Full::Client.error().status(), 429);
     assert!(w.admit("b", filter(""), 0, (), (3, 2)).is_ok());
     assert_eq!(w.admit("c", filter(""), 0, (), (3, 2)), Err(Full::Bin));
 }
@@ -29,11 +30,11 @@ fn a_capture_wakes_every_waiter_it_matches_once() {
     w.admit("b", filter("path_prefix=/github"), 0, "github too", (10, 10)).unwrap();
     w.admit("c", filter("method=GET"), 0, "gets", (10, 10)).unwrap();
     w.admit("d", filter(""), 9, "later ones", (10, 10)).unwrap();
-    let woken: Vec<&str> = w.woken_by(&posted(5, "/github/push"), |_| false).into_iter().map(|x| x.reply).collect();
+    let woken: Vec<&str> = w.woken_by(&posted(5, "/github/push"), None).into_iter().map(|x| x.reply).collect();
     assert_eq!(woken, ["github", "github too"], "concurrent waiters on one capture each get it");
-    assert!(w.woken_by(&posted(6, "/github/push"), |_| false).is_empty(), "taken out once woken");
+    assert!(w.woken_by(&posted(6, "/github/push"), None).is_empty(), "taken out once woken");
     assert!(w.remove(github).is_none());
-    let later: Vec<&str> = w.woken_by(&posted(10, "/x"), |_| false).into_iter().map(|x| x.reply).collect();
+    let later: Vec<&str> = w.woken_by(&posted(10, "/x"), None).into_iter().map(|x| x.reply).collect();
     assert_eq!(later, ["later ones"], "after is exclusive");
     assert_eq!(w.drain().len(), 1, "the GET waiter is left for the end");
     assert!(w.is_empty());
@@ -44,8 +45,9 @@ fn q_looks_in_the_body_through_the_caller() {
     let mut w = Waiters::default();
     w.admit("a", filter("q=challenge"), 0, (), (10, 10)).unwrap();
     assert!(w.searches_bodies());
-    assert!(w.woken_by(&posted(1, "/"), |q| q == "nothing").is_empty());
-    assert_eq!(w.woken_by(&posted(2, "/"), |q| q == "challenge").len(), 1);
+    assert!(w.woken_by(&posted(1, "/"), Some(b"nothing here")).is_empty());
+    assert!(w.woken_by(&posted(2, "/"), None).is_empty(), "no body, no match for q");
+    assert_eq!(w.woken_by(&posted(3, "/"), Some(b"{\"challenge\":1}")).len(), 1);
     assert!(!w.searches_bodies());
 }
 

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use super::params::{GetRequest, ListRequests, Replay, SetResponses, SetVerifier, WaitFor};
 use crate::api::Api;
 use crate::args::Service;
-use crate::bin_ref::choose_base;
+use crate::bin_ref::{choose_base, request_id};
 use crate::cmd::wait::{first_match, query_of};
 use crate::cmd::{resolve, Target};
 use crate::error::CliError;
@@ -69,7 +69,7 @@ pub async fn list(base: Option<&str>, p: ListRequests) -> Result<Value, CliError
 
 pub async fn get(base: Option<&str>, p: GetRequest) -> Result<Value, CliError> {
     let t = target(base, &p.bin)?;
-    let rid = request_id(&t, &p.request_id);
+    let rid = request_id(&t.id, &p.request_id);
     let detail = t.api.call(Method::GET, &format!("/v1/bins/{}/requests/{rid}", t.id), &[], None, None).await?;
     Ok(with_body(detail, p.max_body_bytes.unwrap_or(BODY_BYTES)))
 }
@@ -95,7 +95,7 @@ pub async fn set_responses(base: Option<&str>, p: SetResponses) -> Result<Value,
 
 pub async fn replay(base: Option<&str>, p: Replay) -> Result<Value, CliError> {
     let t = target(base, &p.bin)?;
-    let rid = request_id(&t, &p.request_id);
+    let rid = request_id(&t.id, &p.request_id);
     let id = t.api.start_replay(&t.id, &rid, &p.target_url, p.max_retries).await?;
     t.api.call(Method::GET, &format!("/v1/replays/{id}"), &[], None, None).await
 }
@@ -105,15 +105,6 @@ pub async fn delete(base: Option<&str>, bin: &str) -> Result<Value, CliError> {
     let owner = delete_token(&t)?;
     t.api.call(Method::DELETE, &format!("/v1/bins/{}", t.id), &[], None, Some(&owner)).await?;
     Ok(json!({ "deleted": t.id }))
-}
-
-/// `<bin>-<seq>` for a bare sequence number; a request id as it is.
-fn request_id(t: &Target, given: &str) -> String {
-    if given.bytes().all(|b| b.is_ascii_digit()) {
-        format!("{}-{given}", t.id)
-    } else {
-        given.to_string()
-    }
 }
 
 fn parse(text: &str) -> Result<Value, CliError> {

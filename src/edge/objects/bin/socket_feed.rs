@@ -9,16 +9,12 @@ use super::socket_io::seated;
 use super::{now_ms, BinObject};
 use crate::core::bin::token::Credential;
 use crate::core::http::error::ApiError;
-use crate::core::limits::pace::admit;
 use crate::core::search::filter::Filter;
 use crate::core::stream::backlog::Backlog;
 use crate::core::stream::socket::{message, request_seq, ClientMessage, Close, Seat};
 use crate::core::stream::sse::Frame;
 use crate::edge::io::respond::platform;
 use worker::{console_error, WebSocket, WebSocketIncomingMessage};
-
-/// Messages a socket may send at once before its pace applies.
-const MESSAGE_BURST: u64 = 20;
 
 impl BinObject {
     /// Sends an authorized new socket its notices and backlog, and saves its seat.
@@ -80,10 +76,9 @@ impl BinObject {
         let Ok(said) = serde_json::from_str::<ClientMessage>(&text) else { return };
         let Some(mut seat) = seated(&ws).filter(|s| !s.closed) else { return };
         let Ok(config) = self.config() else { return };
-        // Every message wakes the bin: a socket past its pace is closed, as a flood of HTTP requests would be refused.
-        match admit(seat.pace_ms, now_ms(), config.ws_messages_per_s, MESSAGE_BURST) {
-            Some(pace_ms) => seat.pace_ms = pace_ms,
-            None => return self.retire(&ws, &mut seat, Close::TooFast, "retry_ms=10000; too many messages"),
+        // Every message wakes the bin: a socket past its rate is closed, as a flood of HTTP requests would be refused.
+        if !seat.messages.take(config.ws_message_rate(), now_ms()).allowed {
+            return self.retire(&ws, &mut seat, Close::TooFast, "retry_ms=10000; too many messages");
         }
         let meta = match self.live_meta(now_ms()).await {
             Ok(meta) => meta,

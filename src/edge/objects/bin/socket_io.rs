@@ -34,19 +34,22 @@ impl BinObject {
     /// Closes `ws` as `why` says, and marks its seat closed so its later
     /// messages are ignored; a socket already closed needs nothing more.
     pub(super) fn retire(&self, ws: &WebSocket, seat: &mut Seat, why: Close, detail: &str) {
-        if !seat.closed {
-            seat.closed = true;
-            let _ = save(ws, seat);
-            self.count_sockets(-1);
-        }
+        self.mark_closed(ws, seat);
         close_unseated(ws, why, detail);
     }
 
     /// The client closed `ws`: its seat stops counting.
     pub(super) fn forget_socket(&self, ws: &WebSocket) {
-        if let Some(mut seat) = seated(ws).filter(|s| !s.closed) {
+        if let Some(mut seat) = seated(ws) {
+            self.mark_closed(ws, &mut seat);
+        }
+    }
+
+    /// Marks `seat` closed and stops counting it, once.
+    fn mark_closed(&self, ws: &WebSocket, seat: &mut Seat) {
+        if !seat.closed {
             seat.closed = true;
-            let _ = save(ws, &seat);
+            let _ = save(ws, seat);
             self.count_sockets(-1);
         }
     }

@@ -6,7 +6,7 @@
 use super::BinObject;
 use crate::core::bin::meta::BinMeta;
 use crate::core::capture::model::Capture;
-use crate::core::http::error::{ApiError, ErrorKind};
+use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::limits::client::client_key;
 use crate::core::search::scan::{self, Order};
@@ -79,7 +79,7 @@ impl BinObject {
         let (tx, rx) = oneshot::channel();
         let key = req.headers().get(KEY_HEADER).ok().flatten();
         let reply = WaitReply { body: plan.body, key, tx };
-        let id = self.waits.borrow_mut().admit(&client, plan.filter, after, reply, caps).map_err(busy)?;
+        let id = self.waits.borrow_mut().admit(&client, plan.filter, after, reply, caps).map_err(Full::error)?;
         let _leave = Leave { waits: Rc::clone(&self.waits), id };
         let timeout_ms = u64::try_from(plan.timeout_ms).unwrap_or(0);
         match select(rx, Delay::from(Duration::from_millis(timeout_ms))).await {
@@ -98,8 +98,7 @@ impl BinObject {
         if self.waits.borrow().is_empty() {
             return;
         }
-        let has = |q: &str| body.is_some_and(|b| contains(b, q.as_bytes()));
-        for waiter in self.waits.borrow_mut().woken_by(capture, has) {
+        for waiter in self.waits.borrow_mut().woken_by(capture, body) {
             let body = if waiter.reply.body { body.map(<[u8]>::to_vec) } else { None };
             let _ = waiter.reply.tx.send(Some((capture.clone(), body)));
         }
@@ -136,19 +135,4 @@ impl Drop for Leave {
             waits.remove(self.id);
         }
     }
-}
-
-fn busy(full: Full) -> ApiError {
-    let why = match full {
-        Full::Bin => "this bin has all the waiting requests it takes",
-        Full::Client => "your address has all its waiting requests here",
-    };
-    ApiError::new(ErrorKind::RateLimited, "busy")
-        .with_details(format!("{why}; try again later"))
-        .with_header("retry-after", "5")
-}
-
-/// True if `needle` occurs in `hay`.
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
 }
