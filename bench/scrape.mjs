@@ -1,12 +1,12 @@
 // What a /metrics scrape costs at several METRICS_SHARDS: for each count,
 // a fresh runtime, 50 bins that captured once each, then 20 timed scrapes.
-// Usage: node bench/scrape.mjs [SHARDS ...]   (default: 1 16 128)
+// Usage: node bench/scrape.mjs [SHARDS ...]   (default: 1 16 128). The scrape cache is off, so each scrape reads the shards.
 import { startWorker } from "../tests/support/worker.mjs";
 import { createBin, ingestOk } from "../tests/support/api.mjs";
 
 const counts = process.argv.slice(2).length ? process.argv.slice(2) : ["1", "16", "128"];
 for (const n of counts) {
-  const w = await startWorker({ vars: { METRICS_SHARDS: n }, onLine: () => {} });
+  const w = await startWorker({ vars: { METRICS_SHARDS: n, METRICS_CACHE_MS: "0" }, onLine: () => {} });
   try {
     for (let i = 0; i < 50; i += 1) await ingestOk(w.url, (await createBin(w.url)).id, { body: "x" });
     await new Promise((r) => setTimeout(r, 2500)); // the batches land

@@ -108,3 +108,21 @@ test("lowering METRICS_SHARDS on a running service keeps every count, and a bin 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a full scrape is answered from the isolate's last one within METRICS_CACHE_MS; one shard's part is always read", async () => {
+  await withWorker({ vars: { METRICS_CACHE_MS: "60000", METRICS_SHARDS: "4" } }, async ({ url }) => {
+    /** Captures counted, from every shard's own (never cached) part. */
+    const counted = async () => (await parts(url, 4)).reduce((a, b) => a + b, 0);
+    const until = async (n) => {
+      for (let i = 0; i < 50 && (await counted()) !== n; i += 1) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await counted(), n);
+    };
+    const bin = await createBin(url);
+    await ingestOk(url, bin.id, { body: "one" });
+    await until(1);
+    assert.equal(value(await scrape(url), "polyhook_ingest_total"), 1, "the first full scrape reads the shards");
+    await ingestOk(url, bin.id, { body: "two" });
+    await until(2);
+    assert.equal(value(await scrape(url), "polyhook_ingest_total"), 1, "a repeat within the window is the cached scrape");
+  });
+});

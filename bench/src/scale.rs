@@ -49,7 +49,9 @@ pub struct Figures {
 
 /// Runs `plan` with `shards` metrics shards on a fresh runtime.
 pub async fn run(client: &Client, target: Target, shards: u32, plan: &Plan) -> Result<Figures> {
-    let rt = Runtime::start_with(target, Host::Miniflare, &[format!("METRICS_SHARDS={shards}")]).await?;
+    // The scrape cache off: every scrape here reads the shards, which is what is measured.
+    let vars = [format!("METRICS_SHARDS={shards}"), "METRICS_CACHE_MS=0".to_string()];
+    let rt = Runtime::start_with(target, Host::Miniflare, &vars).await?;
     let result = measure(client, &rt.url, shards, plan).await;
     rt.stop().await;
     result

@@ -116,6 +116,8 @@ pub struct Config {
     pub wait_max_per_bin: u64,
     /// Waiting requests per client per bin (`WAIT_MAX_PER_CLIENT`).
     pub wait_max_per_client: u64,
+    /// How long an isolate answers `/metrics` from its last full scrape, ms (`METRICS_CACHE_MS`).
+    pub metrics_cache_ms: u64,
 }
 
 impl Default for Config {
@@ -169,6 +171,7 @@ impl Default for Config {
             wait_max_s: 30,
             wait_max_per_bin: 50,
             wait_max_per_client: 5,
+            metrics_cache_ms: 1000,
         }
     }
 }
@@ -248,6 +251,7 @@ impl Config {
             wait_max_s: num("WAIT_MAX_SECONDS", d.wait_max_s, 0, 300)?,
             wait_max_per_bin: num("WAIT_MAX_PER_BIN", d.wait_max_per_bin, 1, 10_000)?,
             wait_max_per_client: num("WAIT_MAX_PER_CLIENT", d.wait_max_per_client, 1, 10_000)?,
+            metrics_cache_ms: num("METRICS_CACHE_MS", d.metrics_cache_ms, 0, 60_000)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

@@ -110,7 +110,9 @@ async fn dispatch(
         Route::Health => health()?,
         Route::Metrics => {
             let only = asked_shard(url.query().unwrap_or(""))?;
-            aggregator::render(env, settings::cached(env)?.metrics_shards, only).await?
+            let config = settings::cached(env)?;
+            let cache_ms = i64::try_from(config.metrics_cache_ms).unwrap_or(i64::MAX);
+            aggregator::render(env, config.metrics_shards, only, cache_ms).await?
         }
         Route::Asset { path } => {
             let body = assets::find(&path).ok_or_else(|| ApiError::not_found("route not found"))?;

@@ -9,8 +9,9 @@ use crate::core::metrics::exposition::{render as exposition, CONTENT_TYPE};
 use crate::core::metrics::merge::{merge, ShardView};
 use crate::core::metrics::shard::{shard_name, shards_to_read};
 use futures::future::join_all;
+use std::cell::RefCell;
 use std::ops::Range;
-use worker::{Env, Headers, Method, Request, RequestInit, Stub};
+use worker::{Date, Env, Headers, Method, Request, RequestInit, Stub};
 
 /// Binding name of the aggregator namespace in wrangler.toml.
 const METRICS: &str = "METRICS";
@@ -33,9 +34,35 @@ pub fn batch_request(batch: &Batch) -> worker::Result<Request> {
     Request::new_with_init(BATCH_URL, &init)
 }
 
+thread_local! {
+    /// The last full scrape this isolate rendered, and when (epoch ms).
+    static LAST: RefCell<Option<(i64, String)>> = const { RefCell::new(None) };
+}
+
 /// `/metrics`: every shard read at once, added up and rendered; with
-/// `only`, that one shard's own part (to see how load spreads).
-pub async fn render(env: &Env, configured: u32, only: Option<u32>) -> Result<Reply, ApiError> {
+/// `only`, that one shard's own part (to see how load spreads). A full
+/// scrape costs one read per shard, so an isolate answers repeats within
+/// `cache_ms` from its last one: public scrapes cannot multiply into every
+/// shard's load.
+pub async fn render(env: &Env, configured: u32, only: Option<u32>, cache_ms: i64) -> Result<Reply, ApiError> {
+    let now = Date::now().as_millis() as i64;
+    let cached = LAST
+        .with_borrow(|last| last.as_ref().filter(|(at, _)| now.saturating_sub(*at) < cache_ms).map(|(_, t)| t.clone()));
+    let text = match cached.filter(|_| only.is_none()) {
+        Some(text) => text,
+        None => {
+            let text = fresh(env, configured, only).await?;
+            if only.is_none() {
+                LAST.set(Some((now, text.clone())));
+            }
+            text
+        }
+    };
+    Ok(Reply::bytes(200, text.into_bytes()).header("content-type", CONTENT_TYPE).header("cache-control", "no-store"))
+}
+
+/// The exposition read from the shards now.
+async fn fresh(env: &Env, configured: u32, only: Option<u32>) -> Result<String, ApiError> {
     let views = match only {
         Some(k) => read(env, k..k + 1, configured).await?,
         None => {
@@ -47,8 +74,7 @@ pub async fn render(env: &Env, configured: u32, only: Option<u32>) -> Result<Rep
         }
     };
     let (totals, live) = merge(&views);
-    let text = exposition(&totals, live);
-    Ok(Reply::bytes(200, text.into_bytes()).header("content-type", CONTENT_TYPE).header("cache-control", "no-store"))
+    Ok(exposition(&totals, live))
 }
 
 /// Reads `shards` concurrently; any failure fails the scrape (a partial sum
