@@ -24,5 +24,7 @@ node bench/verify.mjs
 node bench/crowd.mjs
 # How fast a waiting request hears of its capture (its own section).
 node bench/wait.mjs
+# What the sender pays to get the app's own answer through listen --reply (its own section).
+node bench/reply.mjs
 # What a /metrics scrape costs at 1, 16 and 128 metrics shards (printed).
 node bench/scrape.mjs

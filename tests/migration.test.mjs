@@ -11,6 +11,21 @@ import path from "node:path";
 import { root, withWorker } from "./support/worker.mjs";
 import { getJson, ingestOk } from "./support/api.mjs";
 import { subscribe } from "./support/sse.mjs";
+import WebSocket from "ws";
+
+/** Seats a responder on `bin` over a raw socket; it answers each asked capture with `answer(seq)`. */
+function rawResponder(base, bin, deleteToken, answer) {
+  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/v1/bins/${bin}/ws?reply=1`, { headers: { "x-delete-token": deleteToken } });
+  const seated = new Promise((resolve, reject) => {
+    ws.on("message", (text) => {
+      const m = JSON.parse(String(text));
+      if (m.type === "responder") resolve();
+      if (m.type === "request" && m.reply_ms) ws.send(JSON.stringify({ type: "reply", seq: m.data.seq, ...answer(m.data.seq) }));
+    });
+    ws.on("unexpected-response", (_req, res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
+  });
+  return { ws, seated };
+}
 
 const fixture = path.join(root, "tests/fixtures/legacy-state");
 
@@ -58,6 +73,15 @@ test("a bin stored by the previous schema opens and works", async () => {
       const expiry = Date.now() + 60_000;
       const forged = `${expiry}.${createHmac("sha256", "").update(`stream:${id}:${expiry}`).digest("hex")}`;
       assert.equal((await fetch(`${url}/v1/bins/${id}/stream?ticket=${forged}`)).status, 403);
+      // Version 7 added each capture's record of its responder: old rows read as answered by default.
+      assert.deepEqual([binary.response.source, binary.response.listener, binary.response.pending], ["default", null, false]);
+      const responder = rawResponder(url, id, state.bin.delete_token, () => ({ status: 201, headers: [["x-app", "yes"]], body_b64: Buffer.from("from the app").toString("base64"), body_size: 12 }));
+      await responder.seated;
+      const answered = await fetch(`${url}/v1/bins/${id}/in`, { method: "POST", body: "asked" });
+      assert.deepEqual([answered.status, answered.headers.get("x-app"), await answered.text()], [201, "yes", "from the app"]);
+      const recorded = await getJson(`${url}/v1/bins/${id}/requests/${id}-5`);
+      assert.deepEqual([recorded.response.source, recorded.response.status, recorded.response.listener?.body_size], ["listener", 201, 12]);
+      responder.ws.close();
       const gone = await fetch(`${url}/v1/bins/${id}`, { method: "DELETE", headers: { "x-delete-token": state.bin.delete_token } });
       assert.equal(gone.status, 204);
     });

@@ -20,7 +20,8 @@ test("a preset saved in the Response panel answers senders, and the feed shows e
     assert.deepEqual(statuses, [500, 500, 200]);
     await waitRow(page, 3);
     const shown = await Promise.all([1, 2, 3].map((seq) => row(page, seq).locator(".answer").textContent()));
-    assert.deepEqual(shown, ["500", "500", "200"]);
+    assert.deepEqual(shown, ["rule 500", "rule 500", "rule 200"], "each row says who answered, and with what");
+    assert.equal(await row(page, 3).locator(".answer").getAttribute("data-source"), "rule");
     await shot(page, "response-panel");
 
     // Bad JSON is said so, in the page, and nothing changes.

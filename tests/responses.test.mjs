@@ -43,7 +43,7 @@ test("every field of a rule shapes the answer, and the capture records it", asyn
     assert.equal(other.status, 201);
     assert.deepEqual([...new Uint8Array(await other.arrayBuffer())], [0, 255]);
     const detail = await getJson(`${url}/v1/bins/${bin.id}/requests/${bin.id}-1`);
-    assert.deepEqual(detail.response, { rule: 0, status: 429, delay_ms: 0, delay_skipped: false });
+    assert.deepEqual(detail.response, { rule: 0, status: 429, delay_ms: 0, delay_skipped: false, source: "rule", pending: false, waited_ms: 0, fallback: null, listener: null });
     const list = await getJson(`${url}/v1/bins/${bin.id}/requests`);
     assert.deepEqual(list.items.map((i) => [i.response.rule, i.response.status]), [[1, 201], [0, 429]]);
     const shown = await getJson(`${url}/v1/bins/${bin.id}/responses`);
@@ -106,7 +106,7 @@ test("a delayed answer holds up no other ingest, and past the cap the delay is s
     assert.ok(slowDone.at >= 2000, `the delayed answer waited (${slowDone.at} ms)`);
     assert.ok(quickMs < slowDone.at - 500, `the other ingest answered at once (${quickMs} ms)`);
     const third = await getJson(`${url}/v1/bins/${bin.id}/requests/${bin.id}-3`);
-    assert.deepEqual(third.response, { rule: 0, status: 200, delay_ms: 0, delay_skipped: true });
+    assert.deepEqual(third.response, { rule: 0, status: 200, delay_ms: 0, delay_skipped: true, source: "rule", pending: false, waited_ms: 0, fallback: null, listener: null });
   });
 });
 

@@ -98,6 +98,14 @@ pub struct ListenArgs {
     /// (falling back to SSE on a service without one), or one of them only.
     #[arg(long, value_enum, default_value_t = Transport::Auto, env = "POLYHOOK_TRANSPORT")]
     pub transport: Transport,
+    /// Be the bin's responder: while caught up, each sender waits (up to the
+    /// service's REPLY_TIMEOUT_MS) and gets your app's own status, headers
+    /// and body. Takes the bin's delete token; a newer responder replaces this one.
+    #[arg(long)]
+    pub reply: bool,
+    /// The bin's delete token, for --reply [default: the saved bin's].
+    #[arg(long, env = "POLYHOOK_DELETE_TOKEN", hide_env_values = true)]
+    pub delete_token: Option<String>,
     #[command(flatten)]
     pub service: Service,
 }

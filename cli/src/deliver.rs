@@ -18,7 +18,7 @@ const MAX_BACKOFF_MS: u64 = 30_000;
 const RETRY_AFTER_CAP_S: u64 = 300;
 
 /// How a delivery ended.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Delivery {
     /// The target's final status, if it answered.
     pub status: Option<u16>,
@@ -28,6 +28,36 @@ pub struct Delivery {
     pub ms: u64,
     /// Why it failed, when it did.
     pub error: Option<String>,
+    /// The target's final answer, when [`Policy::answer_bytes`] asked for it.
+    pub answer: Option<Answer>,
+}
+
+/// A target's answer, kept to pass on to the sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// Its status.
+    pub status: u16,
+    /// Its headers, in order, repeats kept.
+    pub headers: Vec<(String, String)>,
+    /// Its body, when it was within the bytes asked for.
+    pub body: Option<Vec<u8>>,
+    /// Its body's size in bytes (counted up to [`READ_CAP_BYTES`]).
+    pub body_size: u64,
+}
+
+/// How far a body is read to learn its size.
+pub const READ_CAP_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How one delivery goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    /// Retries allowed; `None`: no limit.
+    pub max_retries: Option<u32>,
+    /// Until then every answer is final, 5xx too (a sender waits for it and
+    /// decides about retrying itself), if its body can be passed on.
+    pub final_until: Option<Instant>,
+    /// Keep the final answer, with its body when it has at most this many bytes.
+    pub answer_bytes: Option<u64>,
 }
 
 /// One failed attempt that will be retried.
@@ -47,17 +77,11 @@ pub fn wait_ms(retry: u32, retry_after_s: Option<u64>) -> u64 {
 }
 
 /// Sends `out` with `client` until the target answers something final, or
-/// `max_retries` retries (`None`: no limit) are used. `on_retry` hears of
-/// each retry before its wait.
-pub async fn deliver(
-    client: &Client,
-    out: &Outgoing,
-    max_retries: Option<u32>,
-    mut on_retry: impl FnMut(&Retry),
-) -> Delivery {
+/// the policy's retries are used. `on_retry` hears of each retry before its wait.
+pub async fn deliver(client: &Client, out: &Outgoing, policy: Policy, mut on_retry: impl FnMut(&Retry)) -> Delivery {
     let request = match prepare(out) {
         Ok(r) => r,
-        Err(e) => return Delivery { status: None, attempts: 0, ms: 0, error: Some(e) },
+        Err(e) => return Delivery { error: Some(e), ..Delivery::default() },
     };
     let mut attempt = 0u32;
     loop {
@@ -74,16 +98,48 @@ pub async fn deliver(
             Err(e) => (None, None, describe(e)),
         };
         let outcome = classify(status);
-        if outcome != Outcome::Retryable {
-            return Delivery { status, attempts: attempt, ms, error: None };
+        let waited_for = policy.final_until.filter(|t| status.is_some() && Instant::now() < *t);
+        if outcome != Outcome::Retryable || waited_for.is_some() {
+            let answer = match (sent, policy.answer_bytes) {
+                (Ok(res), Some(keep)) => Some(read_answer(res, keep).await),
+                _ => None,
+            };
+            // A retryable answer that can no longer reach its sender (too late, too large) is retried as any other.
+            let reaches = |t: Instant| Instant::now() < t && answer.as_ref().is_some_and(|a| a.body.is_some());
+            if outcome != Outcome::Retryable || waited_for.is_some_and(reaches) {
+                return Delivery { status, attempts: attempt, ms, error: None, answer };
+            }
         }
-        if max_retries.is_some_and(|m| attempt > m) {
-            return Delivery { status, attempts: attempt, ms, error: Some(format!("{reason}; gave up")) };
+        if policy.max_retries.is_some_and(|m| attempt > m) {
+            let error = Some(format!("{reason}; gave up"));
+            return Delivery { status, attempts: attempt, ms, error, answer: None };
         }
         let retry = Retry { attempt, reason, wait_ms: wait_ms(attempt, asked) };
         on_retry(&retry);
         tokio::time::sleep(Duration::from_millis(retry.wait_ms)).await;
     }
+}
+
+/// The answer `res`, its body kept if it has at most `keep` bytes. A body
+/// that breaks off is kept as far as it came.
+async fn read_answer(mut res: reqwest::Response, keep: u64) -> Answer {
+    let status = res.status().as_u16();
+    let headers = res
+        .headers()
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let (mut body, mut size) = (Vec::new(), 0u64);
+    while let Ok(Some(chunk)) = res.chunk().await {
+        size = size.saturating_add(chunk.len() as u64);
+        if size <= keep {
+            body.extend_from_slice(&chunk);
+        }
+        if size > READ_CAP_BYTES {
+            break;
+        }
+    }
+    Answer { status, headers, body: (size <= keep).then_some(body), body_size: size }
 }
 
 fn prepare(out: &Outgoing) -> Result<(Method, HeaderMap), String> {

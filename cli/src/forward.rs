@@ -46,6 +46,9 @@ pub struct Options {
     pub keep_path: bool,
     /// Pass proxy headers (`X-Forwarded-*`, `Forwarded`, ...) on.
     pub keep_proxy_headers: bool,
+    /// Leave out `Accept-Encoding`, so the app answers uncompressed and its
+    /// body can be passed on to the sender as it is (`--reply`).
+    pub plain_answer: bool,
 }
 
 /// Builds the request for `capture` to `target`. With `keep_path` the
@@ -81,6 +84,7 @@ pub fn build(capture: &Capture, target: &Url, options: Options) -> Result<Outgoi
         headers: forward_headers(&capture.headers, &capture.set_cookies)
             .into_iter()
             .filter(|(name, _)| options.keep_proxy_headers || !is_proxy_header(name))
+            .filter(|(name, _)| !(options.plain_answer && name == "accept-encoding"))
             .collect(),
         body,
     })

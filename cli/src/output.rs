@@ -82,15 +82,18 @@ impl Printer {
         self.notice("connected", &text, json!({ "transport": transport.name() }));
     }
 
-    /// One delivery: seq, method, path, status, ms.
-    pub fn delivered(&self, c: &Capture, d: &Delivery) {
+    /// One delivery: seq, method, path, status, ms; `replied`: the app's
+    /// answer was sent back for the waiting sender (`--reply`; the service
+    /// may still have answered otherwise if it came too late).
+    pub fn delivered(&self, c: &Capture, d: &Delivery, replied: bool) {
         if self.json {
             self.emit(json!({
                 "type": "delivered", "seq": c.seq, "id": c.id, "method": c.method, "path": c.path,
-                "status": d.status, "ms": d.ms, "attempts": d.attempts, "error": d.error,
+                "status": d.status, "ms": d.ms, "attempts": d.attempts, "error": d.error, "replied": replied,
             }));
             return;
         }
+        let back = if replied { " ↩ replied" } else { "" };
         let status = match (d.status, &d.error) {
             (_, Some(e)) => self.paint(RED, &format!("failed: {e}")),
             (Some(s), None) if (200..300).contains(&s) => self.paint(GREEN, &s.to_string()),
@@ -100,7 +103,7 @@ impl Printer {
         let tries = if d.attempts > 1 { format!(" ({} attempts)", d.attempts) } else { String::new() };
         self.clear_progress();
         println!(
-            "{} {:<7} {} → {status} {}{tries}",
+            "{} {:<7} {} → {status} {}{tries}{back}",
             self.paint(DIM, &format!("#{}", c.seq)),
             for_terminal(&c.method),
             for_terminal(&c.path),

@@ -11,6 +11,7 @@ const privateBadge = byId("bin-private");
 const conn = byId("conn");
 const connText = byId("conn-text");
 const connRetry = byId("conn-retry");
+const responder = byId("responder");
 const countdown = byId("bin-countdown");
 const expiresAt = byId("bin-expires-at");
 const expiryLabel = byId("bin-expiry-label");
@@ -32,6 +33,13 @@ const CONN_TEXT = {
   ended: "Stream ended",
 };
 
+const BANNERS = {
+  deleted: "This bin was deleted. Its requests are erased on the server and the live stream has stopped.",
+  expired: "This bin expired and was erased. The live stream has stopped; create a new bin to keep catching webhooks.",
+  gone: "This bin no longer exists: it was deleted or has expired.",
+  denied: "This bin is private, and this browser has no valid read token for it.",
+};
+
 let expiry = null;
 let tick = null;
 
@@ -49,6 +57,15 @@ export function setConnection(state) {
 export function setTransport(transport) {
   conn.dataset.transport = transport;
   conn.title = transport === "websocket" ? "Live over a WebSocket: the bin sleeps between captures" : "Live over Server-Sent Events";
+}
+
+/** Whether a responder (`polyhook listen --reply`) answers this bin's senders. */
+export function setResponder(listener) {
+  const on = Boolean(listener?.connected);
+  show(responder, on);
+  responder.dataset.connected = String(on);
+  const since = on && listener.since ? ` since ${new Date(listener.since).toLocaleTimeString()}` : "";
+  responder.textContent = on ? `Your app answers senders (listen --reply)${since}` : "";
 }
 
 function renderExamples(url) {
@@ -84,6 +101,7 @@ export function showBin(record, ingest) {
     tick = setInterval(updateCountdown, 1000);
   }
   setBanner(null);
+  setResponder(null);
   setMessage(binError, "");
   resetDelete(Boolean(record.delete_token));
   fireButton.disabled = false;
@@ -96,7 +114,7 @@ export function hideBin() {
 }
 
 /** The end-of-life banner; `kind` is deleted / expired / gone / denied, or null to hide. */
-export function setBanner(kind, text = "") {
+export function setBanner(kind, text = BANNERS[kind] ?? "") {
   banner.dataset.kind = kind ?? "";
   banner.textContent = text;
   show(banner, Boolean(kind));

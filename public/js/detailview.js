@@ -3,6 +3,7 @@ import { el, byId, show, setMessage } from "./dom.js";
 import { formatBytes } from "./format.js";
 import { headerRows, queryRows } from "./headers.js";
 import { badgeOf } from "./badge.js";
+import { answeredLine } from "./answered.js";
 
 const panel = byId("detail");
 const idText = byId("detail-id");
@@ -24,6 +25,7 @@ function metaItems(capture) {
     ["Content type", capture.content_type ?? "none"],
     ["Client IP", capture.client_ip ?? "unknown"],
     ["Signature", signature(capture.verification)],
+    ["Answered", answeredLine(capture.response)],
   ];
 }
 

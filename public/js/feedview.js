@@ -2,6 +2,7 @@
 import { el, byId, show } from "./dom.js";
 import { formatBytes, formatClock } from "./format.js";
 import { badge } from "./badge.js";
+import { answered } from "./answered.js";
 
 const list = byId("feed-list");
 const count = byId("feed-count");
@@ -23,9 +24,22 @@ function rowFor(item, onSelect) {
     el("span", { class: "size", text: formatBytes(item.body_size) }),
     el("span", { class: "ctype", text: item.content_type ?? "no content type" }),
     el("span", { class: "seq", text: `#${item.seq}` }),
-    el("span", { class: `answer a-${String(item.response?.status ?? 202)[0]}xx`, title: "The status this bin answered with", text: String(item.response?.status ?? 202) }),
+    answerCell(item.response),
     badge(item.verification));
   return el("li", { dataset: { seq: item.seq, id: item.id } }, button);
+}
+
+/** The status the sender got, and who gave it (data-source: listener, rule, default, pending). */
+function answerCell(response) {
+  const a = answered(response);
+  const tone = a.status === null ? "pending" : `${String(a.status)[0]}xx`;
+  return el("span", { class: `answer a-${tone}`, title: a.title, text: a.text, dataset: { source: a.source } });
+}
+
+/** Shows a capture's answer once it is known (a `response` event). */
+export function updateAnswer(id, response) {
+  const button = [...list.children].find((li) => li.dataset.id === id)?.firstElementChild;
+  button?.querySelector(".answer")?.replaceWith(answerCell(response));
 }
 
 export function resetFeed() {

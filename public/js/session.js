@@ -4,8 +4,8 @@ import * as api from "./api.js";
 import { FeedModel } from "./feedmodel.js";
 import { LiveStream } from "./stream.js";
 import { newerReplay, isTerminal } from "./replaystate.js";
-import { showBin, setConnection, setTransport, setBanner, setBinError } from "./binview.js";
-import { resetFeed, addRow, updateCount, markSelected, focusRow, showOlder, setNotice, updateBadge } from "./feedview.js";
+import { showBin, setConnection, setTransport, setBanner, setBinError, setResponder } from "./binview.js";
+import { resetFeed, addRow, updateCount, markSelected, focusRow, showOlder, setNotice, updateBadge, updateAnswer } from "./feedview.js";
 import { showDetail, renderDetail, clearDetail, setDetailError } from "./detailview.js";
 import { matchesQ } from "./filtermodel.js";
 import { showFilter, setExportLinks } from "./filterview.js";
@@ -13,13 +13,6 @@ import { renderBody, clearBody } from "./bodyview.js";
 import { renderReplays, renderDeadLetters, setDeadError, setReplayError, setReplayEnabled } from "./replayview.js";
 
 const PAGE_SIZE = 50;
-
-const BANNERS = {
-  deleted: "This bin was deleted. Its requests are erased on the server and the live stream has stopped.",
-  expired: "This bin expired and was erased. The live stream has stopped; create a new bin to keep catching webhooks.",
-  gone: "This bin no longer exists: it was deleted or has expired.",
-  denied: "This bin is private, and this browser has no valid read token for it.",
-};
 
 export class BinSession {
   feed = new FeedModel();
@@ -147,7 +140,18 @@ export class BinSession {
     else if (type === "lost") setNotice(`Requests #${data.first_seq}–#${data.last_seq} were evicted by retention before they could be shown.`);
     else if (type === "reset") setNotice(`The stream could not resume (${data.reason}); it continues live after #${data.resumes_after}.`);
     else if (type === "replay") this.#onReplay(data);
+    else if (type === "response") this.#onResponse(data);
+    else if (type === "listener") setResponder(data);
     else if (type === "deleted" || type === "expired") this.end(type);
+  }
+
+  /** A capture's answer became known: its row (and its detail, if open) show it. */
+  #onResponse({ request_id: rid, seq, response }) {
+    const item = this.feed.get(seq);
+    if (!item) return;
+    item.response = response;
+    updateAnswer(rid, response);
+    if (this.selected === rid) this.select(rid);
   }
 
   /** Ends the bin's life on the page: banner, stream closed, record marked. */
@@ -156,7 +160,7 @@ export class BinSession {
     this.ended = kind;
     this.#stream?.stop();
     setConnection("ended");
-    setBanner(kind, BANNERS[kind]);
+    setBanner(kind);
     setReplayEnabled(false);
     this.hooks.onEnded(kind);
   }

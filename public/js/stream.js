@@ -18,7 +18,7 @@
 
 import { SocketLink } from "./socketlink.js";
 
-export const STREAM_EVENTS = ["request", "lost", "reset", "replay", "deleted", "expired", "skipped"];
+export const STREAM_EVENTS = ["request", "lost", "reset", "replay", "deleted", "expired", "skipped", "response", "listener"];
 
 /** After this long without a live connection, "reconnecting" becomes "lost". */
 const LOST_AFTER_MS = 8000;

@@ -118,62 +118,12 @@ pub struct Config {
     pub wait_max_per_client: u64,
     /// How long an isolate answers `/metrics` from its last full scrape, ms (`METRICS_CACHE_MS`).
     pub metrics_cache_ms: u64,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            public_url: None,
-            max_body_bytes: 1024 * 1024,
-            bin_ttl_s: 86_400,
-            max_captures: 10_000,
-            max_stored_bytes: 100 * 1024 * 1024,
-            sse_keepalive_s: 15,
-            sse_queue_bytes: 4 * 1024 * 1024,
-            sse_max_subscribers: 1000,
-            replay_backoff_base_ms: 1000,
-            replay_timeout_ms: 10_000,
-            replay_retry_after_cap_s: 60,
-            ingest_rate_per_s: 10,
-            ingest_burst: 30,
-            create_rate_per_min: 10,
-            create_burst: 10,
-            create_global_per_min: 600,
-            replay_rate_per_min: 60,
-            replay_burst: 10,
-            replay_max_pending: 100,
-            replay_max_rounds: 5,
-            replay_max_concurrent: 6,
-            sse_stall_s: 30,
-            sse_max_per_client: 20,
-            stream_ticket_s: 60,
-            log_requests: RequestLogging::Errors,
-            response_max_rules: 20,
-            response_max_delay_ms: 10_000,
-            response_max_delayed: 50,
-            verify_max_verifiers: 5,
-            search_scan_rows: 1000,
-            search_scan_bytes: 4 * 1024 * 1024,
-            search_rate_per_min: 120,
-            search_burst: 30,
-            export_max_concurrent: 4,
-            export_max_per_client: 2,
-            export_max_live: 8,
-            sse_catchup_bytes: 64 * 1024 * 1024,
-            create_prefix_per_min: 6,
-            create_prefix_burst: 6,
-            ws_window_bytes: 1024 * 1024,
-            ws_auth_s: 5,
-            ws_messages_per_s: 5,
-            ws_max_waiting: 20,
-            metrics_shards: 128,
-            create_shards: 8,
-            wait_max_s: 30,
-            wait_max_per_bin: 50,
-            wait_max_per_client: 5,
-            metrics_cache_ms: 1000,
-        }
-    }
+    /// Longest a sender waits for the responder's app, ms (`REPLY_TIMEOUT_MS`).
+    pub reply_timeout_ms: u64,
+    /// Senders one bin holds waiting for its responder (`REPLY_MAX_WAITING`).
+    pub reply_max_waiting: u64,
+    /// Largest app body passed to a sender, bytes (`REPLY_MAX_BODY_BYTES`).
+    pub reply_max_body_bytes: u64,
 }
 
 impl Config {
@@ -252,6 +202,10 @@ impl Config {
             wait_max_per_bin: num("WAIT_MAX_PER_BIN", d.wait_max_per_bin, 1, 10_000)?,
             wait_max_per_client: num("WAIT_MAX_PER_CLIENT", d.wait_max_per_client, 1, 10_000)?,
             metrics_cache_ms: num("METRICS_CACHE_MS", d.metrics_cache_ms, 0, 60_000)?,
+            reply_timeout_ms: num("REPLY_TIMEOUT_MS", d.reply_timeout_ms, 1, 10_000)?,
+            reply_max_waiting: num("REPLY_MAX_WAITING", d.reply_max_waiting, 1, 1000)?,
+            // A socket message holds at most 1 MiB, and the body travels in base64.
+            reply_max_body_bytes: num("REPLY_MAX_BODY_BYTES", d.reply_max_body_bytes, 0, 512 * 1024)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

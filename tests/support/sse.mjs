@@ -3,7 +3,7 @@
 import { EventSource } from "eventsource";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const NAMES = ["request", "lost", "reset", "replay", "deleted", "expired", "skipped"];
+const NAMES = ["request", "lost", "reset", "replay", "deleted", "expired", "skipped", "response", "listener"];
 
 /**
  * Opens an EventSource on `url` and records every named event.

@@ -26,8 +26,8 @@ pub async fn run(args: TailArgs) -> Result<(), CliError> {
         };
         match event {
             FeedEvent::Connected(t) => printer.connected(t),
-            FeedEvent::Capture(c) if c.seq <= after => {}
-            FeedEvent::Capture(c) => {
+            FeedEvent::Capture(c, _) if c.seq <= after => {}
+            FeedEvent::Capture(c, _) => {
                 let body = if args.body { decode(c.body_b64.as_deref()) } else { None };
                 printer.capture(&c, args.headers, body.as_deref().or(args.body.then_some(&[][..])));
                 after = c.seq;
@@ -38,6 +38,8 @@ pub async fn run(args: TailArgs) -> Result<(), CliError> {
                 after = after.max(l.resumes_after);
             }
             FeedEvent::Reset(r) => after = r.resumes_after,
+            // Only `listen --reply` connects as the responder.
+            FeedEvent::Responder(_) => {}
             FeedEvent::Ended(e) => return Err(CliError::gone(format!("bin {} was {}", target.id, e.reason))),
         }
     }

@@ -31,8 +31,9 @@ impl Transport {
 /// One thing a live connection yields.
 #[derive(Debug)]
 pub enum Incoming {
-    /// An event: its name and its JSON data.
-    Event { name: String, data: String },
+    /// An event: its name and its JSON data; for the responder, how long
+    /// the sender of this capture waits for its answer, in ms.
+    Event { name: String, data: String, reply_ms: Option<u64> },
     /// The connection ended; reconnect, after the server's hint (ms) if it gave one.
     Dropped(Option<u64>),
     /// The bin ended (the final event, if any, came before).

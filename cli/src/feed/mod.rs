@@ -24,8 +24,11 @@ use crate::wire::{Capture, Ended, Lost, Reset};
 pub enum FeedEvent {
     /// A connection opened over this transport.
     Connected(Transport),
-    /// A capture, with its body.
-    Capture(Box<Capture>),
+    /// A capture, with its body; for the responder, how long its sender
+    /// waits for the app's answer (ms), when it does.
+    Capture(Box<Capture>, Option<u64>),
+    /// Seated as the bin's responder, on these terms.
+    Responder(Terms),
     /// Captures evicted before they could be sent.
     Lost(Lost),
     /// The resume point was unusable; the feed went live.
@@ -53,13 +56,41 @@ pub struct Feed {
     failures: u32,
     /// The server's hint for the next reconnect, in milliseconds.
     retry_hint_ms: Option<u64>,
+    /// The bin's delete token, to connect as its responder.
+    owner: Option<String>,
+}
+
+/// What the service told its responder: how long a sender waits, and the
+/// largest body it passes on.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+pub struct Terms {
+    pub timeout_ms: u64,
+    pub max_body_bytes: u64,
 }
 
 impl Feed {
     /// A subscription to `bin` over `want`; nothing is opened until [`Feed::next`].
     pub fn new(api: Api, bin: &str, want: Transport) -> Feed {
         let bin = bin.to_string();
-        Feed { api, bin, want, no_socket: false, open: None, failures: 0, retry_hint_ms: None }
+        Feed { api, bin, want, no_socket: false, open: None, failures: 0, retry_hint_ms: None, owner: None }
+    }
+
+    /// The same feed, connected as the bin's responder with its delete
+    /// token `owner` (over the WebSocket only).
+    pub fn responder(mut self, owner: String) -> Feed {
+        self.owner = Some(owner);
+        self
+    }
+
+    /// Sends the app's answer to capture `seq` (the `reply` message
+    /// `text`). With the socket gone it is dropped: the capture is
+    /// checkpointed, and only the service's record of the answer is lost.
+    pub async fn answer(&mut self, seq: u64, text: String) {
+        if let Some(Open::Socket(ws)) = self.open.as_mut() {
+            if ws.answer(seq, text).await.is_err() {
+                self.open = None;
+            }
+        }
     }
 
     /// The next event. `after` is the last capture the caller is done with:
@@ -83,8 +114,8 @@ impl Feed {
                 }
             };
             match incoming {
-                Incoming::Event { name, data } => {
-                    if let Some(e) = decode(&name, &data)? {
+                Incoming::Event { name, data, reply_ms } => {
+                    if let Some(e) = decode(&name, &data, reply_ms)? {
                         self.failures = 0;
                         return Ok(e);
                     }
@@ -105,11 +136,14 @@ impl Feed {
     async fn connect(&mut self, after: u64) -> Result<Option<Transport>, CliError> {
         let mut opened = Err(Refusal::Unsupported);
         if self.want == Transport::Websocket || (self.want == Transport::Auto && !self.no_socket) {
-            opened = Socket::open(&self.api, &self.bin, after)
+            opened = Socket::open(&self.api, &self.bin, after, self.owner.as_deref())
                 .await
                 .map(|s| (Open::Socket(Box::new(s)), Transport::Websocket));
             // A service without `/ws` (the twins) is asked for SSE at once, and from then on.
             self.no_socket = matches!(opened, Err(Refusal::Unsupported));
+            if self.no_socket && self.owner.is_some() {
+                return Err(CliError::fail("this service has no WebSocket, so it cannot pass your app's answers on; run listen without --reply"));
+            }
         }
         if self.want == Transport::Sse || (self.want == Transport::Auto && self.no_socket) {
             opened = Sse::open(&self.api, &self.bin, after).await.map(|s| (Open::Sse(s), Transport::Sse));
@@ -139,15 +173,17 @@ impl Feed {
     }
 }
 
-/// The event named `name` with JSON `data`, if it is one a client acts on.
-fn decode(name: &str, data: &str) -> Result<Option<FeedEvent>, CliError> {
+/// The event named `name` with JSON `data` (and the responder's `reply_ms`),
+/// if it is one a client acts on.
+fn decode(name: &str, data: &str, reply_ms: Option<u64>) -> Result<Option<FeedEvent>, CliError> {
     let parse = |what: &str| CliError::fail(format!("the feed sent a {what} event this client cannot read"));
     Ok(Some(match name {
-        "request" => FeedEvent::Capture(Box::new(serde_json::from_str(data).map_err(|_| parse("request"))?)),
+        "request" => FeedEvent::Capture(Box::new(serde_json::from_str(data).map_err(|_| parse("request"))?), reply_ms),
+        "responder" => FeedEvent::Responder(serde_json::from_str(data).map_err(|_| parse("responder"))?),
         "lost" => FeedEvent::Lost(serde_json::from_str(data).map_err(|_| parse("lost"))?),
         "reset" => FeedEvent::Reset(serde_json::from_str(data).map_err(|_| parse("reset"))?),
         "deleted" | "expired" => FeedEvent::Ended(serde_json::from_str(data).map_err(|_| parse("end"))?),
-        // `replay`, `skipped` (no filters here) and whatever later versions add.
+        // `replay`, `response`, `listener`, `skipped` (no filters here) and whatever later versions add.
         _ => return Ok(None),
     }))
 }

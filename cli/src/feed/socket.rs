@@ -34,12 +34,15 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Answers that mean the service has no `/ws` (the twins, older versions).
 const NO_SOCKET: [u16; 6] = [400, 404, 405, 426, 501, 505];
 
-/// A server message: `{"type","id","data"}`.
+/// A server message: `{"type","id","data"}`, and `reply_ms` on a capture
+/// whose sender waits for the responder's answer.
 #[derive(Deserialize)]
 struct ServerMessage {
     #[serde(rename = "type")]
     name: String,
     data: serde_json::Value,
+    #[serde(default)]
+    reply_ms: Option<u64>,
 }
 
 /// One open socket.
@@ -54,23 +57,33 @@ pub struct Socket {
     acked_at: Instant,
     heard: Instant,
     pinged: bool,
+    /// Ack each capture once processed (the responder: the service must
+    /// know at once that it is caught up).
+    eager: bool,
 }
 
 impl Socket {
     /// Opens `bin`'s socket after capture `after`, with the read token (if
-    /// any) in a header, never in the URL.
-    pub async fn open(api: &Api, bin: &str, after: u64) -> Result<Socket, Refusal> {
-        let url = format!("{}/v1/bins/{bin}/ws?last_event_id={after}", ws_base(&api.base));
+    /// any) in a header, never in the URL; with `owner` (the delete token)
+    /// as the bin's responder.
+    pub async fn open(api: &Api, bin: &str, after: u64, owner: Option<&str>) -> Result<Socket, Refusal> {
+        let reply = if owner.is_some() { "&reply=1" } else { "" };
+        let url = format!("{}/v1/bins/{bin}/ws?last_event_id={after}{reply}", ws_base(&api.base));
         let mut req = url.into_client_request().map_err(|e| Refusal::Fatal(CliError::fail(format!("socket: {e}"))))?;
         let headers = req.headers_mut();
         headers.insert("user-agent", HeaderValue::from_static(concat!("polyhook-cli/", env!("CARGO_PKG_VERSION"))));
         if let Some(token) = api.read_token().and_then(|t| HeaderValue::from_str(t).ok()) {
             headers.insert("x-authorization", token);
         }
+        if let Some(token) = owner.and_then(|t| HeaderValue::from_str(t).ok()) {
+            headers.insert("x-delete-token", token);
+        }
         match timeout(CONNECT_TIMEOUT, connect_async(req)).await {
             Ok(Ok((ws, _))) => {
                 let now = Instant::now();
-                Ok(Socket { ws, acked: after, done: after, unacked_bytes: 0, acked_at: now, heard: now, pinged: false })
+                let eager = owner.is_some();
+                let (acked, done, unacked_bytes) = (after, after, 0);
+                Ok(Socket { ws, acked, done, unacked_bytes, acked_at: now, heard: now, pinged: false, eager })
             }
             Ok(Err(WsError::Http(res))) => {
                 let retry_after = res.headers().get("retry-after").and_then(|v| v.to_str().ok());
@@ -89,11 +102,20 @@ impl Socket {
     /// Acks what is processed if it is due: a second after the last ack,
     /// or past [`ACK_BYTES`] received.
     async fn ack_if_due(&mut self) -> Result<(), WsError> {
-        let due = self.unacked_bytes >= ACK_BYTES || self.acked_at.elapsed() >= ACK_WITHIN;
+        let due = self.eager || self.unacked_bytes >= ACK_BYTES || self.acked_at.elapsed() >= ACK_WITHIN;
         if self.done > self.acked && due {
             self.ws.send(Message::text(format!("{{\"type\":\"ack\",\"seq\":{}}}", self.done))).await?;
             (self.acked, self.unacked_bytes, self.acked_at) = (self.done, 0, Instant::now());
         }
+        Ok(())
+    }
+
+    /// Sends the app's answer to capture `seq` (a `reply` message), which
+    /// also acknowledges it.
+    pub async fn answer(&mut self, seq: u64, text: String) -> Result<(), WsError> {
+        self.ws.send(Message::text(text)).await?;
+        self.done = self.done.max(seq);
+        (self.acked, self.unacked_bytes, self.acked_at) = (self.acked.max(seq), 0, Instant::now());
         Ok(())
     }
 
@@ -122,7 +144,7 @@ impl Socket {
                 Some(Ok(Message::Text(text))) => {
                     self.unacked_bytes = self.unacked_bytes.saturating_add(text.len());
                     if let Ok(m) = serde_json::from_str::<ServerMessage>(&text) {
-                        return Incoming::Event { name: m.name, data: m.data.to_string() };
+                        return Incoming::Event { name: m.name, data: m.data.to_string(), reply_ms: m.reply_ms };
                     }
                 }
                 Some(Ok(Message::Close(frame))) => {
@@ -146,11 +168,15 @@ fn ws_base(base: &str) -> String {
 
 /// What a close with `code` and `reason` means (the codes are documented
 /// in the service's protocol): 4000 the bin ended, 4001 the token was
-/// refused, any other a reconnect, after `retry_ms=N` when the reason says so.
+/// refused, 4009 a newer responder took over, any other a reconnect,
+/// after `retry_ms=N` when the reason says so.
 fn closed(code: u16, reason: &str) -> Incoming {
     match code {
         4000 => Incoming::Ended,
         4001 => Incoming::Fatal(CliError::fail(format!("the service refused the read token ({reason})"))),
+        4009 => Incoming::Fatal(CliError::fail(
+            "another `polyhook listen --reply` took over as this bin's responder; this one stops here",
+        )),
         _ => Incoming::Dropped(retry_ms(reason)),
     }
 }
@@ -175,6 +201,7 @@ mod tests {
     fn close_codes_are_read_as_documented() {
         assert!(matches!(closed(4000, "the bin ended"), Incoming::Ended));
         assert!(matches!(closed(4001, "wrong read token"), Incoming::Fatal(_)));
+        assert!(matches!(closed(4009, "a newer responder"), Incoming::Fatal(ref e) if e.message.contains("took over")));
         assert!(matches!(closed(4006, "retry_ms=2000"), Incoming::Dropped(Some(2000))));
         assert!(matches!(closed(4008, "retry_ms=10000; too many messages"), Incoming::Dropped(Some(10_000))));
         assert!(matches!(closed(4004, "your window stayed full"), Incoming::Dropped(None)));

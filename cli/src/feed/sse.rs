@@ -39,7 +39,7 @@ impl Sse {
                 if let Some(r) = event.retry {
                     self.retry_hint_ms = u64::try_from(r.as_millis()).ok();
                 }
-                Incoming::Event { name: event.event, data: event.data }
+                Incoming::Event { name: event.event, data: event.data, reply_ms: None }
             }
             Some(Err(_)) | None => Incoming::Dropped(self.retry_hint_ms),
         }

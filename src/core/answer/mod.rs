@@ -3,6 +3,7 @@
 //! stored, with use counts so "fail twice, then succeed" is two rules.
 
 pub mod choose;
+pub mod headers;
 pub mod origin;
 pub mod render;
 pub mod rule;

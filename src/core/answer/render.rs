@@ -15,17 +15,28 @@ use crate::core::http::reply::Reply;
 /// origin by a `Location` (that would make the service an open redirect
 /// for links to a bin); senders, which do not navigate, get it as written.
 pub fn reply(rule: &Rule, fill: &Fill) -> Reply {
-    let reply = Reply::bytes(rule.status, fill.bytes(&rule.body_bytes()));
-    rule.headers
-        .iter()
-        .map(|(name, value)| (name, fill.text(value)))
-        .filter(|(name, value)| !(fill.navigation && *name == "location" && !stays_on_origin(value)))
-        .fold(reply, |reply, (name, value)| reply.header(name, &value))
+    let headers = rule.headers.iter().map(|(name, value)| (name.as_str(), fill.text(value)));
+    owner_reply(rule.status, headers, fill.bytes(&rule.body_bytes()), fill.navigation)
+}
+
+/// An answer the bin's owner chose (a rule's, or their app's through the
+/// responder): `status`, `headers` (already allowed) and `body`, made safe
+/// for this origin as [`reply`] says.
+pub fn owner_reply<'a>(
+    status: u16,
+    headers: impl IntoIterator<Item = (&'a str, String)>,
+    body: Vec<u8>,
+    navigation: bool,
+) -> Reply {
+    headers
+        .into_iter()
+        .filter(|(name, value)| !(navigation && *name == "location" && !stays_on_origin(value)))
+        .fold(Reply::bytes(status, body), |reply, (name, value)| reply.header(name, &value))
         .header("content-security-policy", SANDBOX)
         .header("x-content-type-options", "nosniff")
 }
 
-/// The CSP every rule answer carries.
+/// The CSP every owner-chosen answer carries.
 const SANDBOX: &str = "sandbox; default-src 'none'";
 
 /// The values the placeholders stand for.

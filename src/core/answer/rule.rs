@@ -1,7 +1,7 @@
 //! A response rule and the validation of `PUT /v1/bins/{id}/responses`.
 //! Every refusal names the field, such as `rules[1].headers.connection`.
 
-use crate::core::answer::origin;
+use crate::core::answer::headers;
 use crate::core::http::error::ApiError;
 use crate::core::json::{unknown_member, whole_number};
 use base64::engine::general_purpose::STANDARD;
@@ -14,20 +14,6 @@ use std::collections::BTreeMap;
 pub const MAX_BODY_CHARS: usize = 64 * 1024;
 /// Longest base64 body, in characters: 64 KiB of bytes and a little more.
 pub const MAX_BODY_B64_CHARS: usize = 87_384;
-/// Headers a rule may not set: hop-by-hop ones, those that frame the
-/// message, and CORS, which the service answers itself.
-const FORBIDDEN_HEADERS: [&str; 10] = [
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "content-length",
-    "te",
-    "trailer",
-    "upgrade",
-    "proxy-connection",
-    "host",
-    "set-cookie2",
-];
 
 /// Which requests a rule answers; absent fields match anything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,21 +157,11 @@ fn headers(v: Option<&Value>, at: &str, bin: &str) -> Result<BTreeMap<String, St
     let mut out = BTreeMap::new();
     for (name, value) in obj {
         let field = format!("{at}.headers.{name}");
-        let lower = name.to_ascii_lowercase();
-        let token =
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-        if !token {
-            return Err(bad(&field, "not a valid header name"));
-        }
-        if FORBIDDEN_HEADERS.contains(&lower.as_str()) || lower.starts_with("access-control-") {
-            return Err(bad(&field, "this header is set by the service and cannot be chosen"));
-        }
         let value = value.as_str().ok_or_else(|| bad(&field, "must be a string"))?;
-        // Visible ASCII, space and tab: what every runtime accepts in a header value.
-        if !value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) || value.len() > 8192 {
-            return Err(bad(&field, "must be visible ASCII (spaces and tabs allowed), at most 8192 bytes"));
+        if let Some(why) = headers::refusal(name, value, bin) {
+            return Err(bad(&field, why));
         }
-        origin::check(&lower, value, bin).map_err(|why| bad(&field, why))?;
+        let lower = name.to_ascii_lowercase();
         out.insert(lower, value.to_string());
     }
     Ok(out)

@@ -44,6 +44,7 @@ pub fn build(input: IngestInput, seq: u64, body_size: u64, now_ms: i64) -> Captu
         received_at_ms: now_ms,
         answer: None,
         verification: None,
+        reply: None,
     }
 }
 

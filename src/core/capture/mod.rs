@@ -6,5 +6,6 @@ pub mod listing;
 pub mod model;
 pub mod namespace;
 pub mod raw;
+pub mod response;
 pub mod retention;
 pub mod view;

@@ -1,6 +1,7 @@
 //! One captured request as stored, without its body. Its wire form is in
 //! [`crate::core::capture::view`].
 
+use crate::core::reply::outcome::Replied;
 use crate::core::verify::outcome::Verification;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -35,6 +36,9 @@ pub struct Capture {
     /// the bin had no verifier.
     #[serde(default)]
     pub verification: Option<Verification>,
+    /// Its dealings with the bin's responder (`listen --reply`), if it had any.
+    #[serde(default)]
+    pub reply: Option<Replied>,
 }
 
 /// The answer a response rule gave a capture.
@@ -68,6 +72,7 @@ impl Capture {
             received_at_ms: 0,
             answer: None,
             verification: None,
+            reply: None,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! contract are additive and documented in `openapi.yaml`.
 
 use crate::core::bin::ids::request_id;
-use crate::core::capture::model::{Answered, Capture};
+use crate::core::capture::model::Capture;
+use crate::core::capture::response::ResponseView;
 use crate::core::time::rfc3339_ms;
 use crate::core::verify::outcome::Verification;
 use base64::engine::general_purpose::STANDARD;
@@ -50,36 +51,9 @@ pub struct CapturedRequest<'a> {
     /// Receipt time (RFC 3339, milliseconds).
     pub received_at: String,
     /// Additive: how the bin answered the sender.
-    pub response: ResponseView,
+    pub response: ResponseView<'a>,
     /// Additive: the signature check; `null` when the bin has no verifier.
     pub verification: Option<&'a Verification>,
-}
-
-/// How the bin answered a capture's sender.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-pub struct ResponseView {
-    /// The response rule that answered, by index; `null` for the default 202.
-    pub rule: Option<u32>,
-    /// The status sent.
-    pub status: u16,
-    /// The delay waited, in ms.
-    pub delay_ms: u64,
-    /// The rule's delay was skipped (too many delayed answers in flight).
-    pub delay_skipped: bool,
-}
-
-impl ResponseView {
-    fn of(answer: Option<&Answered>) -> ResponseView {
-        match answer {
-            Some(a) => ResponseView {
-                rule: Some(a.rule),
-                status: a.status,
-                delay_ms: a.delay_ms,
-                delay_skipped: a.delay_skipped,
-            },
-            None => ResponseView { rule: None, status: 202, delay_ms: 0, delay_skipped: false },
-        }
-    }
 }
 
 impl Capture {
@@ -98,7 +72,7 @@ impl Capture {
             body_size: self.body_size,
             body_b64: body.map(|b| STANDARD.encode(b)),
             received_at: rfc3339_ms(self.received_at_ms),
-            response: ResponseView::of(self.answer.as_ref()),
+            response: ResponseView::of(self.answer.as_ref(), self.reply.as_ref()),
             verification: self.verification.as_ref(),
         }
     }
@@ -122,6 +96,7 @@ mod tests {
             received_at_ms: 0,
             answer: None,
             verification: None,
+            reply: None,
         }
     }
 
@@ -136,7 +111,8 @@ mod tests {
         assert_eq!(v["received_at"], "1970-01-01T00:00:00.000Z");
         assert_eq!(
             v["response"],
-            serde_json::json!({"rule": null, "status": 202, "delay_ms": 0, "delay_skipped": false})
+            serde_json::json!({"rule": null, "status": 202, "delay_ms": 0, "delay_skipped": false,
+                "source": "default", "pending": false, "waited_ms": 0, "fallback": null, "listener": null})
         );
     }
 

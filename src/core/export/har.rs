@@ -131,7 +131,8 @@ pub struct Entry<'a> {
 pub fn entry<'a>(bin: &str, ingest_base: &str, capture: &'a Capture, body_bytes: &[u8]) -> Entry<'a> {
     let query = if capture.query.is_empty() { String::new() } else { format!("?{}", capture.query) };
     let mime = capture.content_type.clone().unwrap_or_default();
-    let wait = i64::try_from(capture.answer.map_or(0, |a| a.delay_ms)).unwrap_or(i64::MAX);
+    let waited = capture.reply.as_ref().map_or(0, |r| r.waited_ms);
+    let wait = i64::try_from(capture.answer.map_or(0, |a| a.delay_ms) + waited).unwrap_or(i64::MAX);
     let request = Request {
         method: capture.method.clone(),
         url: format!("{ingest_base}{}{query}", capture.path),
@@ -159,8 +160,13 @@ pub fn entry<'a>(bin: &str, ingest_base: &str, capture: &'a Capture, body_bytes:
 /// The bin's answer: the default 202 is rebuilt exactly; a response
 /// rule's body is not kept with the capture, so only its status is.
 fn response(bin: &str, capture: &Capture) -> Response {
-    let (status, content, headers) = match capture.answer {
-        None => {
+    let by_app = capture.reply.as_ref().and_then(|r| r.by_listener()).map(|a| a.status);
+    let (status, content, headers) = match (by_app, capture.answer) {
+        (Some(status), _) => {
+            let comment = Some("answered by the owner's app through polyhook listen --reply; its body is not kept");
+            (status, Content { size: -1, mime_type: String::new(), text: None, comment }, Vec::new())
+        }
+        (None, None) => {
             let accepted = RequestAccepted {
                 request_id: request_id(bin, capture.seq),
                 received_at: rfc3339_ms(capture.received_at_ms),
@@ -175,7 +181,7 @@ fn response(bin: &str, capture: &Capture) -> Response {
                 vec![pair("content-type", mime)],
             )
         }
-        Some(a) => {
+        (None, Some(a)) => {
             let comment = Some("answered by a response rule, whose body is not kept with the capture");
             (a.status, Content { size: -1, mime_type: String::new(), text: None, comment }, Vec::new())
         }

@@ -45,6 +45,8 @@ pub const METRICS_BATCHES: &str = "polyhook_metrics_batches_total";
 pub const METRICS_FLUSH_SECONDS: &str = "polyhook_metrics_flush_seconds_total";
 /// Requests that reached the service-wide creation budget's object.
 pub const CREATE_GLOBAL_CHECKS: &str = "polyhook_create_global_checks_total";
+/// Senders' waits for a bin's responder (`listen --reply`), by outcome.
+pub const LISTENER_ANSWERS: &str = "polyhook_listener_answers_total";
 /// Time inside a bin's object to capture one request.
 pub const INGEST_SECONDS: &str = "polyhook_ingest_duration_seconds";
 /// Its series, spelled out once so an ingest builds no strings.
@@ -95,7 +97,7 @@ const fn family(name: &'static str, help: &'static str, kind: Kind) -> Family {
 }
 
 /// Every family, in exposition order.
-pub const FAMILIES: [Family; 20] = [
+pub const FAMILIES: [Family; 21] = [
     family(INGEST, "Requests captured into a bin.", Kind::Counter),
     Family {
         label: Some(("method", &METHODS)),
@@ -116,6 +118,10 @@ pub const FAMILIES: [Family; 20] = [
     Family {
         label: Some(("outcome", &OUTCOMES)),
         ..family(REPLAYS, "Replays that reached an outcome.", Kind::Counter)
+    },
+    Family {
+        label: Some(("outcome", &crate::core::reply::outcome::COUNTED)),
+        ..family(LISTENER_ANSWERS, "Senders that waited for a bin's responder, by outcome.", Kind::Counter)
     },
     family(SSE_CLIENTS, "Open SSE streams.", Kind::Gauge),
     family(WS_CLIENTS, "Open WebSocket subscribers, counted while their bins sleep.", Kind::Gauge),

@@ -9,6 +9,8 @@
 //! | `deleted` | none   | the bin was deleted; the stream then closes |
 //! | `expired` | none   | the bin expired; the stream then closes |
 //! | `skipped` | request id | a filtered catch-up turned down its allowance of captures; the stream then closes |
+//! | `response` | none  | how a capture's sender was answered became known after its `request` event (the responder) |
+//! | `listener` | none  | a responder connected or went away; also sent on connect while one is connected |
 //!
 //! `request` carries an `id:`, the request id `<bin>-<seq>` as the twins
 //! send it, so the client's last event id names the last capture it

@@ -4,6 +4,7 @@
 pub mod backlog;
 pub mod catchup;
 pub mod channels;
+pub mod close;
 pub mod events;
 pub mod gate;
 pub mod hub;

@@ -16,6 +16,7 @@
 //! falls behind and is fed from storage, in order, as its acks come.
 
 use crate::core::limits::bucket::Bucket;
+pub use crate::core::stream::close::Close;
 use crate::core::stream::sse::Frame;
 use serde::{Deserialize, Serialize};
 
@@ -26,52 +27,6 @@ pub const PONG: &str = "pong";
 /// Largest attachment a socket's [`Seat`] may take, in bytes: Cloudflare's
 /// documented bound (workerd's own is 16 KiB).
 pub const MAX_SEAT_BYTES: usize = 2048;
-
-/// Why the server closes a socket; codes in the 4000-4999 range the
-/// WebSocket protocol leaves to applications. The reason text (at most
-/// 123 bytes) says what to do. (A socket past the caps is refused before
-/// the upgrade, with a 429 and `Retry-After`, so it never holds a slot.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Close {
-    /// 4000: the bin was deleted or expired (after the final event). Do not reconnect.
-    Ended,
-    /// 4001: the read token in the `auth` message is wrong. Do not reconnect with it.
-    Unauthorized,
-    /// 4002: a private bin's socket sent no `auth` message in time.
-    AuthTimeout,
-    /// 4004: the window stayed full past the stall time; reconnect with the last id processed.
-    Stalled,
-    /// 4005: a filtered catch-up turned down its allowance; reconnect with the `skipped` id.
-    Resume,
-    /// 4006: the server failed; reconnect after `retry_ms` with the last id processed.
-    Retry,
-    /// 4008: the client sent messages faster than `WS_MESSAGES_PER_SECOND`; reconnect after `retry_ms`.
-    TooFast,
-}
-
-impl Close {
-    /// The close code.
-    pub fn code(self) -> u16 {
-        match self {
-            Close::Ended => 4000,
-            Close::Unauthorized => 4001,
-            Close::AuthTimeout => 4002,
-            Close::Stalled => 4004,
-            Close::Resume => 4005,
-            Close::Retry => 4006,
-            Close::TooFast => 4008,
-        }
-    }
-
-    /// The close reason, cut to the protocol's 123 bytes.
-    pub fn reason(self, detail: &str) -> String {
-        let mut text = detail.replace(['\r', '\n'], " ");
-        while text.len() > 123 {
-            text.pop();
-        }
-        text
-    }
-}
 
 /// A frame of the SSE stream as a WebSocket message; `None` for comments.
 /// Our frames hold at most one `id:`, one `event:` and JSON `data:`.
@@ -100,6 +55,17 @@ pub enum ClientMessage {
     Ack { seq: u64 },
     /// A private bin's read token.
     Auth { token: String },
+    /// The responder's app answered capture `seq` (see [`crate::core::reply`]).
+    Reply {
+        seq: u64,
+        status: u16,
+        #[serde(default)]
+        headers: Vec<(String, String)>,
+        #[serde(default)]
+        body_b64: Option<String>,
+        #[serde(default)]
+        body_size: u64,
+    },
 }
 
 /// One socket's state, kept in its attachment so it survives the object's
@@ -129,6 +95,12 @@ pub struct Seat {
     /// Its messages' token bucket (`WS_MESSAGES_PER_SECOND`).
     #[serde(default)]
     pub messages: Bucket,
+    /// The last capture acknowledged (or answered), in order.
+    #[serde(default)]
+    pub acked: u64,
+    /// True for the bin's responder (`polyhook listen --reply`).
+    #[serde(default)]
+    pub responder: bool,
 }
 
 /// What became of a live message offered to a socket.
@@ -158,6 +130,8 @@ impl Seat {
             full_since_ms: 0,
             closed: false,
             messages: Bucket::default(),
+            acked: after,
+            responder: false,
         }
     }
 
@@ -193,6 +167,7 @@ impl Seat {
             full_since_ms: i64::MIN,
             closed: false,
             messages: Bucket::widest(),
+            acked: u64::MAX,
             ..self.clone()
         };
         widest.encode().is_some()
@@ -227,10 +202,20 @@ impl Seat {
 
     /// An ack up to `seq`: once every delivered capture is acknowledged the window is empty.
     pub fn acked(&mut self, seq: u64) {
+        self.acked = self.acked.max(seq.min(self.delivered));
         if seq >= self.delivered {
             self.unacked = 0;
             self.full_since_ms = 0;
         }
+    }
+}
+
+impl Seat {
+    /// True if an ack or reply naming `seq` moves past captures delivered
+    /// and not yet acknowledged. Such messages are bounded by the captures
+    /// sent, so they do not draw on the socket's message rate.
+    pub fn advanced_by(&self, seq: u64) -> bool {
+        self.acked < seq && seq <= self.delivered
     }
 }
 

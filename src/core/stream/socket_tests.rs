@@ -42,6 +42,7 @@ fn close_codes_are_distinct_and_reasons_fit() {
         Close::Resume,
         Close::Retry,
         Close::TooFast,
+        Close::Replaced,
     ];
     let codes: std::collections::BTreeSet<u16> = all.iter().map(|c| c.code()).collect();
     assert_eq!(codes.len(), all.len());
@@ -84,6 +85,8 @@ fn seat() -> Seat {
         full_since_ms: 0,
         closed: false,
         messages: Default::default(),
+        acked: 0,
+        responder: false,
     }
 }
 
@@ -143,4 +146,18 @@ fn a_live_offer_sends_falls_behind_or_stalls() {
     assert_eq!(s.offer(8, 80, 100, 1010, 1000), Offered::Stalled);
     assert!(!s.closed, "closing it is the caller's");
     assert!(Seat::new("c".into(), "", 2, 5, true, 0).behind, "captures 3 and 4 come from storage first");
+}
+
+#[test]
+fn a_reply_parses_with_or_without_its_optional_parts() {
+    let full =
+        r#"{"type":"reply","seq":3,"status":201,"headers":[["x-a","1"],["x-a","2"]],"body_b64":"b2s=","body_size":2}"#;
+    match serde_json::from_str::<ClientMessage>(full).unwrap() {
+        ClientMessage::Reply { seq, status, headers, body_b64, body_size } => {
+            assert_eq!((seq, status, headers.len(), body_b64.as_deref(), body_size), (3, 201, 2, Some("b2s="), 2));
+        }
+        other => panic!("{other:?}"),
+    }
+    let bare = serde_json::from_str::<ClientMessage>(r#"{"type":"reply","seq":1,"status":200}"#);
+    assert!(matches!(bare, Ok(ClientMessage::Reply { seq: 1, status: 200, body_size: 0, .. })), "{bare:?}");
 }

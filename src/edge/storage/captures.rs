@@ -5,17 +5,18 @@
 use super::retention::evict;
 use super::sql::{db, int, rows, run};
 use crate::core::bin::ids::MAX_SAFE_SEQ;
-use crate::core::capture::model::Capture;
+use crate::core::capture::model::{Answered, Capture};
 use crate::core::capture::namespace::Namespace;
 use crate::core::capture::retention::{Limits, Usage};
 use crate::core::http::error::ApiError;
+use crate::core::reply::outcome::Replied;
 use crate::core::stream::backlog::CaptureSource;
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue as V};
 
 /// The stored columns of a capture, in [`CaptureRow`] order.
 pub(super) const CAPTURE_COLUMNS: &str = "seq, method, path, query, headers, set_cookies, content_type, client_ip, \
-    body_size, received_at_ms, answer, verification";
+    body_size, received_at_ms, answer, verification, reply";
 /// Typed access to one bin's captures.
 pub struct Captures {
     pub(super) sql: SqlStorage,
@@ -37,6 +38,8 @@ pub(super) struct CaptureRow {
     answer: Option<String>,
     #[serde(default)]
     verification: Option<String>,
+    #[serde(default)]
+    reply: Option<String>,
 }
 
 /// A row holding only a sequence number.
@@ -58,9 +61,11 @@ impl Captures {
         let cookies = serde_json::to_string(&capture.set_cookies).map_err(|e| ApiError::internal(e.to_string()))?;
         let answer = json_column(capture.answer.as_ref())?;
         let verification = json_column(capture.verification.as_ref())?;
+        // A sender still waiting is not stored: the answer's own write follows.
+        let reply = json_column(capture.reply.as_ref().filter(|r| !r.is_pending()))?;
         run(
             &self.sql,
-            &format!("INSERT INTO captures ({CAPTURE_COLUMNS}, stored_bytes, ns_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            &format!("INSERT INTO captures ({CAPTURE_COLUMNS}, stored_bytes, ns_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             vec![
                 int(capture.seq),
                 capture.method.as_str().into(),
@@ -74,6 +79,7 @@ impl Captures {
                 capture.received_at_ms.into(),
                 answer.into(),
                 verification.into(),
+                reply.into(),
                 int(capture.stored_bytes()),
                 capture.ns_path().into(),
             ],
@@ -92,6 +98,15 @@ impl Captures {
         let query = format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE seq < ?{filter} ORDER BY seq DESC LIMIT ?");
         let rows: Vec<CaptureRow> = rows(&self.sql, &query, args)?;
         rows.into_iter().map(capture_from_row).collect()
+    }
+
+    /// Records how capture `seq`'s sender was answered once that is known:
+    /// its responder `reply`, and the rule `answer` of a fallback. A
+    /// capture already evicted is left alone.
+    pub fn record_answer(&self, seq: u64, answer: Option<&Answered>, reply: &Replied) -> Result<(), ApiError> {
+        let (answer, reply) = (json_column(answer)?, json_column(Some(reply))?);
+        let sql = "UPDATE captures SET answer = COALESCE(?, answer), reply = ? WHERE seq = ?";
+        run(&self.sql, sql, vec![answer.into(), reply.into(), int(seq)])
     }
 
     /// The capture numbered `seq`, if still retained.
@@ -165,5 +180,6 @@ pub(super) fn capture_from_row(r: CaptureRow) -> Result<Capture, ApiError> {
         received_at_ms: r.received_at_ms,
         answer: r.answer.as_deref().map(serde_json::from_str).transpose().map_err(corrupt)?,
         verification: r.verification.as_deref().map(serde_json::from_str).transpose().map_err(corrupt)?,
+        reply: r.reply.as_deref().map(serde_json::from_str).transpose().map_err(corrupt)?,
     })
 }

@@ -20,6 +20,7 @@ pub const BIN: &[Migration] = &[
     &[include_str!("schema/responses.sql"), include_str!("schema/v4_answers.sql")],
     &[include_str!("schema/v5_verify.sql")],
     &[include_str!("schema/v6_metrics_shard.sql")],
+    &[include_str!("schema/v7_replies.sql")],
 ];
 
 /// The metrics aggregator's migrations.

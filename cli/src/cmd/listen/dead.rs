@@ -38,8 +38,8 @@ impl Session {
         let mut kept = Vec::new();
         let total = letters.len();
         for letter in letters {
-            let d = self.send(&letter.capture).await;
-            self.printer.delivered(&letter.capture, &d);
+            let d = self.send(&letter.capture, None).await;
+            self.printer.delivered(&letter.capture, &d, false);
             if let Some(reason) = d.error {
                 kept.push(DeadLetter { reason, attempts: letter.attempts + d.attempts, ..letter });
             }

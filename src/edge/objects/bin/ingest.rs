@@ -1,23 +1,16 @@
 //! The bin object's ingest: one captured request, stored and published.
 
+use super::reply_wait::Plan;
 use super::{now_ms, BinObject, Known};
-use crate::core::answer::choose::choose;
-use crate::core::answer::render::{self, Fill};
-use crate::core::answer::rule::Rule;
-use crate::core::bin::ids::request_id;
 use crate::core::capture::build::{self, IngestInput};
-use crate::core::capture::model::{Answered, Capture};
-use crate::core::capture::view::RequestAccepted;
-use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::limits::client::client_key;
 use crate::core::metrics::delta::{method_label, CAPTURED_BYTES, CAPTURES, INGEST, RATE_LIMITED};
+use crate::core::reply::outcome::{Fallback, Replied};
 use crate::core::stream::events;
-use crate::core::time::rfc3339_ms;
 use crate::edge::io::body::read_limited;
-use std::time::Duration;
-use worker::{Delay, Request};
+use worker::Request;
 
 impl BinObject {
     pub(super) async fn ingest(
@@ -54,8 +47,11 @@ impl BinObject {
         let received_at_ms = now_ms().max(now).max(meta.last_received_ms);
         let mut capture = build::build(input, meta.next_seq, body.len() as u64, received_at_ms);
         capture.verification = self.verification(&capture, &body);
-        let rule = self.choose_rule(&capture, &config)?;
+        let plan = self.reply_plan(&config);
+        // The rule answers only if the app does not: it is chosen (and used) after the wait.
+        let rule = if matches!(plan, Plan::Ask(_)) { None } else { self.choose_rule(&capture, &config)? };
         capture.answer = rule.as_ref().map(|(_, answered, _)| *answered);
+        capture.reply = plan.record();
         let limits = config.retention();
         // Encoded once, and only if someone listens; shared by every subscriber.
         let sockets = self.state.get_websockets();
@@ -76,10 +72,12 @@ impl BinObject {
         meta.next_seq = capture.seq + 1;
         meta.last_received_ms = received_at_ms;
         *self.known.borrow_mut() = Known::Bin(meta.clone());
+        let mut asked = false;
         if let Some(frame) = frame {
             let fanout = self.hub.borrow_mut().publish(&capture, &frame);
             self.count_fanout(fanout);
-            self.publish_sockets(&sockets, &capture, &frame);
+            let reply_ms = if let Plan::Ask(ms) = plan { Some(ms) } else { None };
+            asked = self.publish_sockets(&sockets, &capture, &frame, reply_ms);
         }
         self.wake_waiters(&capture, for_waiters.as_deref());
         let (method, size) = (method_label(&capture.method), capture.body_size as f64);
@@ -89,48 +87,18 @@ impl BinObject {
             d.add(CAPTURED_BYTES, "", size);
             d.observe_ingest_ms((now_ms() - now) as f64);
         });
-        let (rid, received_at) = (request_id(&meta.id, capture.seq), rfc3339_ms(received_at_ms));
-        let reply = match rule {
-            Some((_, answered, rule)) => {
-                let navigation = capture.headers.get("sec-fetch-mode").is_some_and(|m| m == "navigate");
-                let fill = Fill { request_id: &rid, seq: capture.seq, received_at: &received_at, navigation };
-                let reply = render::reply(&rule, &fill);
-                self.wait(answered.delay_ms).await;
-                reply
+        let reply = match (plan, asked) {
+            (Plan::Ask(ms), true) => self.ask_app(&meta.id, capture, ms, &config).await?,
+            // The push found no room: the responder is behind after all.
+            (Plan::Ask(_), false) => {
+                self.fall_back(&meta.id, capture, Replied::fell_back(Fallback::Behind, 0), &config).await?
             }
-            None => Reply::json(202, &RequestAccepted { request_id: rid, received_at, seq: capture.seq })?,
+            (Plan::FallBack(why), _) => {
+                self.count_answer(why.label());
+                self.answer_by_rule(&meta.id, &capture, rule).await?
+            }
+            (Plan::Unasked, _) => self.answer_by_rule(&meta.id, &capture, rule).await?,
         };
         Ok(reply.headers(limit.headers()))
-    }
-
-    /// The rule that answers `capture`, if any, with the answer it gives. A
-    /// delay is granted only while the bin holds fewer than its share of
-    /// delayed answers; past that the answer goes out at once, recorded.
-    fn choose_rule(&self, capture: &Capture, config: &Config) -> Result<Option<(usize, Answered, Rule)>, ApiError> {
-        let key = capture.ns_path();
-        self.with_rules(|(rules, uses)| {
-            let idx = choose(rules, uses, &capture.method, &key)?;
-            let rule = rules.get(idx)?.clone();
-            let delay_ok = self.delayed.get() < config.response_max_delayed;
-            let delay_ms = if delay_ok { rule.delay_ms } else { 0 };
-            let answered = Answered {
-                rule: idx as u32,
-                status: rule.status,
-                delay_ms,
-                delay_skipped: rule.delay_ms > 0 && !delay_ok,
-            };
-            Some((idx, answered, rule))
-        })
-    }
-
-    /// Waits `delay_ms` after the capture is stored. The object goes on
-    /// serving other requests meanwhile: a timer holds no input gate.
-    async fn wait(&self, delay_ms: u64) {
-        if delay_ms == 0 {
-            return;
-        }
-        self.delayed.set(self.delayed.get() + 1);
-        Delay::from(Duration::from_millis(delay_ms)).await;
-        self.delayed.set(self.delayed.get().saturating_sub(1));
     }
 }

@@ -3,6 +3,7 @@
 //! and the one alarm that ends its life and runs its replays. Each file
 //! here is glue for one job; every decision is the core's.
 
+mod answering;
 mod answers;
 mod export;
 mod ingest;
@@ -10,6 +11,8 @@ mod lifecycle;
 mod owner_settings;
 mod reads;
 mod replays;
+mod reply_wait;
+mod responder;
 mod routes;
 mod runs;
 mod search;
@@ -86,6 +89,8 @@ pub struct BinObject {
     exports: Rc<RefCell<ExportSet>>,
     /// Requests waiting for a capture.
     waits: waits::WaitSet,
+    /// Senders waiting for the responder's app, by capture.
+    slots: reply_wait::Slots,
 }
 
 /// Client IPs with an ingest bucket before idle ones are forgotten.
@@ -121,6 +126,7 @@ impl DurableObject for BinObject {
             catchups: Rc::default(),
             exports: Rc::default(),
             waits: Rc::default(),
+            slots: Rc::default(),
             rules: RefCell::new(None),
             delayed: Cell::new(0),
             verifiers: RefCell::new(None),

@@ -9,6 +9,7 @@ use super::socket_io::seated;
 use super::{now_ms, BinObject};
 use crate::core::bin::token::Credential;
 use crate::core::http::error::ApiError;
+use crate::core::reply::answer::AppReply;
 use crate::core::search::filter::Filter;
 use crate::core::stream::backlog::Backlog;
 use crate::core::stream::socket::{message, request_seq, ClientMessage, Close, Seat};
@@ -77,7 +78,13 @@ impl BinObject {
         let Some(mut seat) = seated(&ws).filter(|s| !s.closed) else { return };
         let Ok(config) = self.config() else { return };
         // Every message wakes the bin: a socket past its rate is closed, as a flood of HTTP requests would be refused.
-        if !seat.messages.take(config.ws_message_rate(), now_ms()).allowed {
+        // An ack or answer that moves past captures it was sent is bounded by them, and free.
+        let advancing = match &said {
+            ClientMessage::Ack { seq } => seat.advanced_by(*seq),
+            ClientMessage::Reply { seq, .. } => seat.responder && seat.advanced_by(*seq),
+            ClientMessage::Auth { .. } => false,
+        };
+        if !advancing && !seat.messages.take(config.ws_message_rate(), now_ms()).allowed {
             return self.retire(&ws, &mut seat, Close::TooFast, "retry_ms=10000; too many messages");
         }
         let meta = match self.live_meta(now_ms()).await {
@@ -95,6 +102,12 @@ impl BinObject {
             }
             ClientMessage::Auth { .. } => {}
             ClientMessage::Ack { seq } => seat.acked(seq),
+            ClientMessage::Reply { seq, status, headers, body_b64, body_size } if seat.responder && advancing => {
+                // An answer is also the ack of its capture: the app has it.
+                seat.acked(seq);
+                self.on_app_answer(AppReply { seq, status, headers, body_b64, body_size });
+            }
+            ClientMessage::Reply { .. } => {}
         }
         if seat.authorized && seat.unacked == 0 {
             if let Err(err) = self.feed(&ws, &mut seat, &meta.id) {

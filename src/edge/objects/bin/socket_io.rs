@@ -51,6 +51,9 @@ impl BinObject {
             seat.closed = true;
             let _ = save(ws, seat);
             self.count_sockets(-1);
+            if seat.responder {
+                self.responder_gone();
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 //! state is its attachment (a [`Seat`]); nothing else is kept for it, so a
 //! woken object knows its subscribers without a round trip.
 
+use super::responder::RESPONDER_TAG;
 use super::socket_io::{close_unseated, seated};
 use super::{now_ms, BinObject};
 use crate::core::bin::meta::BinMeta;
@@ -12,6 +13,7 @@ use crate::core::config::Config;
 use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::http::query::param;
 use crate::core::limits::client::client_key;
+use crate::core::reply::notices::asking;
 use crate::core::search::filter::Filter;
 use crate::core::stream::backlog::CaptureSource;
 use crate::core::stream::channels::{full, Full};
@@ -42,17 +44,25 @@ impl BinObject {
         if filter.q.is_some() {
             return Err(ApiError::bad_request("invalid q").with_details("q: the live feed takes every filter but q"));
         }
+        // The owner's responder shows the delete token, which also reads.
+        let responder = param(query, "reply").is_some_and(|v| v == "1" || v == "true");
+        if responder {
+            self.check_responder(req, meta, &filter)?;
+        }
         // A ticket or an X-Authorization header authorizes now; a private bin may also show its token in the first message.
         let presented = param(query, "ticket").is_some() || req.headers().has("x-authorization").unwrap_or(false);
         let authorized = match self.authorize_read(req, meta, &crate::core::http::route::BinRoute::Stream, query, now) {
             Ok(()) => true,
+            _ if responder => true,
             Err(err) if presented => return Err(err),
             Err(_) => false,
         };
         let asked = resume::asked(&meta.id, None, param(query, "last_event_id").as_deref());
-        let start = resume::plan(&asked, meta.next_seq, self.captures().oldest_seq()?)?;
+        let mut start = resume::plan(&asked, meta.next_seq, self.captures().oldest_seq()?)?;
+        start.notices.extend(self.listener_notice());
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
         let mut seat = Seat::new(client, query, start.backlog_after, start.live_from, authorized, now);
+        seat.responder = responder;
         if !seat.fits() {
             return Err(ApiError::bad_request("filters too long for a live socket")
                 .with_details(format!("a socket's filters and state must fit {MAX_SEAT_BYTES} bytes")));
@@ -62,13 +72,21 @@ impl BinObject {
         if !authorized {
             self.arm_auth_deadline(now.saturating_add(config.ws_auth_ms())).await?;
         }
+        if responder {
+            self.take_over();
+        }
         let pair = WebSocketPair::new().map_err(platform("websocket pair"))?;
-        self.state.accept_websocket_with_tags(&pair.server, &[seat.client.as_str()]);
+        let tags: &[&str] = if responder { &[seat.client.as_str(), RESPONDER_TAG] } else { &[seat.client.as_str()] };
+        self.state.accept_websocket_with_tags(&pair.server, tags);
         if let Ok(pong) = WebSocketRequestResponsePair::new(PING, PONG) {
             self.state.set_websocket_auto_response(&pong);
         }
         // From here on a failure closes the socket with a retry hint rather than leaving it half open.
         self.count_sockets(1);
+        if responder {
+            // Its terms come before its backlog: it answers even those (as late answers).
+            self.seat_responder(&pair.server, &config, now);
+        }
         if let Err(err) = self.greet(&pair.server, &mut seat, &start.notices, &meta.id) {
             console_error!("socket open: {}", err);
             self.retire(&pair.server, &mut seat, Close::Retry, "retry_ms=2000");
@@ -83,11 +101,12 @@ impl BinObject {
     fn socket_admit(&self, config: &Config, seat: &Seat, filtered_catch_up: bool, now: i64) -> Result<(), ApiError> {
         let waiting =
             || self.state.get_websockets().iter().filter(|ws| !seated(ws).is_some_and(|s| s.authorized)).count();
-        let cap = full(
-            self.channels_of(&seat.client),
-            config.sse_max_subscribers.min(MAX_SOCKETS),
-            config.sse_max_per_client,
-        );
+        // One responder per bin, the owner's: readers filling the bin cannot keep it out.
+        let cap = if seat.responder {
+            None
+        } else {
+            full(self.channels_of(&seat.client), config.sse_max_subscribers.min(MAX_SOCKETS), config.sse_max_per_client)
+        };
         let why = match cap {
             Some(Full::Bin(_)) => "this bin has all its live channels",
             Some(Full::Client(_)) => "your address has all its live channels here",
@@ -108,16 +127,28 @@ impl BinObject {
     /// Sends `frame`, the event of `capture`, to every socket that wants it
     /// and has room; one without room falls behind and is fed from storage
     /// as its acks come, or is closed once its window stayed full too long.
-    pub(super) fn publish_sockets(&self, sockets: &[WebSocket], capture: &Capture, frame: &Frame) {
-        let (Some(text), Ok(config)) = (message(frame), self.config()) else { return };
+    /// With `reply_ms` the responder's copy asks for the app's answer;
+    /// true if it was sent.
+    pub(super) fn publish_sockets(
+        &self,
+        sockets: &[WebSocket],
+        capture: &Capture,
+        frame: &Frame,
+        reply_ms: Option<u64>,
+    ) -> bool {
+        let (Some(text), Ok(config)) = (message(frame), self.config()) else { return false };
         let (now, bytes) = (now_ms(), text.len() as u64);
+        let mut asked = false;
         for ws in sockets {
             let Some(mut seat) = seated(ws) else { continue };
             if seat.closed || !seat.authorized || !Filter::parse(&seat.query).is_ok_and(|f| f.matches_record(capture)) {
                 continue;
             }
             match seat.offer(capture.seq, bytes, config.ws_window_bytes, now, config.sse_stall_ms()) {
-                Offered::Send => _ = ws.send_with_str(&text),
+                Offered::Send => match reply_ms.filter(|_| seat.responder) {
+                    Some(ms) => asked = ws.send_with_str(asking(&text, ms)).is_ok(),
+                    None => _ = ws.send_with_str(&text),
+                },
                 Offered::Behind => {}
                 Offered::Stalled => {
                     let why = "your window stayed full; reconnect with the last id you processed";
@@ -126,6 +157,7 @@ impl BinObject {
             }
             self.keep(ws, &mut seat);
         }
+        asked
     }
 
     /// Sends `frame`, a notice that is no capture (a replay's progress), to
@@ -151,6 +183,7 @@ impl BinObject {
         }
         self.open_sockets.set(0);
         self.metrics.set_sockets(0);
+        self.release_waiting_senders();
     }
 }
 

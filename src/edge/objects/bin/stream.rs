@@ -78,7 +78,8 @@ impl BinObject {
         let next_seq = self.bin().map_or(1, |m| m.next_seq);
         let captures = self.captures();
         let asked = resume::asked(&bin, last_event_id, param(query, "last_event_id").as_deref());
-        let start = resume::plan(&asked, next_seq, captures.oldest_seq()?)?;
+        let mut start = resume::plan(&asked, next_seq, captures.oldest_seq()?)?;
+        start.notices.extend(self.listener_notice());
         let catching_up = start.backlog_after + 1 < start.live_from;
         let reserved = match self.admit(&config, &client, &filter, catching_up) {
             Ok(reserved) => reserved,

@@ -1,0 +1,63 @@
+//! The documented default of every setting: what an empty `[vars]` runs.
+
+use crate::core::config::Config;
+use crate::core::log::RequestLogging;
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            public_url: None,
+            max_body_bytes: 1024 * 1024,
+            bin_ttl_s: 86_400,
+            max_captures: 10_000,
+            max_stored_bytes: 100 * 1024 * 1024,
+            sse_keepalive_s: 15,
+            sse_queue_bytes: 4 * 1024 * 1024,
+            sse_max_subscribers: 1000,
+            replay_backoff_base_ms: 1000,
+            replay_timeout_ms: 10_000,
+            replay_retry_after_cap_s: 60,
+            ingest_rate_per_s: 10,
+            ingest_burst: 30,
+            create_rate_per_min: 10,
+            create_burst: 10,
+            create_global_per_min: 600,
+            replay_rate_per_min: 60,
+            replay_burst: 10,
+            replay_max_pending: 100,
+            replay_max_rounds: 5,
+            replay_max_concurrent: 6,
+            sse_stall_s: 30,
+            sse_max_per_client: 20,
+            stream_ticket_s: 60,
+            log_requests: RequestLogging::Errors,
+            response_max_rules: 20,
+            response_max_delay_ms: 10_000,
+            response_max_delayed: 50,
+            verify_max_verifiers: 5,
+            search_scan_rows: 1000,
+            search_scan_bytes: 4 * 1024 * 1024,
+            search_rate_per_min: 120,
+            search_burst: 30,
+            export_max_concurrent: 4,
+            export_max_per_client: 2,
+            export_max_live: 8,
+            sse_catchup_bytes: 64 * 1024 * 1024,
+            create_prefix_per_min: 6,
+            create_prefix_burst: 6,
+            ws_window_bytes: 1024 * 1024,
+            ws_auth_s: 5,
+            ws_messages_per_s: 5,
+            ws_max_waiting: 20,
+            metrics_shards: 128,
+            create_shards: 8,
+            wait_max_s: 30,
+            wait_max_per_bin: 50,
+            wait_max_per_client: 5,
+            metrics_cache_ms: 1000,
+            reply_timeout_ms: 2500,
+            reply_max_waiting: 20,
+            reply_max_body_bytes: 64 * 1024,
+        }
+    }
+}
