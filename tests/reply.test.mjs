@@ -205,6 +205,36 @@ describe("listen --reply, the app answers in time", () => {
   });
 });
 
+describe("listen --reply, on a bin that sleeps", () => {
+  let worker;
+  before(async () => (worker = await startWorker({ vars: { REPLY_TIMEOUT_MS: "5000" } })));
+  after(() => worker.dispose());
+  const starts = async () => Number((await scrape(worker.url)).match(/^polyhook_object_starts_total\{class="bin"\} (\d+)/m)?.[1] ?? 0);
+
+  test("a bin whose only client is its responder sleeps between captures; the next one wakes it and gets the app's answer", async () => {
+    const home = tempHome();
+    const { id } = await newBin(home, worker.url);
+    const app = await startApp((_req, body) => ({ status: 200, body: `app saw ${body}` }));
+    const cli = await responder(home, id, app.url);
+    await sleep(2500); // one metrics flush
+    const before = await starts();
+    let [evicted, waited, sent] = [false, 0, 0];
+    while (!evicted && waited < 60_000) {
+      await sleep(12_000);
+      waited += 12_000;
+      const res = await ingest(worker.url, id, { body: String(++sent) });
+      assert.deepEqual([res.status, await res.text()], [200, `app saw ${sent}`], "the app answered, asleep or not");
+      await sleep(2500);
+      evicted = (await starts()) > before;
+    }
+    assert.ok(evicted, "the responder-only bin was evicted while idle");
+    console.log(`responder-only bin: evicted within ${waited} ms idle; ${sent} captures, each answered by the app`);
+    cli.child.kill("SIGINT");
+    await cli.exited;
+    await app.close();
+  });
+});
+
 describe("listen --reply, falling back", () => {
   let worker;
   before(async () => (worker = await startWorker({ vars: { REPLY_TIMEOUT_MS: "800", REPLY_MAX_WAITING: "2" } })));
