@@ -14,6 +14,9 @@ import { showStatus } from "./js/statusview.js";
 import { showAnswers, wireAnswers } from "./js/answerview.js";
 import { showVerifiers, wireVerifiers } from "./js/verifyview.js";
 import { wireFilter } from "./js/filterview.js";
+import { wireEditor } from "./js/editview.js";
+import { wireSequence, setSequenceOwner } from "./js/sequenceview.js";
+import { Studio } from "./js/studio.js";
 
 const store = createBinStore(localStorage);
 const viewBins = byId("view-bins");
@@ -23,6 +26,8 @@ const navStatus = byId("nav-status");
 
 /** @type {BinSession|null} */
 let session = null;
+/** @type {Studio|null} */
+let studio = null;
 
 const go = (state) => { location.hash = buildHash(state); };
 
@@ -59,6 +64,9 @@ function openBin(id, req) {
     onSelect: (rid) => go({ bin: id, req: rid }),
   });
   session = opened;
+  studio?.close();
+  studio = new Studio(opened);
+  setSequenceOwner(Boolean(record.delete_token));
   show(emptyState, false);
   opened.open(req);
   showAnswers(record);
@@ -104,6 +112,8 @@ wireBinActions({
 });
 
 wireReplayForm((url, retries) => session.replay(url, retries));
+wireEditor(() => studio?.edit(), (overrides) => studio.replayEdited(overrides));
+wireSequence({ onStart: (speed, onFailure) => studio.start(speed, onFailure), onControl: (action) => studio.control(action) });
 wireAnswers();
 wireVerifiers();
 wireFilter((filter) => session?.setFilter(filter));

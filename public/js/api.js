@@ -72,6 +72,24 @@ export const startReplay = (bin, rid, targetUrl, maxRetries) =>
     method: "POST", bin, json: { target_url: targetUrl, max_retries: maxRetries },
   }));
 
+/** An edited replay: `order` holds the target and the overrides; re-signing sends the delete token. */
+export const startEditedReplay = (bin, rid, order) =>
+  json(call(`${binPath(bin)}/requests/${encodeURIComponent(rid)}/replay`, {
+    method: "POST", bin, json: order, headers: order.resign ? { "X-Delete-Token": bin.delete_token ?? "" } : {},
+  }));
+
+/** Starts a sequence (the owner's): `order` as `POST .../sequences` takes it. */
+export const startSequence = (bin, order) =>
+  json(call(`${binPath(bin)}/sequences`, { method: "POST", bin, json: order, headers: { "X-Delete-Token": bin.delete_token ?? "" } }));
+
+export const getSequence = (bin, n) => json(call(`${binPath(bin)}/sequences/${n}`, { bin, cache: FRESH }));
+
+/** `pause`, `resume` or `cancel` a sequence. */
+export const controlSequence = (bin, n, action) =>
+  json(call(`${binPath(bin)}/sequences/${n}${action === "cancel" ? "" : `/${action}`}`, {
+    method: action === "cancel" ? "DELETE" : "POST", bin, headers: { "X-Delete-Token": bin.delete_token ?? "" },
+  }));
+
 export const getReplay = (bin, replayId) =>
   json(call(`/v1/replays/${encodeURIComponent(replayId)}`, { bin, cache: FRESH }));
 

@@ -18,6 +18,7 @@ export class BinSession {
   feed = new FeedModel();
   replays = new Map();
   selected = null;
+  current = null; // the open capture and its raw bytes, once loaded: the edit dialog starts from them
   ended = null;
   closed = false;
   /** The feed's filter (see filtermodel.js); null shows everything. */
@@ -178,6 +179,7 @@ export class BinSession {
       if (this.selected !== rid || this.closed) return; // another row or bin was opened meanwhile
       renderDetail(capture);
       renderBody(capture, raw.bytes, this.ingestUrl);
+      this.current = { capture, bytes: raw.bytes };
     } catch (err) {
       if (this.selected !== rid || this.closed) return;
       clearBody("");
@@ -210,8 +212,12 @@ export class BinSession {
   }
 
   async replay(targetUrl, maxRetries) {
-    const rid = this.selected;
-    const { replay_id: id } = await api.startReplay(this.record, rid, targetUrl, maxRetries);
+    const { replay_id: id } = await api.startReplay(this.record, this.selected, targetUrl, maxRetries);
+    await this.followReplay(id);
+  }
+
+  /** Shows replay `id` with the open capture's replays and follows it. */
+  async followReplay(id) {
     this.#onReplay(await api.getReplay(this.record, id));
     this.#watch(id);
   }

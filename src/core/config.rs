@@ -124,6 +124,12 @@ pub struct Config {
     pub reply_max_waiting: u64,
     /// Largest app body passed to a sender, bytes (`REPLY_MAX_BODY_BYTES`).
     pub reply_max_body_bytes: u64,
+    /// Steps one sequence may have (`SEQUENCE_MAX_STEPS`).
+    pub sequence_max_steps: u64,
+    /// Sequences one bin may start in its life (`SEQUENCE_MAX_PER_BIN`).
+    pub sequence_max_per_bin: u64,
+    /// Longest a sequence's timeline may run, seconds (`SEQUENCE_MAX_DURATION_SECONDS`).
+    pub sequence_max_duration_s: u64,
 }
 
 impl Config {
@@ -206,6 +212,9 @@ impl Config {
             reply_max_waiting: num("REPLY_MAX_WAITING", d.reply_max_waiting, 1, 1000)?,
             // A socket message holds at most 1 MiB, and the body travels in base64.
             reply_max_body_bytes: num("REPLY_MAX_BODY_BYTES", d.reply_max_body_bytes, 0, 512 * 1024)?,
+            sequence_max_steps: num("SEQUENCE_MAX_STEPS", d.sequence_max_steps, 1, 10_000)?,
+            sequence_max_per_bin: num("SEQUENCE_MAX_PER_BIN", d.sequence_max_per_bin, 1, 1000)?,
+            sequence_max_duration_s: num("SEQUENCE_MAX_DURATION_SECONDS", d.sequence_max_duration_s, 1, 365 * 86_400)?,
         };
         if cfg.max_stored_bytes < cfg.max_body_bytes {
             return Err(misconfigured("MAX_STORED_BYTES_PER_BIN must be at least MAX_BODY_BYTES"));

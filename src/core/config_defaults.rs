@@ -58,6 +58,9 @@ impl Default for Config {
             reply_timeout_ms: 2500,
             reply_max_waiting: 20,
             reply_max_body_bytes: 64 * 1024,
+            sequence_max_steps: 100,
+            sequence_max_per_bin: 10,
+            sequence_max_duration_s: 3600,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod replay;
 pub mod reply;
 pub mod search;
+pub mod sequence;
 pub mod stream;
 pub mod time;
 pub mod verify;

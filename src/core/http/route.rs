@@ -5,7 +5,7 @@
 //! steps, so a known path with the wrong method gets 405 with `Allow` while
 //! an unknown path gets 404.
 
-use crate::core::bin::ids::is_bin_id;
+use crate::core::bin::ids::{is_bin_id, parse_seq};
 use crate::core::http::assets;
 use crate::core::http::error::ApiError;
 use crate::core::http::methods::{Methods, DELETE, GET, POST};
@@ -63,6 +63,12 @@ pub enum BinRoute {
     GetReplay { n: u64 },
     /// `POST /v1/replays/{bin}-r{n}/retry`.
     RetryReplay { n: u64 },
+    /// `POST /v1/bins/{bin}/sequences`: replay recorded captures in order, with their timing.
+    StartSequence,
+    /// `GET` (progress) or `DELETE` (cancel) `/v1/bins/{bin}/sequences/{n}`.
+    Sequence { n: u64 },
+    /// `POST /v1/bins/{bin}/sequences/{n}/pause` or `/resume`.
+    SequenceControl { n: u64, resume: bool },
 }
 
 impl Route {
@@ -95,14 +101,20 @@ impl BinRoute {
         // a socket may show its read token in its first message.
         !matches!(
             self,
-            BinRoute::Ingest { .. } | BinRoute::Delete | BinRoute::Responses | BinRoute::Verify | BinRoute::Socket
+            BinRoute::Ingest { .. }
+                | BinRoute::Delete
+                | BinRoute::Responses
+                | BinRoute::Verify
+                | BinRoute::Socket
+                | BinRoute::StartSequence
+                | BinRoute::SequenceControl { .. }
         )
     }
 
     /// True for the routes that queue outgoing replays, which draw on the
     /// client's replay budget.
     pub fn starts_replay(&self) -> bool {
-        matches!(self, BinRoute::StartReplay { .. } | BinRoute::RetryReplay { .. })
+        matches!(self, BinRoute::StartReplay { .. } | BinRoute::RetryReplay { .. } | BinRoute::StartSequence)
     }
 
     /// A short, stable label for logs and metrics.
@@ -125,6 +137,9 @@ impl BinRoute {
             BinRoute::ListReplays => "list_replays",
             BinRoute::GetReplay { .. } => "get_replay",
             BinRoute::RetryReplay { .. } => "retry_replay",
+            BinRoute::StartSequence => "start_sequence",
+            BinRoute::Sequence { .. } => "sequence",
+            BinRoute::SequenceControl { .. } => "sequence_control",
         }
     }
 }
@@ -172,6 +187,11 @@ fn match_bin_path(rest: &[&str]) -> Option<(Methods, BinRoute)> {
         ["requests", id, "raw"] if !id.is_empty() => Some((GET, BinRoute::GetRaw { rid: rid(id) })),
         ["requests", id, "replay"] if !id.is_empty() => Some((POST, BinRoute::StartReplay { rid: rid(id) })),
         ["replays"] => Some((GET, BinRoute::ListReplays)),
+        ["sequences"] => Some((POST, BinRoute::StartSequence)),
+        ["sequences", n] => parse_seq(n).map(|n| (Methods::Only(&["GET", "DELETE"]), BinRoute::Sequence { n })),
+        ["sequences", n, action @ ("pause" | "resume")] => {
+            parse_seq(n).map(|n| (POST, BinRoute::SequenceControl { n, resume: *action == "resume" }))
+        }
         _ => None,
     }
 }

@@ -3,6 +3,7 @@
 //! settles attempts, and the alarm time it needs.
 
 pub mod backoff;
+pub mod edit;
 pub mod headers;
 pub mod list;
 pub mod model;

@@ -5,6 +5,7 @@ use crate::core::bin::ids::{is_bin_id, parse_seq};
 use crate::core::capture::retention::ROW_OVERHEAD_BYTES;
 use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::replay::backoff::Next;
+use crate::core::replay::edit::Edit;
 use serde::{Deserialize, Serialize};
 
 /// Where a replay stands (the contract's enum).
@@ -68,6 +69,9 @@ pub struct Replay {
     pub next_at_ms: Option<i64>,
     /// Until when a running attempt owns the replay (in progress only).
     pub lease_until_ms: Option<i64>,
+    /// What the order changed, for an edited replay (stored as JSON text).
+    #[serde(default, with = "crate::core::replay::edit::as_text")]
+    pub edit: Option<Edit>,
 }
 
 impl Replay {
@@ -87,6 +91,7 @@ impl Replay {
             updated_at_ms: now_ms,
             next_at_ms: Some(now_ms),
             lease_until_ms: None,
+            edit: None,
         }
     }
 
@@ -164,7 +169,10 @@ impl Replay {
     /// bin's retention (attempts counted at their largest).
     pub fn stored_bytes(&self) -> u64 {
         let texts = self.target_url.len() + self.last_error.as_ref().map_or(0, String::len);
-        texts as u64 + ROW_OVERHEAD_BYTES + u64::from(self.attempts) * ATTEMPT_ROW_BYTES
+        texts as u64
+            + ROW_OVERHEAD_BYTES
+            + u64::from(self.attempts) * ATTEMPT_ROW_BYTES
+            + self.edit.as_ref().map_or(0, Edit::stored_bytes)
     }
 }
 

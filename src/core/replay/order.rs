@@ -57,6 +57,14 @@ pub fn parse(body: &[u8], own_origins: &[Url]) -> Result<ReplayOrder, ApiError> 
     Ok(ReplayOrder { target_url: target.to_string(), max_retries })
 }
 
+/// The order's JSON object (its overrides are read by [`crate::core::replay::edit::parse`]).
+pub fn object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    match serde_json::from_slice(body) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        _ => Err(bad("invalid JSON", "the body must be a JSON object")),
+    }
+}
+
 /// A JSON number with an integral value, as an unsigned integer.
 fn whole(v: &serde_json::Value) -> Option<u64> {
     v.as_u64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e15).map(|f| f as u64))

@@ -1,6 +1,7 @@
 //! The wire view of a replay: the contract's `Replay` plus its attempts.
 
 use crate::core::bin::ids::request_id;
+use crate::core::replay::edit::Edit;
 use crate::core::replay::model::{replay_id, Attempt, Replay, Status};
 use crate::core::time::rfc3339_ms;
 use serde::Serialize;
@@ -30,6 +31,44 @@ pub struct ReplayView<'a> {
     pub next_attempt_at: Option<String>,
     /// Additive: every attempt, oldest first.
     pub history: Vec<AttemptView<'a>>,
+    /// Additive: what an edited replay changes from the capture; `null` for a plain one.
+    pub changes: Option<Changes<'a>>,
+}
+
+/// What an edited replay sends differently from its capture.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Changes<'a> {
+    /// The method sent instead, if another.
+    pub method: Option<&'a str>,
+    /// The sub-path and query appended to the target, if any.
+    pub path: Option<&'a str>,
+    /// Headers set (lowercase names).
+    pub headers_set: Vec<&'a str>,
+    /// Headers removed (lowercase names).
+    pub headers_removed: &'a [String],
+    /// True when the body was replaced.
+    pub body_changed: bool,
+    /// The new body's SHA-256, hex.
+    pub body_sha256: Option<&'a str>,
+    /// The new body's size, bytes.
+    pub body_size: Option<u64>,
+    /// The scheme each attempt is re-signed with, if any.
+    pub resigned: Option<&'a str>,
+}
+
+impl Edit {
+    fn changes(&self) -> Changes<'_> {
+        Changes {
+            method: self.method.as_deref(),
+            path: self.path.as_deref(),
+            headers_set: self.set.iter().map(|(n, _)| n.as_str()).collect(),
+            headers_removed: &self.remove,
+            body_changed: self.body.is_some(),
+            body_sha256: self.body.as_ref().map(|(h, _)| h.as_str()),
+            body_size: self.body.as_ref().map(|(_, n)| *n),
+            resigned: self.resign.as_deref(),
+        }
+    }
 }
 
 /// One attempt on the wire.
@@ -62,6 +101,7 @@ impl Replay {
             created_at: rfc3339_ms(self.created_at_ms),
             next_attempt_at: self.next_at_ms.filter(|_| self.status == Status::Queued).map(rfc3339_ms),
             history: history.iter().map(Attempt::view).collect(),
+            changes: self.edit.as_ref().map(Edit::changes),
         }
     }
 }
@@ -102,5 +142,16 @@ mod tests {
         assert_eq!(v["updated_at"], "1970-01-01T00:00:00.000Z");
         assert!(v["next_attempt_at"].is_null());
         assert_eq!(v["history"][0]["status_code"], 503);
+        assert!(v["changes"].is_null(), "a plain replay changes nothing");
+        r.edit = Some(Edit {
+            body: Some(("ab".into(), 2)),
+            resign: Some("github".into()),
+            remove: vec!["x-a".into()],
+            ..Edit::default()
+        });
+        let v = serde_json::to_value(r.view("k3p9q2x7m1nb", &history)).unwrap();
+        assert_eq!(v["changes"]["body_changed"], true);
+        assert_eq!(v["changes"]["resigned"], "github");
+        assert_eq!(v["changes"]["headers_removed"][0], "x-a");
     }
 }

@@ -6,6 +6,7 @@ pub mod check;
 pub mod mac;
 pub mod outcome;
 pub mod schemes;
+pub mod sign;
 pub mod verifier;
 
 #[cfg(test)]

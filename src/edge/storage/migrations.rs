@@ -21,6 +21,7 @@ pub const BIN: &[Migration] = &[
     &[include_str!("schema/v5_verify.sql")],
     &[include_str!("schema/v6_metrics_shard.sql")],
     &[include_str!("schema/v7_replies.sql")],
+    &[include_str!("schema/v8_replay_edits.sql"), include_str!("schema/v8_sequences.sql")],
 ];
 
 /// The metrics aggregator's migrations.

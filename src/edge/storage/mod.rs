@@ -8,5 +8,6 @@ pub mod migrations;
 pub mod replays;
 pub mod retention;
 pub mod search;
+pub mod sequences;
 pub mod sql;
 pub mod verifiers;

@@ -1,13 +1,14 @@
 //! A bin's replays and their attempts in its SQLite storage.
 
-use super::sql::{int, rows, run};
+use super::captures::json_column;
+use super::sql::{db, int, rows, run};
 use crate::core::bin::ids::MAX_SAFE_SEQ;
 use crate::core::http::error::ApiError;
 use crate::core::replay::model::{Attempt, Replay, Status};
 use crate::core::replay::runner::ReplayRepo;
-use worker::SqlStorage;
+use worker::{SqlStorage, SqlStorageValue as V};
 
-const COLUMNS: &str = "n, request_seq, target_url, max_retries, status, attempts, round_start, rounds, last_error, created_at_ms, updated_at_ms, next_at_ms, lease_until_ms";
+const COLUMNS: &str = "n, request_seq, target_url, max_retries, status, attempts, round_start, rounds, last_error, created_at_ms, updated_at_ms, next_at_ms, lease_until_ms, edit";
 
 /// Typed access to one bin's replays.
 pub struct Replays {
@@ -66,6 +67,22 @@ impl Replays {
         }
     }
 
+    /// Keeps `body`, the new body of edited replay `n`.
+    pub fn save_body(&self, n: u64, body: Vec<u8>) -> Result<(), ApiError> {
+        run(&self.sql, "INSERT OR REPLACE INTO replay_bodies (n, body) VALUES (?, ?)", vec![int(n), V::Blob(body)])
+    }
+
+    /// The new body of edited replay `n` (empty if there is none).
+    pub fn body(&self, n: u64) -> Result<Vec<u8>, ApiError> {
+        let cursor = self.sql.exec("SELECT body FROM replay_bodies WHERE n = ?", vec![int(n)]).map_err(db)?;
+        for row in cursor.raw() {
+            if let Some(V::Blob(bytes)) = row.map_err(db)?.into_iter().next() {
+                return Ok(bytes);
+            }
+        }
+        Ok(Vec::new())
+    }
+
     /// Every attempt of replay `n`, oldest first.
     pub fn attempts(&self, n: u64) -> Result<Vec<Attempt>, ApiError> {
         rows(&self.sql,
@@ -101,10 +118,11 @@ impl ReplayRepo for Replays {
             r.updated_at_ms.into(),
             r.next_at_ms.into(),
             r.lease_until_ms.into(),
+            json_column(r.edit.as_ref())?.into(),
             int(r.stored_bytes()),
         ];
         let query = format!(
-            "INSERT OR REPLACE INTO replays ({COLUMNS}, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT OR REPLACE INTO replays ({COLUMNS}, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         );
         run(&self.sql, &query, args)
     }

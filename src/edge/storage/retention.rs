@@ -39,6 +39,11 @@ pub fn evict(sql: &SqlStorage, mut usage: Usage, limits: Limits) -> Result<Usage
             &format!("DELETE FROM replay_attempts WHERE replay_n IN (SELECT n FROM replays WHERE {finished})"),
             vec![int(cut)],
         )?;
+        run(
+            sql,
+            &format!("DELETE FROM replay_bodies WHERE n IN (SELECT n FROM replays WHERE {finished})"),
+            vec![int(cut)],
+        )?;
         run(sql, &format!("DELETE FROM replays WHERE {finished}"), vec![int(cut)])?;
         // Sequence numbers are rebuilt from the rows on load; keep a floor
         // in the record in case eviction took every capture.

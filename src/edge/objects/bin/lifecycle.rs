@@ -102,7 +102,7 @@ impl BinObject {
     pub(super) async fn on_alarm(&self) -> worker::Result<Response> {
         self.close_unauthorized(now_ms());
         let work = match self.live_meta(now_ms()).await {
-            Ok(meta) => self.run_replays(&meta.id).await,
+            Ok(meta) => self.run_work(&meta.id).await,
             Err(err) if err.status() == 404 => Ok(()),
             Err(err) => Err(err),
         };
@@ -120,6 +120,15 @@ impl BinObject {
         }
     }
 
+    /// Due sequence steps become replays, due replays are sent, and the
+    /// steps whose replay ended are counted; one failing does not stop the others.
+    async fn run_work(&self, bin: &str) -> Result<(), ApiError> {
+        let steps = self.run_sequences(bin).await;
+        let replays = self.run_replays(bin).await;
+        let settled = self.settle_steps();
+        steps.and(replays).and(settled)
+    }
+
     /// Points the one alarm at the earliest of expiry and pending replay
     /// work. If the replays cannot be read, it tries again soon.
     pub(super) async fn reschedule(&self) -> Result<(), ApiError> {
@@ -131,10 +140,13 @@ impl BinObject {
     /// alarm (expiry still comes on time).
     async fn reschedule_after(&self, failed: bool) -> Result<(), ApiError> {
         let Some(meta) = self.bin() else { return Ok(()) };
-        let wake = match self.replays().pending() {
-            Ok(pending) => next_wake_ms(meta.expires_at_ms, &pending),
-            Err(err) => {
-                console_error!("alarm: replays unreadable, retrying soon: {}", err);
+        let steps = self.next_sequence_step();
+        let wake = match (self.replays().pending(), steps) {
+            (Ok(pending), Ok(step)) => step.map_or(next_wake_ms(meta.expires_at_ms, &pending), |s| {
+                s.min(next_wake_ms(meta.expires_at_ms, &pending))
+            }),
+            (Err(err), _) | (_, Err(err)) => {
+                console_error!("alarm: replays or sequences unreadable, retrying soon: {}", err);
                 meta.expires_at_ms.min(now_ms() + UNREADABLE_RETRY_MS)
             }
         };

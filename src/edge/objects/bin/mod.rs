@@ -10,12 +10,15 @@ mod ingest;
 mod lifecycle;
 mod owner_settings;
 mod reads;
+mod replay_request;
 mod replays;
 mod reply_wait;
 mod responder;
 mod routes;
 mod runs;
 mod search;
+mod sequence_steps;
+mod sequences;
 mod socket_feed;
 mod socket_io;
 mod sockets;
@@ -63,6 +66,8 @@ enum Known {
 #[durable_object]
 pub struct BinObject {
     state: State,
+    /// The Worker's bindings: sequence steps draw on the limiter objects.
+    env: Env,
     config: Result<Config, ApiError>,
     known: RefCell<Known>,
     /// The live stream subscribers.
@@ -119,6 +124,7 @@ impl DurableObject for BinObject {
             metrics,
             config,
             state,
+            env,
             known: RefCell::new(Known::Unread),
             hub: Rc::default(),
             pinging: Rc::default(),

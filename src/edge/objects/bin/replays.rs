@@ -3,10 +3,14 @@
 
 use super::{now_ms, BinObject, Known};
 use crate::core::bin::ids::parse_request_id;
+use crate::core::bin::meta::BinMeta;
+use crate::core::bin::token::Credential;
+use crate::core::capture::model::Capture;
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::http::error::ErrorKind;
 use crate::core::http::reply::Reply;
+use crate::core::replay::edit::{self, Edit, Resign};
 use crate::core::replay::headers::REPLAY_OF;
 use crate::core::replay::list;
 use crate::core::replay::model::{replay_id, Attempt, Replay};
@@ -49,16 +53,25 @@ impl BinObject {
         let seq = parse_request_id(bin, rid)?;
         refuse_replayed(&req)?;
         let capture = self.captures().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
-        order::check_method(&capture.method)?;
         let config = self.config()?;
-        let body = read_limited(&mut req, ORDER_MAX_BYTES).await?;
+        let owner = req.headers().get("x-delete-token").ok().flatten();
+        // An edited body may be up to MAX_BODY_BYTES, escaped in JSON.
+        let limit = ORDER_MAX_BYTES.max(config.max_body_bytes.saturating_mul(2).saturating_add(ORDER_MAX_BYTES));
+        let body = read_limited(&mut req, limit).await?;
         let own: Vec<Url> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
         let order = order::parse(&body, &own)?;
-        if self.bin().is_none() {
-            return Err(ApiError::bin_not_found());
+        let overrides = edit::parse(&order::object(&body)?, config.max_body_bytes)?;
+        if overrides.edit.method.is_none() {
+            order::check_method(&capture.method)?;
         }
+        let Some(meta) = self.bin() else { return Err(ApiError::bin_not_found()) };
+        let edit = self.resolve_resign(&meta, owner.as_deref(), &capture, overrides.edit, overrides.resign.as_ref())?;
         self.check_pending(&config)?;
-        let replay = Replay::new(self.replays().next_n()?, seq, order.target_url, order.max_retries, now_ms());
+        let mut replay = Replay::new(self.replays().next_n()?, seq, order.target_url, order.max_retries, now_ms());
+        replay.edit = (edit != Edit::default()).then_some(edit);
+        if let Some(new_body) = overrides.body {
+            self.replays().save_body(replay.n, new_body)?;
+        }
         self.replays().save(&replay)?;
         self.account()?;
         self.publish_replay(bin, &replay)?;
@@ -96,6 +109,34 @@ impl BinObject {
         self.publish_replay(bin, &replay)?;
         self.reschedule().await?;
         Reply::json(202, &replay.view(bin, &self.replays().attempts(n)?))
+    }
+
+    /// `edit` with the scheme `resign` asks for, checked: only the owner
+    /// (`owner`, the delete token) may re-sign, since it uses the secret,
+    /// and the bin must hold a verifier of that scheme.
+    pub(super) fn resolve_resign(
+        &self,
+        meta: &BinMeta,
+        owner: Option<&str>,
+        capture: &Capture,
+        mut edit: Edit,
+        resign: Option<&Resign>,
+    ) -> Result<Edit, ApiError> {
+        let Some(resign) = resign else { return Ok(edit) };
+        meta.authorize(Credential::Delete, owner)?;
+        let scheme = match resign {
+            Resign::Scheme(s) => s.clone(),
+            Resign::Decided => capture.verification.as_ref().map(|v| v.scheme.clone()).ok_or_else(|| {
+                ApiError::bad_request("cannot re-sign")
+                    .with_details("resign: this capture was never verified; name a scheme")
+            })?,
+        };
+        if !self.with_verifiers(|vs| vs.iter().any(|v| v.scheme.name() == scheme))? {
+            return Err(ApiError::bad_request("cannot re-sign")
+                .with_details(format!("resign: this bin has no {scheme} verifier (PUT /v1/bins/{{id}}/verify)")));
+        }
+        edit.resign = Some(scheme);
+        Ok(edit)
     }
 
     /// 429 when the bin already holds its share of queued and running replays.

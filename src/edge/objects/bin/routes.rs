@@ -1,6 +1,7 @@
 //! Which of the bin's jobs a request is for: credentials first, then one
 //! call per route.
 
+use super::sequences::Control;
 use super::{now_ms, BinObject};
 use crate::core::http::error::ApiError;
 use crate::core::http::route::{self, BinRoute};
@@ -43,6 +44,15 @@ impl BinObject {
             BinRoute::ListReplays => self.list_replays(&bin, query)?,
             BinRoute::GetReplay { n } => self.get_replay(&bin, n)?,
             BinRoute::RetryReplay { n } => self.retry_replay(&req, &bin, n).await?,
+            BinRoute::StartSequence => self.start_sequence(req, &url, &meta).await?,
+            BinRoute::Sequence { n } if req.inner().method() == "DELETE" => {
+                self.control_sequence(&req, &meta, n, Control::Cancel).await?
+            }
+            BinRoute::Sequence { n } => self.get_sequence(&bin, n)?,
+            BinRoute::SequenceControl { n, resume } => {
+                let action = if resume { Control::Resume } else { Control::Pause };
+                self.control_sequence(&req, &meta, n, action).await?
+            }
         };
         to_response(reply).map_err(platform("response"))
     }

@@ -3,15 +3,12 @@
 //! sends, logs, counts and tells subscribers.
 
 use super::{now_ms, BinObject};
-use crate::core::bin::ids::request_id;
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
 use crate::core::log::{self, AttemptLog};
 use crate::core::metrics::delta::{REPLAYS, REPLAY_ATTEMPTS};
-use crate::core::replay::headers::replay_headers;
 use crate::core::replay::model::{replay_id, Replay};
 use crate::core::replay::runner::{Runner, Sent, Settled, NOT_RETAINED};
-use crate::core::stream::backlog::CaptureSource;
 use crate::edge::io::http_send;
 use futures::future::join_all;
 use worker::console_log;
@@ -35,13 +32,13 @@ impl BinObject {
 
     async fn attempt(&self, bin: &str, config: &Config, runner: &Runner, replay: Replay) -> Result<(), ApiError> {
         let started = now_ms();
-        let (sent, duration_ms) = match self.captures().capture(replay.request_seq)? {
-            Some(capture) => {
-                let body = self.captures().body(capture.seq)?;
-                let headers = replay_headers(&capture, &request_id(bin, capture.seq), &replay_id(bin, replay.n));
-                http_send::send(&replay.target_url, &capture.method, &headers, body, config.replay_timeout_ms).await
-            }
-            None => (Sent::Impossible(NOT_RETAINED.into()), 0),
+        let outgoing = match self.captures().capture(replay.request_seq)? {
+            Some(capture) => self.outgoing(bin, &replay, capture)?,
+            None => Err(NOT_RETAINED.to_string()),
+        };
+        let (sent, duration_ms) = match outgoing {
+            Ok(out) => http_send::send(&out.url, &out.method, &out.headers, out.body, config.replay_timeout_ms).await,
+            Err(why) => (Sent::Impossible(why), 0),
         };
         if self.bin().is_none() {
             return Ok(()); // deleted or expired while the attempt ran

@@ -6,6 +6,7 @@ use crate::edge::storage::answers::Answers;
 use crate::edge::storage::bin::BinRecord;
 use crate::edge::storage::captures::Captures;
 use crate::edge::storage::replays::Replays;
+use crate::edge::storage::sequences::Sequences;
 use crate::edge::storage::verifiers::Verifiers;
 use std::cell::RefCell;
 
@@ -28,6 +29,10 @@ impl BinObject {
 
     pub(super) fn verifiers(&self) -> Verifiers {
         Verifiers::new(self.state.storage().sql())
+    }
+
+    pub(super) fn sequences(&self) -> Sequences {
+        Sequences::new(self.state.storage().sql())
     }
 }
 
