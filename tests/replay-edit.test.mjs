@@ -142,7 +142,7 @@ test("method, path and headers change what is sent; resign takes the delete toke
   const plain = await createBin(worker.url);
   const other = (await (await ingest(worker.url, plain.id, { body: "{}" })).json()).request_id;
   const none = await fetch(`${worker.url}/v1/bins/${plain.id}/requests/${other}/replay`, { method: "POST", headers: { "x-delete-token": plain.delete_token }, body: order({ resign: "stripe" }) });
-  assert.equal(none.status, 400);
+  assert.equal(none.status, 409, "a well-formed order the bin's state cannot serve");
   assert.match((await none.json()).details, /no stripe verifier/);
   const never = await fetch(`${worker.url}/v1/bins/${plain.id}/requests/${other}/replay`, { method: "POST", headers: { "x-delete-token": plain.delete_token }, body: order() });
   assert.match((await never.json()).details, /never verified/);

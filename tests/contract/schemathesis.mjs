@@ -42,6 +42,12 @@ async function seed(url) {
   const doomed = await (await fetch(`${url}/v1/bins`, { method: "POST" })).json();
   // And one whose delete token the owner's setting operations get outside the stateful phase.
   const owned = await (await fetch(`${url}/v1/bins`, { method: "POST" })).json();
+  // It holds a capture and sequence 1, so the sequence operations reach past 404.
+  await fetch(`${url}/v1/bins/${owned.id}/in`, { method: "POST", body: "{}" });
+  const sequence = await fetch(`${url}/v1/bins/${owned.id}/sequences`, {
+    method: "POST", headers: { "x-delete-token": owned.delete_token }, body: JSON.stringify({ target_url: "http://127.0.0.1:9/", max_retries: 0 }),
+  });
+  if (sequence.status !== 201) throw new Error(`could not seed a sequence: ${sequence.status}`);
   return { bin: bin.id, rid: capture.request_id, replay: replay.replay_id, cursor: page.next_cursor, doomed, owned };
 }
 
@@ -83,12 +89,20 @@ function config({ bin, rid, replay, cursor, doomed, owned }, { reference = false
     // contract has no links: its DELETE gets a bin of its own and that
     // bin's token, never the seeded bin's.
     ...(owner
-      ? ["setResponseRules", "clearResponseRules", "setVerifiers"].flatMap((id) => [
-          "[[operations]]",
-          `include-operation-id = "${id}"`,
-          `parameters = { "path.id" = "${owned.id}", "header.X-Delete-Token" = "${owned.delete_token}" }`,
-          "",
-        ])
+      ? [
+          ...["setResponseRules", "clearResponseRules", "setVerifiers", "startSequence"].flatMap((id) => [
+            "[[operations]]",
+            `include-operation-id = "${id}"`,
+            `parameters = { "path.id" = "${owned.id}", "header.X-Delete-Token" = "${owned.delete_token}" }`,
+            "",
+          ]),
+          ...["getSequence", "pauseSequence", "resumeSequence", "cancelSequence"].flatMap((id) => [
+            "[[operations]]",
+            `include-operation-id = "${id}"`,
+            `parameters = { "path.id" = "${owned.id}", "path.n" = 1, "header.X-Delete-Token" = "${owned.delete_token}" }`,
+            "",
+          ]),
+        ]
       : []),
     ...(reference
       ? [

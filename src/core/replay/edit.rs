@@ -9,11 +9,16 @@ use crate::core::hex::hex;
 use crate::core::http::error::ApiError;
 use crate::core::replay::headers::{IDEMPOTENCY_KEY, REPLAY_OF};
 use crate::core::replay::order::check_method;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
+use base64::{alphabet, Engine};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+/// Standard base64, with padding, that also takes unused bits that are not
+/// zero in the last character, as most encoders and the contract's pattern do.
+const LENIENT: GeneralPurpose =
+    GeneralPurpose::new(&alphabet::STANDARD, GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true));
 
 /// Longest `path` override, in bytes.
 const MAX_PATH_BYTES: usize = 2048;
@@ -82,7 +87,7 @@ fn bad(field: &str, why: impl std::fmt::Display) -> ApiError {
 /// The overrides in `order` (the order's JSON object); bodies within `max_body_bytes`.
 pub fn parse(order: &Map<String, Value>, max_body_bytes: u64) -> Result<Overrides, ApiError> {
     let text = |key: &str| match order.get(key) {
-        None | Some(Value::Null) => Ok(None),
+        None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
         Some(_) => Err(bad(key, "must be a string")),
     };
@@ -103,7 +108,7 @@ pub fn parse(order: &Map<String, Value>, max_body_bytes: u64) -> Result<Override
     let (set, remove) = headers(order.get("headers"))?;
     let body = body(text("body")?, text("body_b64")?, max_body_bytes)?;
     let resign = match order.get("resign") {
-        None | Some(Value::Null) | Some(Value::Bool(false)) => None,
+        None | Some(Value::Bool(false)) => None,
         Some(Value::Bool(true)) => Some(Resign::Decided),
         Some(Value::String(s)) => Some(Resign::Scheme(s.clone())),
         Some(_) => return Err(bad("resign", "must be true or a scheme name")),
@@ -116,7 +121,7 @@ pub fn parse(order: &Map<String, Value>, max_body_bytes: u64) -> Result<Override
 type HeaderEdits = (Vec<(String, String)>, Vec<String>);
 
 fn headers(value: Option<&Value>) -> Result<HeaderEdits, ApiError> {
-    let Some(value) = value.filter(|v| !v.is_null()) else { return Ok((vec![], vec![])) };
+    let Some(value) = value else { return Ok((vec![], vec![])) };
     let obj = value.as_object().ok_or_else(|| bad("headers", "must be an object of names to values (null removes)"))?;
     if obj.len() > MAX_HEADERS {
         return Err(bad("headers", format!("at most {MAX_HEADERS}")));
@@ -145,7 +150,7 @@ fn body(text: Option<&str>, b64: Option<&str>, max_body_bytes: u64) -> Result<Op
     let bytes = match (text, b64) {
         (Some(_), Some(_)) => return Err(bad("body_b64", "give body or body_b64, not both")),
         (Some(t), None) => Some(t.as_bytes().to_vec()),
-        (None, Some(b)) => Some(STANDARD.decode(b).map_err(|_| bad("body_b64", "not base64"))?),
+        (None, Some(b)) => Some(LENIENT.decode(b).map_err(|_| bad("body_b64", "not base64"))?),
         (None, None) => None,
     };
     if bytes.as_ref().is_some_and(|b| b.len() as u64 > max_body_bytes) {

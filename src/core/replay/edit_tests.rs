@@ -17,6 +17,11 @@ fn every_override_is_read_and_summarised() {
     assert_eq!(o.resign, Some(Resign::Scheme("github".into())));
     assert_eq!(overrides(r#"{"resign":true}"#).unwrap().resign, Some(Resign::Decided));
     assert_eq!(overrides("{}").unwrap(), Overrides::default());
+    assert_eq!(
+        overrides(r#"{"body_b64":"GwLqbjt="}"#).unwrap().body.map(|b| b.len()),
+        Some(5),
+        "unused bits need not be zero"
+    );
 }
 
 #[test]
@@ -31,6 +36,9 @@ fn what_an_edit_may_not_do_is_a_400_naming_the_field() {
         (r#"{"body":"a","body_b64":"YQ=="}"#, "body_b64"),
         (r#"{"body":"seventeen bytes!!"}"#, "body"),
         (r#"{"resign":5}"#, "resign"),
+        (r#"{"resign":null}"#, "resign"),
+        (r#"{"method":null}"#, "method"),
+        (r#"{"headers":null}"#, "headers"),
     ] {
         let err = overrides(json).unwrap_err();
         assert_eq!(err.status(), 400, "{json}");

@@ -77,7 +77,7 @@ pub fn parse(
         _ => return Err(bad("on_failure", "must be continue or stop")),
     };
     let resign = match order.get("resign") {
-        None | Some(Value::Null) | Some(Value::Bool(false)) => None,
+        None | Some(Value::Bool(false)) => None,
         Some(Value::Bool(true)) => Some(Resign::Decided),
         Some(Value::String(s)) => Some(Resign::Scheme(s.clone())),
         Some(_) => return Err(bad("resign", "must be true or a scheme name")),
@@ -97,7 +97,7 @@ fn seqs(ids: &Value, bin: &str, max_steps: u64) -> Result<Vec<u64>, ApiError> {
         .iter()
         .map(|id| {
             let id = id.as_str().ok_or_else(|| bad("request_ids", "must be strings"))?;
-            parse_request_id(bin, id).map_err(|_| bad("request_ids", format!("{id:?} is not a request id of this bin")))
+            parse_request_id(bin, id)
         })
         .collect::<Result<Vec<u64>, ApiError>>()?;
     seqs.sort_unstable();
@@ -142,12 +142,13 @@ mod tests {
             r#"{"interval_ms":-1}"#,
             r#"{"request_ids":[]}"#,
             r#"{"request_ids":["a","b","c","d"]}"#,
-            r#"{"request_ids":["zzzzzzzzzzzz-1"]}"#,
             r#"{"query":"q=secret"}"#,
             r#"{"on_failure":"retry"}"#,
             r#"{"resign":1}"#,
         ] {
             assert_eq!(parse_json(json).map(|_| ()).unwrap_err().status(), 400, "{json}");
         }
+        let other_bin = parse_json(r#"{"request_ids":["zzzzzzzzzzzz-1"]}"#).map(|_| ()).unwrap_err();
+        assert_eq!(other_bin.status(), 404, "as the replay route answers an unknown capture");
     }
 }

@@ -27,6 +27,11 @@ const ORDER_MAX_BYTES: u64 = 16 * 1024;
 /// `Retry-After` when a bin's replays are all taken, in seconds.
 const PENDING_RETRY_AFTER_S: &str = "30";
 
+/// A well-formed `resign` the bin's state cannot serve (no such verifier): a conflict, not bad input.
+fn cannot_resign(details: String) -> ApiError {
+    ApiError::new(ErrorKind::Conflict, "cannot re-sign").with_details(details)
+}
+
 fn not_found() -> ApiError {
     ApiError::not_found("replay not found")
 }
@@ -126,14 +131,16 @@ impl BinObject {
         meta.authorize(Credential::Delete, owner)?;
         let scheme = match resign {
             Resign::Scheme(s) => s.clone(),
-            Resign::Decided => capture.verification.as_ref().map(|v| v.scheme.clone()).ok_or_else(|| {
-                ApiError::bad_request("cannot re-sign")
-                    .with_details("resign: this capture was never verified; name a scheme")
-            })?,
+            Resign::Decided => capture
+                .verification
+                .as_ref()
+                .map(|v| v.scheme.clone())
+                .ok_or_else(|| cannot_resign("resign: this capture was never verified; name a scheme".into()))?,
         };
         if !self.with_verifiers(|vs| vs.iter().any(|v| v.scheme.name() == scheme))? {
-            return Err(ApiError::bad_request("cannot re-sign")
-                .with_details(format!("resign: this bin has no {scheme} verifier (PUT /v1/bins/{{id}}/verify)")));
+            return Err(cannot_resign(format!(
+                "resign: this bin has no {scheme} verifier (PUT /v1/bins/{{id}}/verify)"
+            )));
         }
         edit.resign = Some(scheme);
         Ok(edit)

@@ -7,7 +7,7 @@ use super::{now_ms, BinObject};
 use crate::core::bin::meta::BinMeta;
 use crate::core::capture::model::Capture;
 use crate::core::config::Config;
-use crate::core::http::error::ApiError;
+use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::http::reply::Reply;
 use crate::core::limits::client::client_key;
 use crate::core::replay::order;
@@ -40,7 +40,7 @@ impl BinObject {
         let order = sequence_order::parse(&order::object(&body)?, replay, &meta.id, config.sequence_max_steps)?;
         let Some(meta) = self.bin() else { return Err(ApiError::bin_not_found()) };
         if self.sequences().count()? >= config.sequence_max_per_bin {
-            return Err(ApiError::bad_request("too many sequences").with_details(format!(
+            return Err(ApiError::new(ErrorKind::Conflict, "too many sequences").with_details(format!(
                 "a bin starts at most SEQUENCE_MAX_PER_BIN ({}) sequences",
                 config.sequence_max_per_bin
             )));
@@ -48,7 +48,7 @@ impl BinObject {
         let captures = self.selected(&order.selection, &config)?;
         let first = captures
             .first()
-            .ok_or_else(|| ApiError::bad_request("invalid sequence").with_details("no retained capture matches"))?;
+            .ok_or_else(|| ApiError::not_found("request not found").with_details("no retained capture matches"))?;
         let edit = self.resolve_resign(
             &meta,
             Some(meta_token(&req).as_str()),
@@ -102,8 +102,8 @@ impl BinObject {
                 .iter()
                 .map(|seq| {
                     captures.capture(*seq)?.ok_or_else(|| {
-                        ApiError::bad_request("invalid sequence")
-                            .with_details(format!("request_ids: capture {seq} is no longer retained"))
+                        ApiError::not_found("request not found")
+                            .with_details(format!("request_ids: capture {seq} is not retained"))
                     })
                 })
                 .collect::<Result<Vec<Capture>, ApiError>>()?,
@@ -152,14 +152,13 @@ impl BinObject {
             Control::Cancel => sequence.cancel(now),
         };
         if !changed {
-            return Err(ApiError::new(crate::core::http::error::ErrorKind::Conflict, "sequence cannot do that now")
-                .with_details(format!(
-                    "it is {}",
-                    serde_json::to_value(sequence.status)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                )));
+            return Err(ApiError::new(ErrorKind::Conflict, "sequence cannot do that now").with_details(format!(
+                "it is {}",
+                serde_json::to_value(sequence.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            )));
         }
         self.sequences().save(&sequence)?;
         self.reschedule().await?;
