@@ -45,30 +45,22 @@ impl<'a> ResponseView<'a> {
     /// The view of a capture answered by rule `answer` (none: the 202)
     /// and with `reply` from its responder, if any.
     pub fn of(answer: Option<&Answered>, reply: Option<&'a Replied>) -> ResponseView<'a> {
-        let mut view = match answer {
-            Some(a) => ResponseView {
-                rule: Some(a.rule),
-                status: a.status,
-                delay_ms: a.delay_ms,
-                delay_skipped: a.delay_skipped,
-                source: Source::Rule,
-                pending: false,
-                waited_ms: 0,
-                fallback: None,
-                listener: None,
-            },
-            None => ResponseView {
-                rule: None,
-                status: 202,
-                delay_ms: 0,
-                delay_skipped: false,
-                source: Source::Default,
-                pending: false,
-                waited_ms: 0,
-                fallback: None,
-                listener: None,
-            },
+        let mut view = ResponseView {
+            rule: None,
+            status: 202,
+            delay_ms: 0,
+            delay_skipped: false,
+            source: Source::Default,
+            pending: false,
+            waited_ms: 0,
+            fallback: None,
+            listener: None,
         };
+        if let Some(a) = answer {
+            (view.rule, view.status, view.delay_ms, view.delay_skipped) =
+                (Some(a.rule), a.status, a.delay_ms, a.delay_skipped);
+            view.source = Source::Rule;
+        }
         if let Some(r) = reply {
             (view.pending, view.waited_ms, view.fallback, view.listener) =
                 (r.is_pending(), r.waited_ms, r.fallback.filter(|f| *f != Fallback::Absent), r.app.as_ref());

@@ -7,7 +7,7 @@ use crate::core::answer::headers::MAX_VALUE_BYTES;
 use crate::core::capture::build::is_token;
 use crate::core::hex::hex;
 use crate::core::http::error::ApiError;
-use crate::core::replay::headers::{IDEMPOTENCY_KEY, REPLAY_OF};
+use crate::core::replay::headers::{FRAMED, IDEMPOTENCY_KEY, REPLAY_OF};
 use crate::core::replay::order::check_method;
 use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
 use base64::{alphabet, Engine};
@@ -24,22 +24,6 @@ const LENIENT: GeneralPurpose =
 const MAX_PATH_BYTES: usize = 2048;
 /// Most header overrides in one order.
 const MAX_HEADERS: usize = 50;
-/// Headers an edit may not set: the runtime frames the request, and the
-/// replay's own two name it.
-const UNSETTABLE: [&str; 11] = [
-    "host",
-    "content-length",
-    "connection",
-    "transfer-encoding",
-    "keep-alive",
-    "upgrade",
-    "te",
-    "trailer",
-    "proxy-connection",
-    REPLAY_OF,
-    IDEMPOTENCY_KEY,
-];
-
 /// Re-signing: with the verifier that decided the capture, or one scheme's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resign {
@@ -107,18 +91,23 @@ pub fn parse(order: &Map<String, Value>, max_body_bytes: u64) -> Result<Override
     }
     let (set, remove) = headers(order.get("headers"))?;
     let body = body(text("body")?, text("body_b64")?, max_body_bytes)?;
-    let resign = match order.get("resign") {
-        None | Some(Value::Bool(false)) => None,
-        Some(Value::Bool(true)) => Some(Resign::Decided),
-        Some(Value::String(s)) => Some(Resign::Scheme(s.clone())),
-        Some(_) => return Err(bad("resign", "must be true or a scheme name")),
-    };
+    let resign = resign(order.get("resign"))?;
     let digest = body.as_ref().map(|b| (hex(&Sha256::digest(b)), b.len() as u64));
     Ok(Overrides { edit: Edit { method, path, set, remove, body: digest, resign: None }, body, resign })
 }
 
 /// Headers to set (name, value) and to remove (names).
 type HeaderEdits = (Vec<(String, String)>, Vec<String>);
+
+/// An order's `resign`: absent or `false`, `true`, or a scheme's name.
+pub fn resign(value: Option<&Value>) -> Result<Option<Resign>, ApiError> {
+    match value {
+        None | Some(Value::Bool(false)) => Ok(None),
+        Some(Value::Bool(true)) => Ok(Some(Resign::Decided)),
+        Some(Value::String(s)) => Ok(Some(Resign::Scheme(s.clone()))),
+        Some(_) => Err(bad("resign", "must be true or a scheme name")),
+    }
+}
 
 fn headers(value: Option<&Value>) -> Result<HeaderEdits, ApiError> {
     let Some(value) = value else { return Ok((vec![], vec![])) };
@@ -130,7 +119,9 @@ fn headers(value: Option<&Value>) -> Result<HeaderEdits, ApiError> {
     for (name, v) in obj {
         let lower = name.to_ascii_lowercase();
         let field = format!("headers.{name}");
-        if !is_token(name) || UNSETTABLE.contains(&lower.as_str()) {
+        // The runtime frames the request, and the replay's own two name it.
+        if !is_token(name) || FRAMED.contains(&lower.as_str()) || [REPLAY_OF, IDEMPOTENCY_KEY].contains(&lower.as_str())
+        {
             return Err(bad(&field, "not a header an edit may set or remove"));
         }
         match v {

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use crate::core::capture::model::Capture;
 
-/// Headers never re-sent: hop-by-hop ones (RFC 9110 §7.6.1) and those the
-/// runtime sets for each outgoing request.
-const DROPPED: [&str; 10] = [
+/// Headers the runtime frames or sets for each outgoing request
+/// (hop-by-hop ones, RFC 9110 §7.6.1, and the framing ones): never re-sent
+/// as captured, and never set by an edit.
+pub const FRAMED: [&str; 9] = [
     "host",
     "content-length",
     "connection",
@@ -16,7 +17,6 @@ const DROPPED: [&str; 10] = [
     "te",
     "trailer",
     "proxy-connection",
-    "set-cookie", // re-sent from `set_cookies`, one header per value
 ];
 
 /// Header naming the capture a replay re-sends.
@@ -36,7 +36,11 @@ pub fn forward_headers(headers: &BTreeMap<String, String>, set_cookies: &[String
         .map(|v| v.split(',').map(|t| t.trim().to_ascii_lowercase()).collect())
         .unwrap_or_default();
     let keep = |name: &str| {
-        !DROPPED.contains(&name) && !name.starts_with("cf-") && !named_by_connection.iter().any(|n| n == name)
+        // `set-cookie` is re-sent from `set_cookies`, one header per value.
+        !FRAMED.contains(&name)
+            && name != "set-cookie"
+            && !name.starts_with("cf-")
+            && !named_by_connection.iter().any(|n| n == name)
     };
     let mut out: Vec<(String, String)> =
         headers.iter().filter(|(n, _)| keep(n)).map(|(n, v)| (n.clone(), v.clone())).collect();

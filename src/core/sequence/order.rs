@@ -4,7 +4,7 @@
 
 use crate::core::bin::ids::parse_request_id;
 use crate::core::http::error::ApiError;
-use crate::core::replay::edit::Resign;
+use crate::core::replay::edit::{self, Resign};
 use crate::core::replay::order::ReplayOrder;
 use crate::core::search::filter::Filter;
 use crate::core::sequence::model::OnFailure;
@@ -76,12 +76,7 @@ pub fn parse(
         Some("stop") => OnFailure::Stop,
         _ => return Err(bad("on_failure", "must be continue or stop")),
     };
-    let resign = match order.get("resign") {
-        None | Some(Value::Bool(false)) => None,
-        Some(Value::Bool(true)) => Some(Resign::Decided),
-        Some(Value::String(s)) => Some(Resign::Scheme(s.clone())),
-        Some(_) => return Err(bad("resign", "must be true or a scheme name")),
-    };
+    let resign = edit::resign(order.get("resign"))?;
     Ok(SequenceOrder { replay, selection, timing, on_failure, resign })
 }
 
