@@ -3,9 +3,12 @@
 // Prints the largest inclusive shares by the frames that matter (the wasm
 // functions by name, and the runtime calls they make) and writes the table
 // into RESULTS. Usage: node bench/profile.mjs [--requests N]
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import WebSocket from "ws";
-import { startWorker } from "../tests/support/worker.mjs";
+import { root, startWorker } from "../tests/support/worker.mjs";
 import { writeSection } from "./section.mjs";
 
 const total = Number(process.argv[process.argv.indexOf("--requests") + 1]) || 3000;
@@ -15,7 +18,14 @@ const port = await new Promise((r) => {
     s.close(() => r(free));
   });
 });
-const w = await startWorker({ vars: { LOG_REQUESTS: "errors" }, onLine: () => {}, inspectorPort: port });
+// The module with its names section (scripts/build.sh keeps it in build/names/):
+// the same code as the one deployed, so wasm frames carry their Rust names.
+const from = mkdtempSync(path.join(os.tmpdir(), "polyhook-profile-"));
+mkdirSync(path.join(from, "build"));
+copyFileSync(path.join(root, "wrangler.toml"), path.join(from, "wrangler.toml"));
+copyFileSync(path.join(root, "build/index.js"), path.join(from, "build/index.js"));
+copyFileSync(path.join(root, "build/names/index_bg.wasm"), path.join(from, "build/index_bg.wasm"));
+const w = await startWorker({ vars: { LOG_REQUESTS: "errors" }, onLine: () => {}, inspectorPort: port, from });
 const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
 const target = targets.find((t) => t.title?.includes("polyhook-rs")) ?? targets[0];
 const ws = new WebSocket(target.webSocketDebuggerUrl);
@@ -41,6 +51,7 @@ await Promise.all(Array.from({ length: 8 }, async () => { while (next < total) a
 const { profile } = await call("Profiler.stop");
 ws.close();
 await w.dispose();
+rmSync(from, { recursive: true, force: true });
 
 // Inclusive time per function name: a sample counts once per distinct name on its stack.
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));

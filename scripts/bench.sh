@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
-worker-build --release
+build_worker
 # The build before issue 17's work, for the before/after targets table.
 bash bench/before.sh
 cargo build --release -p polyhook-bench -p polyhook-cli

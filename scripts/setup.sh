@@ -94,3 +94,18 @@ export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
 export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"
 export PATH="$TOOLS/worker-build-$WORKER_BUILD_VERSION/bin:$ROOT/node_modules/.bin:$PATH"
 export WRANGLER_SEND_METRICS=false
+
+# build_worker: builds build/index.js and build/index_bg.wasm in the current
+# directory. worker-build keeps the wasm names section (it runs wasm-opt
+# with --debuginfo); the module the runtime loads drops it, a sixth of its
+# bytes. build/names/index_bg.wasm keeps the named copy, the same code, for
+# CPU profiles (bench/profile.mjs) and for reading a wasm stack trace.
+build_worker() {
+  worker-build --release
+  mkdir -p build/names
+  cp build/index_bg.wasm build/names/index_bg.wasm
+  # The features worker-build enables, so the rewrite accepts what it emitted.
+  "$WASM_OPT_BIN" build/names/index_bg.wasm --strip-debug -o build/index_bg.wasm \
+    --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory \
+    --enable-multivalue --enable-reference-types --enable-exception-handling
+}

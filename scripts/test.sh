@@ -22,7 +22,7 @@ cargo test --workspace
 step "openapi lint"
 redocly lint openapi.yaml
 step "build"
-worker-build --release
+build_worker
 step "polyhook command (cli/), for the suite's cli tests"
 cargo build -p polyhook-cli
 step "miniflare suite"
