@@ -196,6 +196,14 @@ test("bad orders are 400, unknown requests and replays 404, loops refused", asyn
   await assertError(await fetch(`${worker.url}/v1/replays/garbage`), 404);
 });
 
+test("an international target host is taken, in its ASCII form (the platform's URL parser does IDNA)", async () => {
+  const { bin, rid } = await captured(worker.url);
+  const id = await replayOk(worker.url, bin.id, rid, { target_url: "http://bücher.invalid/hook?q=1", max_retries: 0 });
+  assert.equal((await getJson(`${worker.url}/v1/replays/${id}`)).target_url, "http://xn--bcher-kva.invalid/hook?q=1");
+  // A host that is not a name in any script is bad input, not a 5xx.
+  await assertError(await startReplay(worker.url, bin.id, rid, { target_url: "http://exä mple.invalid/" }), 400);
+});
+
 test("each status change is a replay event on the bin's stream", async () => {
   const target = await startTarget((n) => ({ status: n === 1 ? 503 : 200 }));
   try {

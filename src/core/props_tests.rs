@@ -73,9 +73,9 @@ proptest! {
     #[test]
     fn replay_orders_never_panic(body in proptest::collection::vec(any::<u8>(), 0..200), url in "\\\\PC{0,60}") {
         let own = [Url::parse("http://127.0.0.1:8787").unwrap()];
-        let _ = order::parse(&body, &own);
+        let _ = order::parse(&body, &own, |_| None);
         let json = serde_json::json!({ "target_url": url, "max_retries": 1 }).to_string();
-        if let Err(e) = order::parse(json.as_bytes(), &own) {
+        if let Err(e) = order::parse(json.as_bytes(), &own, |_| None) {
             prop_assert_eq!(e.status(), 400);
         }
     }

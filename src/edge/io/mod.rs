@@ -11,6 +11,7 @@ pub mod http_send;
 pub mod js_stream;
 pub mod limits;
 pub mod metrics_sink;
+pub mod platform_url;
 pub mod respond;
 pub mod settings;
 pub mod sse_stream;

@@ -18,6 +18,7 @@ use crate::core::replay::order;
 use crate::core::replay::runner::ReplayRepo;
 use crate::core::stream::events;
 use crate::edge::io::body::read_limited;
+use crate::edge::io::platform_url;
 use crate::edge::storage::retention::evict;
 use worker::{Request, Url};
 
@@ -64,7 +65,7 @@ impl BinObject {
         let limit = ORDER_MAX_BYTES.max(config.max_body_bytes.saturating_mul(2).saturating_add(ORDER_MAX_BYTES));
         let body = read_limited(&mut req, limit).await?;
         let own: Vec<Url> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
-        let order = order::parse(&body, &own)?;
+        let order = order::parse(&body, &own, platform_url::to_ascii)?;
         let overrides = edit::parse(&order::object(&body)?, config.max_body_bytes)?;
         if overrides.edit.method.is_none() {
             order::check_method(&capture.method)?;

@@ -17,6 +17,7 @@ use crate::core::sequence::order::{self as sequence_order, Selection};
 use crate::core::sequence::plan::offsets;
 use crate::core::stream::backlog::CaptureSource;
 use crate::edge::io::body::read_limited;
+use crate::edge::io::platform_url;
 use worker::{Request, Url};
 
 /// Largest sequence order read, in bytes.
@@ -36,7 +37,7 @@ impl BinObject {
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
         let body = read_limited(&mut req, ORDER_MAX_BYTES).await?;
         let own: Vec<Url> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
-        let replay = order::parse(&body, &own)?;
+        let replay = order::parse(&body, &own, platform_url::to_ascii)?;
         let order = sequence_order::parse(&order::object(&body)?, replay, &meta.id, config.sequence_max_steps)?;
         let Some(meta) = self.bin() else { return Err(ApiError::bin_not_found()) };
         if self.sequences().count()? >= config.sequence_max_per_bin {
