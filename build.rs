@@ -1,6 +1,8 @@
 //! Embeds the playground page (`public/`) into the Worker, so serving it
 //! costs no extra hop through an assets router and its security headers are
 //! set (and tested) in code. Writes `$OUT_DIR/assets.rs`: one entry per file.
+//! `POLYHOOK_PUBLIC_DIR` names a minified copy of `public/` to embed instead
+//! (the worker build makes one with `scripts/minify-public.mjs`).
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -19,8 +21,12 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let public = root.join("public");
-    println!("cargo:rerun-if-changed=public");
+    println!("cargo:rerun-if-env-changed=POLYHOOK_PUBLIC_DIR");
+    let public = match std::env::var("POLYHOOK_PUBLIC_DIR") {
+        Ok(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => root.join("public"),
+    };
+    println!("cargo:rerun-if-changed={}", public.display());
     let mut found = Vec::new();
     files(&public, &mut found);
     found.sort();
