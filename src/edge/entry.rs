@@ -13,6 +13,7 @@ use crate::core::http::health::Health;
 use crate::core::http::methods::Methods;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::{self, BinRoute, Route};
+use crate::core::http::target;
 use crate::core::limits::budget::{global_shard, Budget};
 use crate::core::limits::client::{client_key, prefix_key};
 use crate::core::log::{self, RequestLog};
@@ -45,11 +46,11 @@ fn start() {
 async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<web_sys::Response> {
     let started = Date::now().as_millis();
     let method = req.method();
-    let url = Url::parse(&req.url())?;
-    let matched = route::match_path(url.path());
+    let raw_url = req.url();
+    let matched = route::match_path(target::split(&raw_url).path);
     let label = matched.as_ref().map_or("unmatched", |(_, r)| r.label());
     let bin = matched.as_ref().and_then(|(_, r)| r.bin().map(str::to_string));
-    let result = dispatch(&req, &url, matched, &env, &ctx).await;
+    let result = dispatch(&req, &raw_url, matched, &env, &ctx).await;
     let (status, error) = match &result {
         Ok(response) => (response.status(), code_for_status(response.status()).map(str::to_string)),
         Err(err) => (err.status(), Some(err.message.clone())),
@@ -78,7 +79,7 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
 /// Preflights and routing; bin routes go to their object untouched.
 async fn dispatch(
     req: &web_sys::Request,
-    url: &Url,
+    raw_url: &str,
     matched: Option<(Methods, Route)>,
     env: &Env,
     ctx: &Context,
@@ -93,8 +94,6 @@ async fn dispatch(
         let reply = cors::preflight(methods, requested.as_deref().unwrap_or(""), asked_headers.as_deref());
         return to_response(reply).map(Into::into).map_err(platform("response"));
     }
-    // The trait clone copies the handle; the inherent `clone` would tee the body.
-    let own = || Request::from(Clone::clone(req));
     // Only bin creation and replays draw on a per-client budget here; ingest's is in the bin's object.
     let client = || client_key(headers.get("cf-connecting-ip").ok().flatten().as_deref());
     let reply = match route::accept(matched, &method)? {
@@ -109,7 +108,7 @@ async fn dispatch(
         }
         Route::Health => health()?,
         Route::Metrics => {
-            let only = asked_shard(url.query().unwrap_or(""))?;
+            let only = asked_shard(target::split(raw_url).query)?;
             let config = settings::cached(env)?;
             let cache_ms = i64::try_from(config.metrics_cache_ms).unwrap_or(i64::MAX);
             aggregator::render(env, config.metrics_shards, only, cache_ms).await?
@@ -127,8 +126,9 @@ async fn dispatch(
             }
             let shards = settings::cached(env)?.create_global_shards();
             limits::take(env, &global_shard(&client(), shards), Budget::CreateGlobal).await?.check()?;
-            let private = wants_private(&read_limited(&mut own(), CREATE_BODY_MAX_BYTES).await?)?;
-            let created = create_bin(env, &base_url(env, url)?, private).await?;
+            let private = wants_private(&read_limited(req, CREATE_BODY_MAX_BYTES).await?)?;
+            let url = Url::parse(raw_url).map_err(|e| ApiError::internal(format!("url: {e}")))?;
+            let created = create_bin(env, &base_url(env, &url)?, private).await?;
             created.headers(limit.headers())
         }
     };

@@ -12,3 +12,4 @@ pub mod page;
 pub mod query;
 pub mod reply;
 pub mod route;
+pub mod target;

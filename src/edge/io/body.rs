@@ -3,34 +3,39 @@
 use crate::core::capture::build::too_large;
 use crate::core::http::error::ApiError;
 use futures::StreamExt;
-use worker::Request;
+use worker::js_sys::Uint8Array;
+use worker::wasm_bindgen::JsValue;
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::worker_sys::web_sys;
+use worker::{ByteStream, Headers};
 
-fn unreadable(e: worker::Error) -> ApiError {
-    ApiError::bad_request("request body unreadable").with_details(e.to_string())
+fn unreadable(e: JsValue) -> ApiError {
+    ApiError::bad_request("request body unreadable").with_details(format!("{e:?}"))
 }
 
 /// Reads the body of `req`, failing with 413 as soon as it passes
 /// `max_bytes`. A request without a body reads as empty.
-pub async fn read_limited(req: &mut Request, max_bytes: u64) -> Result<Vec<u8>, ApiError> {
-    if req.inner().body().is_none() {
+pub async fn read_limited(req: &web_sys::Request, max_bytes: u64) -> Result<Vec<u8>, ApiError> {
+    let Some(body) = req.body() else {
         return Ok(Vec::new());
-    }
-    let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n <= max_bytes) {
+    };
+    let declared = Headers(req.headers()).get("content-length").ok().flatten();
+    if declared.and_then(|v| v.trim().parse::<u64>().ok()).is_some_and(|n| n <= max_bytes) {
         // HTTP framing ends the body at its declared length, so one read is
         // bounded; it costs one promise instead of one per chunk.
-        return req.bytes().await.map_err(unreadable);
+        let buffer = JsFuture::from(req.array_buffer().map_err(unreadable)?).await.map_err(unreadable)?;
+        return Ok(Uint8Array::new(&buffer).to_vec());
     }
-    let mut stream = req.stream().map_err(unreadable)?;
-    let mut body = Vec::new();
+    let mut stream = ByteStream::from(body);
+    let mut bytes = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(unreadable)?;
-        if (body.len() + chunk.len()) as u64 > max_bytes {
+        let chunk = chunk.map_err(|e| unreadable(e.into()))?;
+        if (bytes.len() + chunk.len()) as u64 > max_bytes {
             return Err(too_large(max_bytes));
         }
-        body.extend_from_slice(&chunk);
+        bytes.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok(bytes)
 }
 
 /// Most bytes read off an unconsumed body before answering anyway.
@@ -40,11 +45,9 @@ const DRAIN_MAX_BYTES: usize = 2 * 1024 * 1024;
 /// consume (an early 404 or 400). Answering with the body unread makes the
 /// runtime drop the connection, which breaks the client's next request on
 /// a kept-alive socket. A body larger than 2 MiB is left to that fate.
-pub async fn drain(req: &worker::worker_sys::web_sys::Request) {
-    if req.body_used() || req.body().is_none() {
-        return;
-    }
-    let Ok(mut stream) = Request::from(Clone::clone(req)).stream() else { return };
+pub async fn drain(req: &web_sys::Request) {
+    let Some(body) = req.body().filter(|_| !req.body_used()) else { return };
+    let mut stream = ByteStream::from(body);
     let mut seen = 0;
     while let Some(Ok(chunk)) = stream.next().await {
         seen += chunk.len();

@@ -8,6 +8,7 @@ pub mod body;
 pub mod export_pump;
 pub mod export_set;
 pub mod http_send;
+pub mod incoming;
 pub mod js_stream;
 pub mod limits;
 pub mod metrics_sink;

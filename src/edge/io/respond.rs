@@ -4,6 +4,7 @@
 use crate::core::http::cors;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
+use worker::worker_sys::web_sys;
 use worker::{console_error, Headers, Response};
 
 /// `extra` headers plus the CORS headers every answer carries.
@@ -31,6 +32,33 @@ pub fn to_response(reply: Reply) -> worker::Result<Response> {
     // there makes the runtime's Response constructor throw).
     let bodiless = reply.body.is_empty() || matches!(reply.status, 204 | 205 | 304);
     Ok(if bodiless { builder.empty() } else { builder.fixed(reply.body) })
+}
+
+/// Builds the runtime's own response for `reply`, with CORS headers, with
+/// no `worker::Response` in between (whose conversion builds the init
+/// object a second time). For the bin object, which answers every capture.
+pub fn to_runtime(reply: Reply) -> Result<web_sys::Response, ApiError> {
+    let headers = headers_with_cors(reply.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+        .map_err(platform("response headers"))?;
+    let init = web_sys::ResponseInit::new();
+    init.set_status(reply.status);
+    init.set_headers(&headers.0);
+    let bodiless = reply.body.is_empty() || matches!(reply.status, 204 | 205 | 304);
+    let mut body = reply.body;
+    // The constructor copies the bytes it is given (Fetch, "extract a body").
+    web_sys::Response::new_with_opt_u8_array_and_init(if bodiless { None } else { Some(&mut body) }, &init)
+        .map_err(|e| ApiError::internal(format!("response: {e:?}")))
+}
+
+/// The runtime's response for a failed request (see [`error_response`]).
+pub fn runtime_error(err: &ApiError) -> worker::Result<web_sys::Response> {
+    if err.status() >= 500 {
+        console_error!("{}", err);
+    }
+    match to_runtime(Reply::error(err)) {
+        Ok(response) => Ok(response),
+        Err(_) => Response::error("internal error", 500).map(Into::into),
+    }
 }
 
 /// The response for a failed request. Server-side failures are logged; a

@@ -14,10 +14,11 @@ use crate::core::search::scan::{self, Budget, Order, Window};
 use crate::core::stream::backlog::CaptureSource;
 use crate::edge::io::export_pump::{self, Pieces};
 use crate::edge::io::export_set::{ExportSet, ExportTicket};
+use crate::edge::io::incoming::Incoming;
 use crate::edge::io::respond::{headers_with_cors, platform};
 use crate::edge::storage::captures::Captures;
 use std::time::Duration;
-use worker::{console_error, Delay, Request, Response, Url};
+use worker::{console_error, Delay, Response, Url};
 
 /// Captures written per piece, at most.
 const ENTRIES_PER_PULL: usize = 32;
@@ -48,7 +49,7 @@ impl BinObject {
     /// Starts an export of bin `bin`, whose request came to `url`.
     pub(super) fn export(
         &self,
-        req: &Request,
+        req: &Incoming,
         url: &Url,
         bin: &str,
         query: &str,

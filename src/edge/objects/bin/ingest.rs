@@ -10,12 +10,12 @@ use crate::core::metrics::delta::{method_label, CAPTURED_BYTES, CAPTURES, INGEST
 use crate::core::reply::outcome::{Fallback, Replied};
 use crate::core::stream::events;
 use crate::edge::io::body::read_limited;
-use worker::Request;
+use crate::edge::io::incoming::Incoming;
 
 impl BinObject {
     pub(super) async fn ingest(
         &self,
-        mut req: Request,
+        req: Incoming,
         sub_path: String,
         query: &str,
         now: i64,
@@ -37,7 +37,7 @@ impl BinObject {
             self.metrics.record(|d| d.add(RATE_LIMITED, "ingest", 1.0));
             return Err(refused);
         }
-        let body = read_limited(&mut req, config.max_body_bytes).await?;
+        let body = read_limited(req.inner(), config.max_body_bytes).await?;
         // From here to the cache update there is no `.await`: the sequence
         // number is taken and stored in one atomic step. The bin may have
         // been deleted while the body was read; then there is nothing to add to.

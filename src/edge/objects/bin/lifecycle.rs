@@ -14,11 +14,15 @@ use crate::core::replay::runner::ReplayRepo;
 use crate::core::replay::wake::next_wake_ms;
 use crate::core::stream::events::{self, End};
 use crate::core::stream::hub::Fanout;
+use crate::edge::io::body::read_limited;
+use crate::edge::io::incoming::Incoming;
 use crate::edge::io::respond::{platform, to_response};
 use worker::js_sys;
 use worker::wasm_bindgen::JsValue;
-use worker::{console_error, Request, Response, ScheduledTime};
+use worker::{console_error, Response, ScheduledTime};
 
+/// Largest init order read, bytes (an id and two token digests).
+const INIT_MAX_BYTES: u64 = 4096;
 /// Wait before the alarm tries again when pending work could not be read, ms.
 const UNREADABLE_RETRY_MS: i64 = 30_000;
 /// Least wait before due replay work runs again after a failed alarm run, ms.
@@ -72,8 +76,10 @@ impl BinObject {
     }
 
     /// Creates the bin from the entry's order; 409 if the id is taken.
-    pub(super) async fn init(&self, mut req: Request) -> Result<Response, ApiError> {
-        let order: InitOrder = req.json().await.map_err(platform("init body"))?;
+    pub(super) async fn init(&self, req: Incoming) -> Result<Response, ApiError> {
+        let body = read_limited(req.inner(), INIT_MAX_BYTES).await?;
+        let order: InitOrder =
+            serde_json::from_slice(&body).map_err(|e| ApiError::internal(format!("init body: {e}")))?;
         if self.record().load()?.is_some() {
             return to_response(Reply::empty(409)).map_err(platform("response"));
         }
@@ -89,7 +95,7 @@ impl BinObject {
     }
 
     /// `DELETE /v1/bins/{id}` with the delete token.
-    pub(super) async fn delete(&self, req: &Request, meta: &BinMeta) -> Result<Reply, ApiError> {
+    pub(super) async fn delete(&self, req: &Incoming, meta: &BinMeta) -> Result<Reply, ApiError> {
         self.authorize_owner(req, meta)?;
         self.purge(End::Deleted).await?;
         Ok(Reply::empty(204))

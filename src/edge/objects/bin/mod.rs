@@ -5,6 +5,7 @@
 
 mod answering;
 mod answers;
+mod class;
 mod export;
 mod ingest;
 mod lifecycle;
@@ -39,17 +40,15 @@ use crate::core::stream::catchup::CatchupPool;
 use crate::core::stream::hub::Hub;
 use crate::core::stream::socket::Close;
 use crate::core::verify::verifier::Verifier;
-use crate::edge::io::body::drain;
 use crate::edge::io::export_set::ExportSet;
 use crate::edge::io::metrics_sink::Sink;
-use crate::edge::io::respond::error_response;
 use crate::edge::io::settings;
 use crate::edge::io::sse_writer::SseOutlet;
 use crate::edge::storage::bin::BinRecord;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use worker::{console_error, durable_object, Date, DurableObject, Env, Request, Response, State};
-use worker::{WebSocket, WebSocketIncomingMessage};
+use worker::wasm_bindgen::{self, prelude::wasm_bindgen};
+use worker::{console_error, Date, Env, State, WebSocket};
 
 /// What the object knows of its bin.
 #[derive(Debug, Clone)]
@@ -62,8 +61,10 @@ enum Known {
     Bin(BinMeta),
 }
 
-/// One bin.
-#[durable_object]
+/// One bin. Exported to the runtime by hand (`class.rs`), not through
+/// `#[durable_object]`, so its requests are never converted to
+/// `worker::Request` (which reads `cf`) nor its answers to `worker::Response`.
+#[wasm_bindgen]
 pub struct BinObject {
     state: State,
     /// The Worker's bindings: sequence steps draw on the limiter objects.
@@ -105,8 +106,9 @@ fn now_ms() -> i64 {
     Date::now().as_millis() as i64
 }
 
-impl DurableObject for BinObject {
-    fn new(state: State, env: Env) -> Self {
+impl BinObject {
+    /// The object for `state`, as the runtime constructs it (see `class.rs`).
+    fn create(state: State, env: Env) -> Self {
         let config = settings::config(&env);
         let usable = config.clone().unwrap_or_default();
         let metrics = Sink::new(&env, state.id().to_string(), usable.metrics_shards);
@@ -139,38 +141,12 @@ impl DurableObject for BinObject {
         }
     }
 
-    async fn fetch(&self, req: Request) -> worker::Result<Response> {
-        // The trait clone copies the handle; the inherent `clone` would tee the body.
-        let raw = Clone::clone(req.inner());
-        match self.handle(req).await {
-            Ok(response) => Ok(response),
-            Err(err) => {
-                drain(&raw).await;
-                error_response(&err)
-            }
-        }
-    }
-
-    async fn alarm(&self) -> worker::Result<Response> {
-        self.on_alarm().await
-    }
-
-    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
-        self.on_socket_message(ws, message).await;
-        Ok(())
-    }
-
-    async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
-        self.on_socket_close(&ws);
-        Ok(())
-    }
-
-    async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> worker::Result<()> {
+    /// A socket's error: its subscriber is retired and told to come back.
+    fn on_socket_error(&self, ws: &WebSocket, error: &str) {
         console_error!("socket: {}", error);
-        match socket_io::seated(&ws) {
-            Some(mut seat) => self.retire(&ws, &mut seat, Close::Retry, "retry_ms=2000"),
-            None => socket_io::close_unseated(&ws, Close::Retry, "retry_ms=2000"),
+        match socket_io::seated(ws) {
+            Some(mut seat) => self.retire(ws, &mut seat, Close::Retry, "retry_ms=2000"),
+            None => socket_io::close_unseated(ws, Close::Retry, "retry_ms=2000"),
         }
-        Ok(())
     }
 }

@@ -10,7 +10,7 @@ use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::BinRoute;
 use crate::edge::io::body::read_limited;
-use worker::Request;
+use crate::edge::io::incoming::Incoming;
 
 /// Largest rules body read, in bytes: twenty rules of 64 KB bodies, in base64.
 const RULES_MAX_BYTES: u64 = 2 * 1024 * 1024;
@@ -34,7 +34,7 @@ impl BinObject {
     /// `GET`, `PUT` and `DELETE /v1/bins/{id}/responses`, and `GET` and `PUT /v1/bins/{id}/verify`.
     pub(super) async fn setting(
         &self,
-        mut req: Request,
+        req: Incoming,
         meta: &BinMeta,
         route: &BinRoute,
         query: &str,
@@ -47,8 +47,8 @@ impl BinObject {
         }
         self.authorize_owner(&req, meta)?;
         match route {
-            BinRoute::Verify => self.replace_verifiers(&read_limited(&mut req, VERIFIERS_MAX_BYTES).await?)?,
-            _ => self.replace_rules(method.as_str(), &read_limited(&mut req, RULES_MAX_BYTES).await?, &meta.id)?,
+            BinRoute::Verify => self.replace_verifiers(&read_limited(req.inner(), VERIFIERS_MAX_BYTES).await?)?,
+            _ => self.replace_rules(method.as_str(), &read_limited(req.inner(), RULES_MAX_BYTES).await?, &meta.id)?,
         }
         self.show_setting(route, &meta.id)
     }

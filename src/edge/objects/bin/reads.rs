@@ -9,11 +9,11 @@ use crate::core::capture::raw;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
 use crate::core::stream::backlog::CaptureSource;
-use worker::Request;
+use crate::edge::io::incoming::Incoming;
 
 impl BinObject {
     /// `GET /v1/bins/{id}/requests`.
-    pub(super) fn list(&self, req: &Request, bin: &str, query: &str, now: i64) -> Result<Reply, ApiError> {
+    pub(super) fn list(&self, req: &Incoming, bin: &str, query: &str, now: i64) -> Result<Reply, ApiError> {
         let params = listing::parse_params(query)?;
         if !params.filter.only_namespace() {
             return self.search(req, bin, params.page, &params.filter, now);

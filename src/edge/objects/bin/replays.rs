@@ -18,9 +18,10 @@ use crate::core::replay::order;
 use crate::core::replay::runner::ReplayRepo;
 use crate::core::stream::events;
 use crate::edge::io::body::read_limited;
+use crate::edge::io::incoming::Incoming;
 use crate::edge::io::platform_url;
 use crate::edge::storage::retention::evict;
-use worker::{Request, Url};
+use worker::Url;
 
 /// Largest replay order body read, in bytes.
 const ORDER_MAX_BYTES: u64 = 16 * 1024;
@@ -39,7 +40,7 @@ fn not_found() -> ApiError {
 
 /// Our own deliveries carry `x-polyhook-replay-of`; one arriving here means
 /// a replay was aimed at this service under some name, and would chain.
-fn refuse_replayed(req: &Request) -> Result<(), ApiError> {
+fn refuse_replayed(req: &Incoming) -> Result<(), ApiError> {
     if req.headers().has(REPLAY_OF).unwrap_or(false) {
         return Err(ApiError::bad_request("replay loop refused")
             .with_details("this request is itself a replay; replays cannot start or retry replays"));
@@ -49,13 +50,7 @@ fn refuse_replayed(req: &Request) -> Result<(), ApiError> {
 
 impl BinObject {
     /// `POST .../requests/{rid}/replay`: stores a queued replay and wakes the alarm.
-    pub(super) async fn start_replay(
-        &self,
-        mut req: Request,
-        url: &Url,
-        bin: &str,
-        rid: &str,
-    ) -> Result<Reply, ApiError> {
+    pub(super) async fn start_replay(&self, req: Incoming, url: &Url, bin: &str, rid: &str) -> Result<Reply, ApiError> {
         let seq = parse_request_id(bin, rid)?;
         refuse_replayed(&req)?;
         let capture = self.captures().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
@@ -63,7 +58,7 @@ impl BinObject {
         let owner = req.headers().get("x-delete-token").ok().flatten();
         // An edited body may be up to MAX_BODY_BYTES, escaped in JSON.
         let limit = ORDER_MAX_BYTES.max(config.max_body_bytes.saturating_mul(2).saturating_add(ORDER_MAX_BYTES));
-        let body = read_limited(&mut req, limit).await?;
+        let body = read_limited(req.inner(), limit).await?;
         let own: Vec<Url> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
         let order = order::parse(&body, &own, platform_url::to_ascii)?;
         let overrides = edit::parse(&order::object(&body)?, config.max_body_bytes)?;
@@ -104,7 +99,7 @@ impl BinObject {
     }
 
     /// `POST /v1/replays/{id}/retry`: a failed replay gets a fresh budget.
-    pub(super) async fn retry_replay(&self, req: &Request, bin: &str, n: u64) -> Result<Reply, ApiError> {
+    pub(super) async fn retry_replay(&self, req: &Incoming, bin: &str, n: u64) -> Result<Reply, ApiError> {
         refuse_replayed(req)?;
         let config = self.config()?;
         let mut replay = self.replays().get(n)?.ok_or_else(not_found)?;

@@ -13,7 +13,8 @@ use crate::core::reply::notices;
 use crate::core::search::filter::Filter;
 use crate::core::stream::events::notice;
 use crate::core::stream::socket::{message, Close, Seat};
-use worker::{Request, WebSocket};
+use crate::edge::io::incoming::Incoming;
+use worker::WebSocket;
 
 /// The tag a responder's socket is accepted with, so an ingest finds it
 /// without reading every socket's seat (client keys are addresses).
@@ -25,7 +26,7 @@ const DELETE_TOKEN: &str = "x-delete-token";
 impl BinObject {
     /// Checks that the upgrade `req` may seat bin `meta`'s responder: the
     /// delete token, and no filters (a responder takes every capture).
-    pub(super) fn check_responder(&self, req: &Request, meta: &BinMeta, filter: &Filter) -> Result<(), ApiError> {
+    pub(super) fn check_responder(&self, req: &Incoming, meta: &BinMeta, filter: &Filter) -> Result<(), ApiError> {
         let token = req.headers().get(DELETE_TOKEN).ok().flatten();
         meta.authorize(Credential::Delete, token.as_deref())?;
         if !(filter.only_namespace() && filter.namespace.is_root()) {

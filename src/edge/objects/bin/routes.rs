@@ -4,48 +4,56 @@
 use super::sequences::Control;
 use super::{now_ms, BinObject};
 use crate::core::http::error::ApiError;
+use crate::core::http::reply::Reply;
 use crate::core::http::route::{self, BinRoute};
-use crate::edge::io::respond::{platform, to_response};
-use worker::{Request, Response};
+use crate::core::http::target;
+use crate::edge::io::incoming::Incoming;
+use crate::edge::io::respond::to_runtime;
+use worker::worker_sys::web_sys;
+use worker::Url;
 
 impl BinObject {
-    pub(super) async fn handle(&self, req: Request) -> Result<Response, ApiError> {
-        let url = req.url().map_err(platform("url"))?;
-        if url.path() == crate::core::bin::init::INIT_PATH {
-            return self.init(req).await;
+    pub(super) async fn handle(&self, req: Incoming) -> Result<web_sys::Response, ApiError> {
+        let raw_url = req.inner().url();
+        let target = target::split(&raw_url);
+        if target.path == crate::core::bin::init::INIT_PATH {
+            return self.init(req).await.map(Into::into);
         }
-        if url.path() == crate::core::wait::LEAVE_PATH {
+        if target.path == crate::core::wait::LEAVE_PATH {
             if let Some(key) = req.headers().get(crate::core::wait::KEY_HEADER).ok().flatten() {
                 self.leave_wait(&key);
             }
-            return to_response(crate::core::http::reply::Reply::empty(204)).map_err(platform("response"));
+            return to_runtime(Reply::empty(204));
         }
-        let (bin, route) = route::resolve_bin(&req.inner().method(), url.path())?;
+        let method = req.inner().method();
+        let (bin, route) = route::resolve_bin(&method, target.path)?;
         let now = now_ms();
         let meta = self.live_meta(now).await?;
-        let query = url.query().unwrap_or("");
+        let query = target.query;
         if route.reads_bin() {
             self.authorize_read(&req, &meta, &route, query, now)?;
         }
+        // Only replays, sequences and exports need the whole URL parsed.
+        let url = || Url::parse(&raw_url).map_err(|e| ApiError::internal(format!("url: {e}")));
         let reply = match route {
-            BinRoute::Stream => return self.stream(&req, bin, query).await,
-            BinRoute::Socket => return self.open_socket(&req, &meta, query, now).await,
+            BinRoute::Stream => return self.stream(&req, bin, query).await.map(Into::into),
+            BinRoute::Socket => return self.open_socket(&req, &meta, query, now).await.map(Into::into),
             BinRoute::StreamTicket => self.issue_ticket(&meta, now)?,
             BinRoute::Responses | BinRoute::Verify => self.setting(req, &meta, &route, query, now).await?,
             BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
             BinRoute::ListRequests => self.list(&req, &bin, query, now)?,
             BinRoute::Wait => self.await_capture(&req, &meta, query, now).await?,
-            BinRoute::Export => return self.export(&req, &url, &bin, query, now),
+            BinRoute::Export => return self.export(&req, &url()?, &bin, query, now).map(Into::into),
             BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,
             BinRoute::Reverify { rid } => self.reverify(&req, &meta, &rid, now)?,
             BinRoute::GetRaw { rid } => self.raw(&bin, &rid)?,
             BinRoute::Delete => self.delete(&req, &meta).await?,
-            BinRoute::StartReplay { rid } => self.start_replay(req, &url, &bin, &rid).await?,
+            BinRoute::StartReplay { rid } => self.start_replay(req, &url()?, &bin, &rid).await?,
             BinRoute::ListReplays => self.list_replays(&bin, query)?,
             BinRoute::GetReplay { n } => self.get_replay(&bin, n)?,
             BinRoute::RetryReplay { n } => self.retry_replay(&req, &bin, n).await?,
-            BinRoute::StartSequence => self.start_sequence(req, &url, &meta).await?,
-            BinRoute::Sequence { n } if req.inner().method() == "DELETE" => {
+            BinRoute::StartSequence => self.start_sequence(req, &url()?, &meta).await?,
+            BinRoute::Sequence { n } if method == "DELETE" => {
                 self.control_sequence(&req, &meta, n, Control::Cancel).await?
             }
             BinRoute::Sequence { n } => self.get_sequence(&bin, n)?,
@@ -54,6 +62,6 @@ impl BinObject {
                 self.control_sequence(&req, &meta, n, action).await?
             }
         };
-        to_response(reply).map_err(platform("response"))
+        to_runtime(reply)
     }
 }

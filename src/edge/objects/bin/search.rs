@@ -11,13 +11,13 @@ use crate::core::limits::client::client_key;
 use crate::core::metrics::delta::RATE_LIMITED;
 use crate::core::search::filter::Filter;
 use crate::core::search::scan::{self, Budget, Order, Window};
+use crate::edge::io::incoming::Incoming;
 use crate::edge::io::metrics_sink::Sink;
 use std::cell::RefCell;
-use worker::Request;
 
 impl BinObject {
     /// Takes one token of the client's search budget, or the 429.
-    pub(super) fn take_search(&self, req: &Request, now: i64) -> Result<Decision, ApiError> {
+    pub(super) fn take_search(&self, req: &Incoming, now: i64) -> Result<Decision, ApiError> {
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
         self.take_search_of(&client, now)
     }
@@ -51,7 +51,7 @@ impl BinObject {
     /// One page of `GET /v1/bins/{id}/requests` with filters beyond the namespace.
     pub(super) fn search(
         &self,
-        req: &Request,
+        req: &Incoming,
         bin: &str,
         page: PageParams,
         filter: &Filter,

@@ -17,8 +17,9 @@ use crate::core::sequence::order::{self as sequence_order, Selection};
 use crate::core::sequence::plan::offsets;
 use crate::core::stream::backlog::CaptureSource;
 use crate::edge::io::body::read_limited;
+use crate::edge::io::incoming::Incoming;
 use crate::edge::io::platform_url;
-use worker::{Request, Url};
+use worker::Url;
 
 /// Largest sequence order read, in bytes.
 const ORDER_MAX_BYTES: u64 = 256 * 1024;
@@ -31,11 +32,11 @@ fn not_found() -> ApiError {
 
 impl BinObject {
     /// `POST /v1/bins/{id}/sequences`: stores a running sequence and wakes the alarm.
-    pub(super) async fn start_sequence(&self, mut req: Request, url: &Url, meta: &BinMeta) -> Result<Reply, ApiError> {
+    pub(super) async fn start_sequence(&self, req: Incoming, url: &Url, meta: &BinMeta) -> Result<Reply, ApiError> {
         self.authorize_owner(&req, meta)?;
         let config = self.config()?;
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
-        let body = read_limited(&mut req, ORDER_MAX_BYTES).await?;
+        let body = read_limited(req.inner(), ORDER_MAX_BYTES).await?;
         let own: Vec<Url> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
         let replay = order::parse(&body, &own, platform_url::to_ascii)?;
         let order = sequence_order::parse(&order::object(&body)?, replay, &meta.id, config.sequence_max_steps)?;
@@ -139,7 +140,7 @@ impl BinObject {
     /// `POST .../sequences/{n}/pause` or `/resume`, or `DELETE .../sequences/{n}`, by the owner.
     pub(super) async fn control_sequence(
         &self,
-        req: &Request,
+        req: &Incoming,
         meta: &BinMeta,
         n: u64,
         action: Control,
@@ -177,7 +178,7 @@ impl BinObject {
 }
 
 /// The delete token a request carries (empty if none).
-fn meta_token(req: &Request) -> String {
+fn meta_token(req: &Incoming) -> String {
     req.headers().get("x-delete-token").ok().flatten().unwrap_or_default()
 }
 

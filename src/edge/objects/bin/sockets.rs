@@ -20,14 +20,15 @@ use crate::core::stream::channels::{full, Full};
 use crate::core::stream::resume;
 use crate::core::stream::socket::{message, Close, Offered, Seat, MAX_SEAT_BYTES, PING, PONG};
 use crate::core::stream::sse::Frame;
+use crate::edge::io::incoming::Incoming;
 use crate::edge::io::respond::platform;
-use worker::{console_error, Request, Response, WebSocket, WebSocketPair, WebSocketRequestResponsePair};
+use worker::{console_error, Response, WebSocket, WebSocketPair, WebSocketRequestResponsePair};
 
 impl BinObject {
     /// Opens a socket on bin `meta` for the request's filters and resume point.
     pub(super) async fn open_socket(
         &self,
-        req: &Request,
+        req: &Incoming,
         meta: &BinMeta,
         query: &str,
         now: i64,

@@ -14,13 +14,14 @@ use crate::core::stream::catchup::reservation_bytes;
 use crate::core::stream::channels::{full, Full};
 use crate::core::stream::hub::Fanout;
 use crate::core::stream::resume;
+use crate::edge::io::incoming::Incoming;
 use crate::edge::io::respond::{platform, with_cors};
 use crate::edge::io::sse_stream::{self, catch_up, keep_alive, Reserved, HEADERS};
 use crate::edge::io::sse_writer;
 use std::rc::Rc;
 use std::time::Duration;
 use worker::wasm_bindgen_futures::spawn_local;
-use worker::{console_error, Request, Response};
+use worker::{console_error, Response};
 
 impl BinObject {
     /// Counts what one publish did.
@@ -36,7 +37,7 @@ impl BinObject {
 
     /// `GET /v1/bins/{id}/stream`. A failure past authorisation is answered
     /// with a retry hint, never a 5xx, so the browser keeps reconnecting.
-    pub(super) async fn stream(&self, req: &Request, bin: String, query: &str) -> Result<Response, ApiError> {
+    pub(super) async fn stream(&self, req: &Incoming, bin: String, query: &str) -> Result<Response, ApiError> {
         let last_event_id = req.headers().get("last-event-id").ok().flatten();
         let client_ip = req.headers().get("cf-connecting-ip").ok().flatten();
         self.probe_client(&client_key(client_ip.as_deref())).await;

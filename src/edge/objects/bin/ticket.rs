@@ -13,13 +13,13 @@ use crate::core::http::query::param;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::BinRoute;
 use crate::core::time::rfc3339_ms;
-use worker::Request;
+use crate::edge::io::incoming::Incoming;
 
 impl BinObject {
     /// Checks the read credential of a read route.
     pub(super) fn authorize_read(
         &self,
-        req: &Request,
+        req: &Incoming,
         meta: &BinMeta,
         route: &BinRoute,
         query: &str,
@@ -39,7 +39,7 @@ impl BinObject {
     }
 
     /// Checks the owner's delete token, which changes a bin.
-    pub(super) fn authorize_owner(&self, req: &Request, meta: &BinMeta) -> Result<(), ApiError> {
+    pub(super) fn authorize_owner(&self, req: &Incoming, meta: &BinMeta) -> Result<(), ApiError> {
         meta.authorize(Credential::Delete, req.headers().get("x-delete-token").ok().flatten().as_deref())
     }
 

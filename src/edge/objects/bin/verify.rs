@@ -14,8 +14,9 @@ use crate::core::stream::backlog::CaptureSource;
 use crate::core::verify::check::check_all;
 use crate::core::verify::outcome::Verification;
 use crate::core::verify::verifier::{parse_verifiers, Verifier};
+use crate::edge::io::incoming::Incoming;
 use serde::Serialize;
-use worker::{console_error, Request};
+use worker::console_error;
 
 /// The answer of `POST .../requests/{rid}/verify`.
 #[derive(Serialize)]
@@ -67,7 +68,7 @@ impl BinObject {
     /// receive time. The owner's check (with the delete token) stores the
     /// outcome; anyone else who may read the bin only sees it, so a reader
     /// cannot rewrite what the capture's record says.
-    pub(super) fn reverify(&self, req: &Request, meta: &BinMeta, rid: &str, now: i64) -> Result<Reply, ApiError> {
+    pub(super) fn reverify(&self, req: &Incoming, meta: &BinMeta, rid: &str, now: i64) -> Result<Reply, ApiError> {
         let owner = req.headers().has("x-delete-token").unwrap_or(false);
         if owner {
             self.authorize_owner(req, meta)?;

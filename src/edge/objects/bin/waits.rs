@@ -14,12 +14,13 @@ use crate::core::stream::backlog::CaptureSource;
 use crate::core::wait::plan::{Start, WaitPlan};
 use crate::core::wait::waiters::{Full, Waiters};
 use crate::core::wait::KEY_HEADER;
+use crate::edge::io::incoming::Incoming;
 use futures::channel::oneshot;
 use futures::future::{select, Either};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
-use worker::{Delay, Request};
+use worker::Delay;
 
 /// What wakes a waiter: the capture (and its body, if asked for), or
 /// `None` when the bin ended.
@@ -45,7 +46,7 @@ impl BinObject {
     /// Answers the first capture after the plan's start that matches, `204` at the timeout.
     pub(super) async fn await_capture(
         &self,
-        req: &Request,
+        req: &Incoming,
         meta: &BinMeta,
         query: &str,
         now: i64,
