@@ -17,6 +17,10 @@ use worker::{SqlStorage, SqlStorageValue as V};
 /// The stored columns of a capture, in [`CaptureRow`] order.
 pub(super) const CAPTURE_COLUMNS: &str = "seq, method, path, query, headers, set_cookies, content_type, client_ip, \
     body_size, received_at_ms, answer, verification, reply";
+/// Stores a capture row and its body in one statement (migration v9's view).
+const INSERT: &str = "INSERT INTO capture_in (seq, method, path, query, headers, set_cookies, content_type, \
+    client_ip, body_size, received_at_ms, answer, verification, reply, stored_bytes, ns_path, body) \
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 /// Typed access to one bin's captures.
 pub struct Captures {
     pub(super) sql: SqlStorage,
@@ -65,7 +69,7 @@ impl Captures {
         let reply = json_column(capture.reply.as_ref().filter(|r| !r.is_pending()))?;
         run(
             &self.sql,
-            &format!("INSERT INTO captures ({CAPTURE_COLUMNS}, stored_bytes, ns_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            INSERT,
             vec![
                 int(capture.seq),
                 capture.method.as_str().into(),
@@ -82,9 +86,9 @@ impl Captures {
                 reply.into(),
                 int(capture.stored_bytes()),
                 capture.ns_path().into(),
+                V::Blob(body),
             ],
         )?;
-        run(&self.sql, "INSERT INTO bodies (seq, body) VALUES (?, ?)", vec![int(capture.seq), V::Blob(body)])?;
         let grown = Usage { count: usage.count + 1, bytes: usage.bytes + capture.stored_bytes() };
         evict(&self.sql, grown, limits)
     }

@@ -22,6 +22,7 @@ pub const BIN: &[Migration] = &[
     &[include_str!("schema/v6_metrics_shard.sql")],
     &[include_str!("schema/v7_replies.sql")],
     &[include_str!("schema/v8_replay_edits.sql"), include_str!("schema/v8_sequences.sql")],
+    &[include_str!("schema/v9_capture_in.sql")],
 ];
 
 /// The metrics aggregator's migrations.
@@ -57,8 +58,23 @@ pub fn migrate(sql: &SqlStorage, migrations: &[Migration]) -> Result<usize, ApiE
 }
 
 /// The statements of a schema file: `--` comment lines dropped first (they
-/// may hold a `;`), then split on `;`, blanks dropped.
+/// may hold a `;`), then split on `;`, blanks dropped. A trigger's body
+/// holds `;`s of its own and ends at `END`, so it stays one statement.
 fn statements(file: &'static str) -> Vec<String> {
     let code: Vec<&str> = file.lines().filter(|l| !l.trim_start().starts_with("--")).collect();
-    code.join("\n").split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    let mut found = Vec::new();
+    let mut current = String::new();
+    for piece in code.join("\n").split_inclusive(';') {
+        current.push_str(piece);
+        let upper = current.to_ascii_uppercase();
+        let open_trigger = upper.contains("CREATE TRIGGER") && !upper.trim_end_matches(';').trim_end().ends_with("END");
+        if !open_trigger {
+            let statement = current.trim().trim_end_matches(';').trim();
+            if !statement.is_empty() {
+                found.push(statement.to_string());
+            }
+            current.clear();
+        }
+    }
+    found
 }
