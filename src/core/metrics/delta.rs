@@ -3,6 +3,7 @@
 //! the aggregator. Totals are sums of deltas, so they only ever grow.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Requests captured into a bin (the twins' name).
@@ -157,20 +158,25 @@ pub struct Sample {
     pub value: f64,
 }
 
+/// A series' name or label: the catalogue's own `&'static str`s are
+/// borrowed, so recording on the ingest path allocates nothing; names read
+/// off the wire are owned.
+pub type Key = Cow<'static, str>;
+
 /// Amounts added to series since the last flush.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Delta {
-    series: BTreeMap<(String, String), f64>,
+    series: BTreeMap<(Key, Key), f64>,
 }
 
 impl Delta {
     /// Adds `value` to series `name{label}`.
-    pub fn add(&mut self, name: &str, label: &str, value: f64) {
-        *self.series.entry((name.to_string(), label.to_string())).or_insert(0.0) += value;
+    pub fn add(&mut self, name: impl Into<Key>, label: impl Into<Key>, value: f64) {
+        *self.series.entry((name.into(), label.into())).or_insert(0.0) += value;
     }
 
     /// Adds one to the unlabelled counter `name`.
-    pub fn inc(&mut self, name: &str) {
+    pub fn inc(&mut self, name: &'static str) {
         self.add(name, "", 1.0);
     }
 
@@ -186,18 +192,18 @@ impl Delta {
     /// Folds `other` into this delta (a flush that failed goes back here).
     pub fn merge(&mut self, other: Delta) {
         for ((name, label), value) in other.series {
-            self.add(&name, &label, value);
+            self.add(name, label, value);
         }
     }
 
     /// The amount recorded for series `name{label}`, zero if none.
     pub fn get(&self, name: &str, label: &str) -> f64 {
-        self.series.get(&(name.to_string(), label.to_string())).copied().unwrap_or(0.0)
+        self.series.iter().find(|((n, l), _)| n == name && l == label).map_or(0.0, |(_, v)| *v)
     }
 
     /// Label values recorded for series `name`, in order.
     pub fn labels_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.series.keys().filter(move |(n, _)| n == name).map(|(_, label)| label.as_str())
+        self.series.keys().filter(move |(n, _)| n == name).map(|(_, label)| label.as_ref())
     }
 
     /// True when nothing was recorded.
@@ -209,7 +215,7 @@ impl Delta {
     pub fn samples(&self) -> Vec<Sample> {
         self.series
             .iter()
-            .map(|((name, label), value)| Sample { name: name.clone(), label: label.clone(), value: *value })
+            .map(|((name, label), value)| Sample { name: name.to_string(), label: label.to_string(), value: *value })
             .collect()
     }
 
@@ -218,7 +224,7 @@ impl Delta {
     pub fn from_samples(samples: Vec<Sample>) -> Delta {
         let mut delta = Delta::default();
         for s in samples.into_iter().filter(|s| s.value.is_finite() && s.value >= 0.0) {
-            delta.add(&s.name, &s.label, s.value);
+            delta.add(s.name, s.label, s.value);
         }
         delta
     }

@@ -27,7 +27,7 @@ pub fn merge(views: &[ShardView]) -> (Delta, Live) {
     let mut live = Live::default();
     for view in views {
         for s in &view.samples {
-            totals.add(&s.name, &s.label, s.value);
+            totals.add(s.name.clone(), s.label.clone(), s.value);
         }
         live.sse_clients += view.live.sse_clients;
         live.ws_clients += view.live.ws_clients;

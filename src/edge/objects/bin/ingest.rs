@@ -47,14 +47,16 @@ impl BinObject {
         let received_at_ms = now_ms().max(now).max(meta.last_received_ms);
         let mut capture = build::build(input, meta.next_seq, body.len() as u64, received_at_ms);
         capture.verification = self.verification(&capture, &body);
-        let plan = self.reply_plan(&config);
+        // No seated socket (the responder is one): no socket lookups at all.
+        let seated = self.open_sockets.get() > 0;
+        let plan = if seated { self.reply_plan(&config) } else { Plan::Unasked };
         // The rule answers only if the app does not: it is chosen (and used) after the wait.
         let rule = if matches!(plan, Plan::Ask(_)) { None } else { self.choose_rule(&capture, &config)? };
         capture.answer = rule.as_ref().map(|(_, answered, _)| *answered);
         capture.reply = plan.record();
         let limits = config.retention();
         // Encoded once, and only if someone listens; shared by every subscriber.
-        let sockets = self.state.get_websockets();
+        let sockets = if seated { self.state.get_websockets() } else { Vec::new() };
         let watched = !self.hub.borrow().is_empty() || !sockets.is_empty();
         let frame = if watched { Some(events::request(&meta.id, &capture, &body)?) } else { None };
         let for_waiters = self.body_for_waiters(&body);
