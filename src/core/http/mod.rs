@@ -6,6 +6,7 @@ pub mod cors;
 pub mod cursor;
 pub mod error;
 pub mod etag;
+pub mod header_block;
 pub mod health;
 pub mod methods;
 pub mod page;

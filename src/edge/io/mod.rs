@@ -14,6 +14,7 @@ pub mod limits;
 pub mod metrics_sink;
 pub mod platform_url;
 pub mod respond;
+pub mod runtime_response;
 pub mod settings;
 pub mod sse_stream;
 pub mod sse_writer;

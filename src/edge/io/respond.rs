@@ -1,9 +1,12 @@
 //! Turning core [`Reply`]s and [`ApiError`]s into runtime responses, with
 //! the CORS headers every answer carries.
 
+use super::runtime_response;
 use crate::core::http::cors;
 use crate::core::http::error::ApiError;
+use crate::core::http::header_block::header_block;
 use crate::core::http::reply::Reply;
+use worker::wasm_bindgen::JsValue;
 use worker::worker_sys::web_sys;
 use worker::{console_error, Headers, Response};
 
@@ -35,19 +38,24 @@ pub fn to_response(reply: Reply) -> worker::Result<Response> {
 }
 
 /// Builds the runtime's own response for `reply`, with CORS headers, with
-/// no `worker::Response` in between (whose conversion builds the init
-/// object a second time). For the bin object, which answers every capture.
+/// no `worker::Response` in between, in one call into the runtime when the
+/// headers fit a block. For the bin object, which answers every capture.
 pub fn to_runtime(reply: Reply) -> Result<web_sys::Response, ApiError> {
-    let headers = headers_with_cors(reply.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-        .map_err(platform("response headers"))?;
+    let bodiless = reply.body.is_empty() || matches!(reply.status, 204 | 205 | 304);
+    let body = if bodiless { None } else { Some(reply.body.as_slice()) };
+    let pairs = reply.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    let failed = |e: JsValue| ApiError::internal(format!("response: {e:?}"));
+    if let Some(block) = header_block(cors::response_headers().into_iter().chain(pairs.clone())) {
+        return runtime_response::response(reply.status, &block, body).map_err(failed);
+    }
+    let headers = headers_with_cors(pairs).map_err(platform("response headers"))?;
     let init = web_sys::ResponseInit::new();
     init.set_status(reply.status);
     init.set_headers(&headers.0);
-    let bodiless = reply.body.is_empty() || matches!(reply.status, 204 | 205 | 304);
-    let mut body = reply.body;
+    let mut owned = reply.body;
     // The constructor copies the bytes it is given (Fetch, "extract a body").
-    web_sys::Response::new_with_opt_u8_array_and_init(if bodiless { None } else { Some(&mut body) }, &init)
-        .map_err(|e| ApiError::internal(format!("response: {e:?}")))
+    web_sys::Response::new_with_opt_u8_array_and_init(if bodiless { None } else { Some(&mut owned) }, &init)
+        .map_err(failed)
 }
 
 /// The runtime's response for a failed request (see [`error_response`]).
