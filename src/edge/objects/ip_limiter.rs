@@ -17,7 +17,8 @@ use worker::{durable_object, Date, DurableObject, Env, Request, Response, State}
 pub const LIMITERS: &str = "LIMITERS";
 
 /// The budgets of one client (or of everyone, for `global`).
-#[durable_object]
+// Only `fetch`: no alarm or sockets, so no exports (and code) for them.
+#[durable_object(fetch)]
 pub struct IpLimiter {
     config: Config,
     buckets: RefCell<HashMap<Budget, Bucket>>,

@@ -23,7 +23,8 @@ use worker::{SqlStorage, SqlStorageValue as V};
 const SWEEP_EVERY_MS: i64 = 60_000;
 
 /// Totals of every source, and who reported what.
-#[durable_object]
+// Only `fetch`: no alarm or sockets, so no exports (and code) for them.
+#[durable_object(fetch)]
 pub struct MetricsObject {
     state: State,
     /// How long a source's stream count stands without a fresh report, ms.
