@@ -1,8 +1,9 @@
 // Starts one runtime for the bench on a free loopback port and prints
 // `READY <url>` once it answers; stops when stdin closes. Usage:
-//   node bench/serve.mjs rust|before|baseline [--wrangler] [VAR=value ...]
+//   node bench/serve.mjs rust|before|baseline|repro [--wrangler] [--persist=DIR] [VAR=value ...]
 // `rust` is the built worker (build/, wrangler.toml) exactly as the tests
 // run it; `before` is the older build bench/before.sh put in bench/.before;
+// `repro` is bench/repro/ (the floor's object in workers-rs, built by bench/repro.sh);
 // `baseline` is bench/baseline/worker.js on the same workerd. With
 // `--wrangler` the runtime is `wrangler dev` (what `npm run dev` runs, with
 // its per-request log line and file watcher) instead of bare Miniflare.
@@ -20,10 +21,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const which = args[0];
 const wrangler = args.includes("--wrangler");
-const pairs = args.slice(1).filter((a) => a.includes("="));
+const pairs = args.slice(1).filter((a) => a.includes("=") && !a.startsWith("--"));
+// --persist=DIR keeps Durable Object storage on disk there (a restart finds it again).
+const persist = args.find((a) => a.startsWith("--persist="))?.slice("--persist=".length);
 const vars = Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
 const BASELINE_DATE = "2026-04-20";
-const before = path.join(here, ".before");
+// POLYHOOK_BENCH_BEFORE_DIR points `before` at another build (bench/levers.sh).
+const before = process.env.POLYHOOK_BENCH_BEFORE_DIR ? path.resolve(process.env.POLYHOOK_BENCH_BEFORE_DIR) : path.join(here, ".before");
 
 async function startBaseline() {
   const mf = new Miniflare({
@@ -32,6 +36,7 @@ async function startBaseline() {
     scriptPath: path.join(here, "baseline/worker.js"),
     compatibilityDate: BASELINE_DATE,
     durableObjects: { BINS: { className: "Bin", useSQLite: true } },
+    durableObjectsPersist: persist ?? false,
     host: "127.0.0.1",
     port: 0,
     verbose: false,
@@ -104,7 +109,7 @@ const runtime = wrangler
   ? await startWrangler()
   : which === "baseline"
     ? await startBaseline()
-    : await startWorker({ vars, onLine: () => {}, from: which === "before" ? before : root });
+    : await startWorker({ vars, onLine: () => {}, from: { before, repro: path.join(here, "repro") }[which] ?? root, persistTo: persist });
 process.stdout.write(`READY ${runtime.url.replace(/\/$/, "")}\n`);
 process.stdin.resume();
 process.stdin.on("end", async () => {

@@ -7,8 +7,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 build_worker
-# The build before issue 17's work, for the before/after targets table.
+# The build before issue 28's work, for the before/after targets table.
 bash bench/before.sh
+# The floor's object in workers-rs, a column of the targets table.
+bash bench/repro.sh
 cargo build --release -p polyhook-bench -p polyhook-cli
 ./target/release/polyhook-bench all "$@"
 # Response rules against none, on one runtime (writes its own RESULTS section).

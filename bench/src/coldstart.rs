@@ -2,7 +2,7 @@
 //! the size of what the runtime has to load.
 
 use crate::client::{self, create_bin, send};
-use crate::runtime::{root, Runtime, Target};
+use crate::runtime::{root, Host, Runtime, Target};
 use crate::Result;
 use bytes::Bytes;
 use hyper::Method;
@@ -45,12 +45,46 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// A restart: a runtime with storage kept on disk gets a bin and one
+/// capture, stops, and starts again on the same storage; returns the time
+/// from it listening again to the first 2xx ingest into that bin, ms.
+pub async fn restart(target: Target) -> Result<f64> {
+    let dir = std::env::temp_dir().join(format!("polyhook-bench-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let persist = [format!("--persist={}", dir.display())];
+    let client = client::new();
+    let rt = Runtime::start_with(target, Host::Miniflare, &persist).await?;
+    let bin = create_bin(&client, &rt.url).await;
+    let url = |base: &str, bin: &str| format!("{base}/v1/bins/{bin}/in");
+    if let Ok(bin) = &bin {
+        send(&client, Method::POST, &url(&rt.url, bin), Bytes::from_static(b"{}")).await?;
+    }
+    rt.stop().await;
+    let bin = bin?;
+    let rt = Runtime::start_with(target, Host::Miniflare, &persist).await?;
+    let listening = Instant::now();
+    let deadline = listening + Duration::from_secs(60);
+    let result = loop {
+        match send(&client, Method::POST, &url(&rt.url, &bin), Bytes::from_static(b"{}")).await {
+            Ok((status, _)) if (200..300).contains(&status) => break Ok(ms(listening.elapsed())),
+            _ if Instant::now() > deadline => break Err("no 2xx within 60 s after the restart".into()),
+            _ => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    };
+    rt.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
 /// The code a runtime loads, as (description, bytes raw, bytes gzip -9).
 pub fn code_size(target: Target) -> Result<(String, u64, u64)> {
     let path = match target {
         Target::Rust => root().join("build/index_bg.wasm"),
         Target::Baseline => root().join("bench/baseline/worker.js"),
-        Target::Before => root().join("bench/.before/build/index_bg.wasm"),
+        Target::Before => std::env::var("POLYHOOK_BENCH_BEFORE_DIR")
+            .map_or_else(|_| root().join("bench/.before"), std::path::PathBuf::from)
+            .join("build/index_bg.wasm"),
+        Target::Repro => root().join("bench/repro/build/index_bg.wasm"),
     };
     let raw = std::fs::metadata(&path)?.len();
     let gz = std::process::Command::new("gzip").arg("-9").arg("-c").arg(&path).output()?;

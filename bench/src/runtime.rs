@@ -18,6 +18,9 @@ pub enum Target {
     /// The older polyhook-rs build that `bench/before.sh` puts in
     /// `bench/.before`, for before/after figures in one run.
     Before,
+    /// The floor's Durable Object in workers-rs (`bench/repro/`): what
+    /// meeting the runtime through the `worker` crate costs by itself.
+    Repro,
 }
 
 /// What serves the target.
@@ -30,12 +33,13 @@ pub enum Host {
 }
 
 impl Target {
-    /// Parses `rust` or `baseline`.
+    /// Parses `rust`, `baseline`, `before` or `repro`.
     pub fn parse(s: &str) -> Option<Target> {
         match s {
             "rust" => Some(Target::Rust),
             "baseline" => Some(Target::Baseline),
             "before" => Some(Target::Before),
+            "repro" => Some(Target::Repro),
             _ => None,
         }
     }
@@ -46,6 +50,7 @@ impl Target {
             Target::Rust => "rust",
             Target::Baseline => "baseline",
             Target::Before => "before",
+            Target::Repro => "repro",
         }
     }
 }

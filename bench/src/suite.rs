@@ -74,7 +74,7 @@ pub async fn run_all(out: &Path, quick: bool) -> Result<()> {
     let lengths = Lengths::new(quick);
     let rust = measure(Target::Rust, &lengths).await?;
     let baseline = measure(Target::Baseline, &lengths).await?;
-    let targets = targets::measure(&lengths, &rust, &baseline).await?;
+    let targets = targets::measure(quick).await?;
     let compared = channels::run(Target::Rust, CHANNELS_AT, &lengths).await?;
     let (plan, scaled) = scale_runs(Target::Rust, None, None, quick).await?;
     let scale_text = format!("{}\n{}", scale::table(&plan, &scaled), crate::model::model(&plan, &scaled));
@@ -105,8 +105,10 @@ pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result
     }
     if scenario == "coldstart" {
         let start = coldstart::once(target).await?;
+        let restart_ms = coldstart::restart(target).await?;
         let (file, raw, gz) = coldstart::code_size(target)?;
-        let value = json!({ "listening_ms": start.listening_ms, "first_ingest_ms": start.first_ingest_ms, "code": file, "raw_bytes": raw, "gzip_bytes": gz });
+        let value = json!({ "listening_ms": start.listening_ms, "first_ingest_ms": start.first_ingest_ms,
+            "restart_first_ingest_ms": restart_ms, "code": file, "raw_bytes": raw, "gzip_bytes": gz });
         println!("{value:#}");
         return Ok(());
     }

@@ -1,173 +1,194 @@
-//! Issue 17's targets: each a ratio to the runtime floor in the same run,
-//! for the older build (`bench/.before`) and for this one. The older build
-//! gets its own Miniflare ingest, fan-out at 1,000 and cold starts; all
-//! three get an ingest run under `wrangler dev`, the path `npm run dev`
-//! users take.
+//! Issue 28's targets, each a ratio to the runtime floor: the build before
+//! that work (`bench/.before`), this one, the floor, and the floor's object
+//! written in workers-rs (`bench/repro/`, what the `worker` crate costs by
+//! itself) are measured in rounds (each figure on a fresh runtime, the four
+//! taking turns), and every ratio is the median of the rounds' ratios,
+//! shown with its spread: these figures move by ±20 % between runs here.
 
-use crate::client;
 use crate::coldstart;
-use crate::fanout::{self, Channel, Plan};
-use crate::figures::{ingest_with_cpu, kb_per_subscriber, median, Lengths, TargetFigures};
-use crate::ingest;
-use crate::runtime::{Host, Runtime, Target};
-use crate::Result;
+use crate::figures::{ingest_with_cpu, Lengths};
+use crate::ramp;
+use crate::runtime::{Runtime, Target};
+use crate::{client, Result};
+use std::time::Duration;
 
-/// Subscribers of the fan-out run the targets compare.
-const FANOUT_AT: usize = 1000;
+/// Rounds of every figure.
+const ROUNDS: usize = 3;
+/// Ingest run per round: 6,000 webhooks at 200 req/s.
+const INGEST: Duration = Duration::from_secs(30);
 
-/// The figures a target row needs, for one side.
+/// One target's figures in one round.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Side {
-    /// workerd CPU per request in the Miniflare ingest run, ms.
+    /// Last ramp rate that held, req/s.
+    pub capacity_rps: f64,
+    /// workerd CPU per request in the ingest run, ms.
     pub cpu_ms: f64,
-    /// Ingest p99 under Miniflare, ms.
-    pub mf_p99_ms: f64,
-    /// Ingest p50 and p99 under `wrangler dev`, ms.
-    pub wd_p50_ms: f64,
-    pub wd_p99_ms: f64,
-    /// Errors in the `wrangler dev` ingest run.
-    pub wd_errors: u64,
-    /// Median listening → first 2xx ingest, ms.
+    /// Ingest p99 at 200 req/s, ms.
+    pub p99_ms: f64,
+    /// Listening → first 2xx ingest (bin creation first), ms.
     pub cold_ms: f64,
-    /// Fan-out ceiling at 1,000 subscribers, deliveries/s.
-    pub ceiling: f64,
-    /// Memory per subscriber at 1,000 subscribers, KB.
-    pub kb_per_sub: f64,
+    /// Listening after a restart → first 2xx ingest into a bin made before it, ms.
+    pub restart_ms: f64,
 }
 
-/// Before, after and floor.
+/// Every round's figures for before, after, the floor and the repro.
+#[derive(Default)]
 pub struct Targets {
-    pub before: Side,
-    pub after: Side,
-    pub floor: Side,
+    pub rounds: Vec<[Side; 4]>,
+    /// gzip -9 bytes of the loaded code, in [`ORDER`].
+    pub code_gz: [u64; 4],
 }
 
-/// The side of a target the main suite already measured.
-fn from_suite(t: &TargetFigures) -> Side {
-    let f = t.fanout.iter().find(|f| f.subscribers == FANOUT_AT).or(t.fanout.last());
-    Side {
-        cpu_ms: t.cpu_per_request_ms,
-        mf_p99_ms: t.ingest.ingest.summary().p99_ms,
-        cold_ms: median(&t.cold, |s| s.first_ingest_ms - s.listening_ms),
-        ceiling: f.map_or(0.0, |f| f.deliveries_per_s),
-        kb_per_sub: f.and_then(kb_per_subscriber).unwrap_or(0.0),
-        ..Side::default()
+const ORDER: [Target; 4] = [Target::Before, Target::Rust, Target::Baseline, Target::Repro];
+/// Where the floor sits in [`ORDER`].
+const FLOOR: usize = 2;
+
+/// Measures `ROUNDS` rounds (one, short, with `--quick`).
+pub async fn measure(quick: bool) -> Result<Targets> {
+    let mut t = Targets::default();
+    let mut ingest = Lengths::new(quick);
+    if !quick {
+        ingest.ingest = INGEST;
     }
-}
-
-/// Measures what the suite did not: the older build everywhere, and every
-/// side's ingest under `wrangler dev`.
-pub async fn measure(lengths: &Lengths, rust: &TargetFigures, floor: &TargetFigures) -> Result<Targets> {
-    let mut before = before_on_miniflare(lengths).await?;
-    let mut after = from_suite(rust);
-    let mut js = from_suite(floor);
-    for (target, side) in [(Target::Before, &mut before), (Target::Rust, &mut after), (Target::Baseline, &mut js)] {
-        eprintln!("== {}: ingest under wrangler dev", target.name());
-        let rt = Runtime::start_on(target, Host::WranglerDev).await?;
-        let run = ingest::run(&client::new(), &rt.url, lengths.ingest).await;
-        rt.stop().await;
-        let s = run?.ingest;
-        (side.wd_p50_ms, side.wd_p99_ms) = (s.summary().p50_ms, s.summary().p99_ms);
-        side.wd_errors = s.errors.values().sum();
+    for round in 0..if quick { 1 } else { ROUNDS } {
+        let mut sides = [Side::default(); 4];
+        for (side, target) in sides.iter_mut().zip(ORDER) {
+            eprintln!("== targets round {}: {}", round + 1, target.name());
+            *side = one(target, &ingest).await?;
+        }
+        t.rounds.push(sides);
     }
-    Ok(Targets { before, after, floor: js })
+    for (gz, target) in t.code_gz.iter_mut().zip(ORDER) {
+        *gz = coldstart::code_size(target)?.2;
+    }
+    Ok(t)
 }
 
-async fn before_on_miniflare(lengths: &Lengths) -> Result<Side> {
-    let (run, cpu_ms) = ingest_with_cpu(Target::Before, lengths).await?;
-    eprintln!("== before: fanout with {FANOUT_AT} subscribers");
-    let rt = Runtime::start(Target::Before).await?;
-    let plan = Plan { channel: Channel::Sse, subscribers: FANOUT_AT, paced: lengths.paced, burst: lengths.burst };
-    let f = fanout::run(&client::new(), &rt.url, &plan, &|| rt.rss_kb()).await;
+async fn one(target: Target, lengths: &Lengths) -> Result<Side> {
+    let (run, cpu_ms) = ingest_with_cpu(target, lengths).await?;
+    let rt = Runtime::start(target).await?;
+    let steps = ramp::run(&client::new(), &rt.url, lengths.ramp_step).await;
     rt.stop().await;
-    let f = f?;
-    eprintln!("== before: cold start");
-    let mut cold = Vec::new();
-    for _ in 0..lengths.cold_starts {
-        cold.push(coldstart::once(Target::Before).await?);
-    }
+    let start = coldstart::once(target).await?;
     Ok(Side {
+        capacity_rps: ramp::capacity(&steps?),
         cpu_ms,
-        mf_p99_ms: run.ingest.summary().p99_ms,
-        cold_ms: median(&cold, |s| s.first_ingest_ms - s.listening_ms),
-        ceiling: f.deliveries_per_s,
-        kb_per_sub: kb_per_subscriber(&f).unwrap_or(0.0),
-        ..Side::default()
+        p99_ms: run.ingest.summary().p99_ms,
+        cold_ms: start.first_ingest_ms - start.listening_ms,
+        restart_ms: coldstart::restart(target).await?,
     })
 }
 
-/// One row: a measure, its limit as a ratio to the floor, and whether a
-/// higher ratio is worse (latency, CPU, memory) or better (throughput).
+/// One row: its figure, the limit on the ratio to the floor, and whether
+/// more is better (capacity) or worse (CPU, latency, time).
 struct Row {
     measure: &'static str,
     unit: &'static str,
     pick: fn(&Side) -> f64,
-    limit: f64,
-    lower_is_better: bool,
+    limit: Option<f64>,
+    more_is_better: bool,
 }
 
-const ROWS: [Row; 7] = [
-    Row { measure: "workerd CPU per request", unit: "ms", pick: |s| s.cpu_ms, limit: 1.25, lower_is_better: true },
-    Row { measure: "Ingest p99 under Miniflare", unit: "ms", pick: |s| s.mf_p99_ms, limit: 1.5, lower_is_better: true },
+const ROWS: [Row; 5] = [
     Row {
-        measure: "Ingest p50 under `wrangler dev`",
-        unit: "ms",
-        pick: |s| s.wd_p50_ms,
-        limit: 1.2,
-        lower_is_better: true,
+        measure: "One-bin capacity",
+        unit: "req/s",
+        pick: |s| s.capacity_rps,
+        limit: Some(0.8),
+        more_is_better: true,
     },
+    Row { measure: "CPU per request", unit: "ms", pick: |s| s.cpu_ms, limit: Some(1.25), more_is_better: false },
+    Row { measure: "Ingest p99 at 200 req/s", unit: "ms", pick: |s| s.p99_ms, limit: Some(1.5), more_is_better: false },
     Row {
-        measure: "Ingest p99 under `wrangler dev`",
-        unit: "ms",
-        pick: |s| s.wd_p99_ms,
-        limit: 1.5,
-        lower_is_better: true,
-    },
-    Row {
-        measure: "Cold start, listening → first 2xx",
+        measure: "Cold start: listening → first 2xx (bin created first)",
         unit: "ms",
         pick: |s| s.cold_ms,
-        limit: 2.0,
-        lower_is_better: true,
+        limit: Some(2.5),
+        more_is_better: false,
     },
     Row {
-        measure: "Fan-out ceiling, 1,000 subscribers",
-        unit: "/s",
-        pick: |s| s.ceiling,
-        limit: 1.1,
-        lower_is_better: false,
+        measure: "Cold start: restart → first 2xx into an existing bin",
+        unit: "ms",
+        pick: |s| s.restart_ms,
+        limit: None,
+        more_is_better: false,
     },
-    Row { measure: "Memory per SSE subscriber", unit: "KB", pick: |s| s.kb_per_sub, limit: 1.1, lower_is_better: true },
 ];
 
-fn ratio(ours: f64, floor: f64) -> f64 {
-    if floor == 0.0 {
-        f64::NAN
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn spread(v: &[f64]) -> String {
+    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| (l.min(*x), h.max(*x)));
+    if v.len() < 2 {
+        String::new()
     } else {
-        ours / floor
+        format!(" ({lo:.2}–{hi:.2})")
     }
 }
 
-/// The targets table in Markdown.
+/// A side's figure per round, and its ratio to the floor per round.
+fn per_round(t: &Targets, side: usize, pick: fn(&Side) -> f64) -> (Vec<f64>, Vec<f64>) {
+    let values: Vec<f64> = t.rounds.iter().map(|r| pick(&r[side])).collect();
+    let ratios = t.rounds.iter().map(|r| pick(&r[side]) / pick(&r[FLOOR])).collect();
+    (values, ratios)
+}
+
+/// The targets table in Markdown: medians of the rounds, spreads in brackets.
 pub fn table(t: &Targets, before_commit: &str) -> String {
     let mut out = format!(
-        "| Measure | Target (× floor) | before ({before_commit}) | after | JS floor | before / floor | after / floor | |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| Figure | Target | before ({before_commit}) | after | JS floor | workers-rs floor | before / floor | after / floor | workers-rs floor / floor | |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
     );
     for r in &ROWS {
-        let (b, a, f) = ((r.pick)(&t.before), (r.pick)(&t.after), (r.pick)(&t.floor));
-        let (rb, ra) = (ratio(b, f), ratio(a, f));
-        // Throughput: the ceiling may be at most 1.1× lower, i.e. floor/ours ≤ 1.1.
-        let met = if r.lower_is_better { ra <= r.limit } else { ra >= 1.0 / r.limit };
-        let target =
-            if r.lower_is_better { format!("≤ {:.2}×", r.limit) } else { format!("≥ {:.2}×", 1.0 / r.limit) };
-        let verdict = if met { "met" } else { "**missed**" };
+        let (b, rb) = per_round(t, 0, r.pick);
+        let (a, ra) = per_round(t, 1, r.pick);
+        let (f, _) = per_round(t, FLOOR, r.pick);
+        let (w, rw) = per_round(t, 3, r.pick);
+        let ratio = median(ra.clone());
+        let (target, verdict) = match r.limit {
+            Some(l) if r.more_is_better => (format!("≥ {l}×"), ratio >= l),
+            Some(l) => (format!("≤ {l}×"), ratio <= l),
+            None => ("reported".to_string(), true),
+        };
+        let verdict = if r.limit.is_none() {
+            ""
+        } else if verdict {
+            "met"
+        } else {
+            "**missed**"
+        };
+        let cell = |v: &[f64]| format!("{:.2} {}{}", median(v.to_vec()), r.unit, spread(v));
+        let times = |v: &[f64]| format!("{:.2}×{}", median(v.to_vec()), spread(v));
         out.push_str(&format!(
-            "| {} | {target} | {b:.2} {u} | {a:.2} {u} | {f:.2} {u} | {rb:.2}× | {ra:.2}× | {verdict} |\n",
+            "| {} | {target} | {} | {} | {} | {} | {} | {} | {} | {verdict} |\n",
             r.measure,
-            u = r.unit
+            cell(&b),
+            cell(&a),
+            cell(&f),
+            cell(&w),
+            times(&rb),
+            times(&ra),
+            times(&rw),
         ));
     }
-    let errors = [t.before.wd_errors, t.after.wd_errors, t.floor.wd_errors];
-    out.push_str(&format!("\nErrors in the `wrangler dev` ingest runs (before, after, floor): {errors:?}.\n"));
+    let kb = |b: u64| b as f64 / 1000.0;
+    let [b, a, f, w] = t.code_gz;
+    let met = if a <= 400_000 { "met" } else { "**missed**" };
+    out.push_str(&format!(
+        "| Code loaded, gzip -9 | wasm ≤ 400 KB | {:.1} KB | {:.1} KB | {:.1} KB (JS) | {:.1} KB | | | | {met} |\n",
+        kb(b),
+        kb(a),
+        kb(f),
+        kb(w)
+    ));
+    out.push_str(&format!(
+        "\nMedian of {} rounds; in brackets the lowest and highest round. Each ratio is taken within one round, \
+         then the median of those is shown.\n",
+        t.rounds.len()
+    ));
     out
 }
