@@ -1,6 +1,7 @@
-//! Response headers as one text block, `name:value` a line, so the edge
-//! hands them to the runtime in a single call instead of one per header
-//! (each a crossing from wasm into JavaScript).
+//! Headers as one text block, `name:value` a line, so the edge moves them
+//! across the runtime boundary in a single call instead of several per
+//! header (each a crossing between wasm and JavaScript): a response's
+//! headers out, a request's in.
 
 /// The block for `headers`, in order; `None` if a name holds `:` or a line
 /// break, or a value a line break (then the caller sets them one by one and
@@ -19,6 +20,17 @@ pub fn header_block<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -
     Some(block)
 }
 
+/// The `(name, value)` pairs of a block the runtime wrote from a request's
+/// headers, in order. The runtime's names never hold `:` and its values
+/// never a line break, so each line splits at its first colon.
+pub fn parse_block(block: &str) -> Vec<(String, String)> {
+    block
+        .split('\n')
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,6 +45,15 @@ mod tests {
             header_block([("location", "https://x.example:8443/")]).as_deref(),
             Some("location:https://x.example:8443/\n")
         );
+    }
+
+    #[test]
+    fn a_block_parses_back_to_its_pairs() {
+        let pairs = [("a", "1"), ("location", "https://x.example:8443/"), ("x-empty", ""), ("a", "2")];
+        let back = parse_block(&header_block(pairs).unwrap());
+        let want: Vec<(String, String)> = pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        assert_eq!(back, want);
+        assert!(parse_block("").is_empty());
     }
 
     #[test]

@@ -4,8 +4,25 @@
 //! the object needs neither, so it keeps the runtime's request and its
 //! headers, and nothing else.
 
+use crate::core::http::header_block::parse_block;
+use worker::wasm_bindgen::{self, prelude::wasm_bindgen};
 use worker::worker_sys::web_sys;
 use worker::Headers;
+
+#[wasm_bindgen(inline_js = r#"
+export function polyhookHeaderBlock(headers) {
+  let block = "";
+  for (const [name, value] of headers) block += name + ":" + value + "\n";
+  return block;
+}
+"#)]
+extern "C" {
+    /// Every header as `name:value` lines (names lowercase, in the
+    /// runtime's order), in one call: iterating from wasm costs several
+    /// crossings per header.
+    #[wasm_bindgen(js_name = polyhookHeaderBlock)]
+    fn header_block(headers: &web_sys::Headers) -> String;
+}
 
 /// An incoming request: the runtime's own object and its headers.
 #[derive(Debug)]
@@ -24,6 +41,11 @@ impl Incoming {
     /// The request's headers.
     pub fn headers(&self) -> &Headers {
         &self.headers
+    }
+
+    /// Every header as `(name, value)`, in one call into the runtime.
+    pub fn header_pairs(&self) -> Vec<(String, String)> {
+        parse_block(&header_block(&self.headers.0))
     }
 
     /// The runtime's request (method, URL, body, signal).

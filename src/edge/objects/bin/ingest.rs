@@ -27,7 +27,7 @@ impl BinObject {
             method: req.inner().method(),
             sub_path,
             query: query.to_string(),
-            headers: headers.entries().collect(),
+            headers: req.header_pairs(),
             set_cookies: headers.get_all("set-cookie").unwrap_or_default(),
             client_ip: headers.get("cf-connecting-ip").ok().flatten(),
         };
