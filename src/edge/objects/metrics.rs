@@ -81,6 +81,11 @@ impl DurableObject for MetricsObject {
     }
 }
 
+/// Adds each `[name, label, value]` of a JSON array to its total.
+const UPSERT_ALL: &str = "INSERT INTO totals (name, label, value) \
+    SELECT s.value ->> 0, s.value ->> 1, s.value ->> 2 FROM json_each(?) AS s WHERE true \
+    ON CONFLICT (name, label) DO UPDATE SET value = totals.value + excluded.value";
+
 impl MetricsObject {
     fn sql(&self) -> Result<SqlStorage, ApiError> {
         let sql = self.state.storage().sql();
@@ -107,10 +112,12 @@ impl MetricsObject {
         let mut delta = Delta::from_samples(batch.samples.clone());
         delta.inc(METRICS_BATCHES);
         delta.add(METRICS_FLUSH_SECONDS, "", batch.flush_ms.unwrap_or(0) as f64 / 1000.0);
-        for s in delta.samples() {
-            let upsert = "INSERT INTO totals (name, label, value) VALUES (?, ?, ?) ON CONFLICT (name, label) DO UPDATE SET value = value + excluded.value";
-            run(&sql, upsert, vec![s.name.into(), s.label.into(), V::Float(s.value)])?;
-        }
+        // Every series in one statement: a batch carries a dozen, and the
+        // shards apply one batch per active bin each second.
+        let series: Vec<(String, String, f64)> =
+            delta.samples().into_iter().map(|s| (s.name, s.label, s.value)).collect();
+        let series = serde_json::to_string(&series).map_err(|e| ApiError::internal(format!("metrics batch: {e}")))?;
+        run(&sql, UPSERT_ALL, vec![series.into()])?;
         let same_epoch = last.as_ref().is_some_and(|l| l.epoch == batch.epoch);
         let clients = streams_kept(batch.sse_clients, last.as_ref().map(|l| l.clients), same_epoch);
         let sockets = sockets_kept(batch.ws_clients, last.as_ref().map(|l| l.sockets));
