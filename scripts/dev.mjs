@@ -31,7 +31,8 @@ function digest() {
 function build() {
   const started = Date.now();
   console.log("[dev] building the worker");
-  const { status } = spawnSync("worker-build", ["--release"], { cwd: root, stdio: "inherit" });
+  // The same build as deploys and tests (scripts/build.sh: minified page, names stripped).
+  const { status } = spawnSync("bash", [path.join(root, "scripts/build.sh")], { cwd: root, stdio: "inherit" });
   console.log(status === 0 ? `[dev] built in ${((Date.now() - started) / 1000).toFixed(1)} s` : "[dev] build failed");
   return status === 0;
 }

@@ -11,9 +11,13 @@ use crate::core::capture::model::Capture;
 use crate::core::http::query::param;
 use percent_encoding::percent_decode_str;
 
-/// The namespace key of a stored path: the path percent-decoded.
+/// The namespace key of a stored path: the path percent-decoded, with one
+/// leading slash. A `%2F` right at the start decodes to extra leading
+/// slashes, which a filter's prefix never has (filters are trimmed), so the
+/// key drops them too: `/%2F/x` is in namespace `/x`.
 pub fn path_key(path: &str) -> String {
-    percent_decode_str(path).decode_utf8_lossy().into_owned()
+    let decoded = percent_decode_str(path).decode_utf8_lossy();
+    format!("/{}", decoded.trim_start_matches('/'))
 }
 
 impl Capture {
@@ -108,6 +112,10 @@ mod tests {
         assert!(Namespace::from_query("path=%2Fa%2520b").contains(&path_key("/a%20b")), "a filter given encoded");
         assert!(!Namespace::new("/a b").contains(&path_key("/a%20bc")));
         assert_eq!(path_key("/%FF"), "/\u{FFFD}");
+        // Found by the property test: a leading %2F before a segment.
+        assert!(Namespace::new("/%2f/ ").contains(&path_key("/%2f/ ")));
+        assert!(Namespace::new("/x").contains(&path_key("/%2F/x/y")));
+        assert_eq!(path_key(""), "/");
     }
 
     #[test]
