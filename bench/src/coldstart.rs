@@ -22,23 +22,35 @@ pub async fn once(target: Target) -> Result<Start> {
     let spawned = Instant::now();
     let runtime = Runtime::start(target).await?;
     let client = client::new();
-    let deadline = spawned + Duration::from_secs(60);
-    let result = loop {
-        let attempt = async {
-            let bin = create_bin(&client, &runtime.url).await?;
-            let url = format!("{}/v1/bins/{bin}/in", runtime.url);
-            send(&client, Method::POST, &url, Bytes::from_static(b"{}")).await
-        };
-        match attempt.await {
-            Ok((status, _)) if (200..300).contains(&status) => break Ok(spawned.elapsed()),
-            _ if Instant::now() > deadline => break Err("no 2xx within 60 s"),
-            _ => tokio::time::sleep(Duration::from_millis(5)).await,
-        }
-    };
+    let result = first_2xx(spawned, || async {
+        let bin = create_bin(&client, &runtime.url).await?;
+        send(&client, Method::POST, &ingest_url(&runtime.url, &bin), Bytes::from_static(b"{}")).await
+    })
+    .await;
     let listening = runtime.ready_after;
     runtime.stop().await;
-    let first = result?;
-    Ok(Start { listening_ms: ms(listening), first_ingest_ms: ms(first) })
+    Ok(Start { listening_ms: ms(listening), first_ingest_ms: ms(result?) })
+}
+
+/// Tries `attempt` every 5 ms until it answers 2xx; the time since `from`
+/// when it did, or an error 60 s after `from`.
+async fn first_2xx<F, Fut>(from: Instant, mut attempt: F) -> Result<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(u16, Bytes)>>,
+{
+    let deadline = from + Duration::from_secs(60);
+    loop {
+        match attempt().await {
+            Ok((status, _)) if (200..300).contains(&status) => return Ok(from.elapsed()),
+            _ if Instant::now() > deadline => return Err("no 2xx within 60 s".into()),
+            _ => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    }
+}
+
+fn ingest_url(base: &str, bin: &str) -> String {
+    format!("{base}/v1/bins/{bin}/in")
 }
 
 fn ms(d: Duration) -> f64 {
@@ -55,25 +67,17 @@ pub async fn restart(target: Target) -> Result<f64> {
     let client = client::new();
     let rt = Runtime::start_with(target, Host::Miniflare, &persist).await?;
     let bin = create_bin(&client, &rt.url).await;
-    let url = |base: &str, bin: &str| format!("{base}/v1/bins/{bin}/in");
     if let Ok(bin) = &bin {
-        send(&client, Method::POST, &url(&rt.url, bin), Bytes::from_static(b"{}")).await?;
+        send(&client, Method::POST, &ingest_url(&rt.url, bin), Bytes::from_static(b"{}")).await?;
     }
     rt.stop().await;
     let bin = bin?;
     let rt = Runtime::start_with(target, Host::Miniflare, &persist).await?;
-    let listening = Instant::now();
-    let deadline = listening + Duration::from_secs(60);
-    let result = loop {
-        match send(&client, Method::POST, &url(&rt.url, &bin), Bytes::from_static(b"{}")).await {
-            Ok((status, _)) if (200..300).contains(&status) => break Ok(ms(listening.elapsed())),
-            _ if Instant::now() > deadline => break Err("no 2xx within 60 s after the restart".into()),
-            _ => tokio::time::sleep(Duration::from_millis(5)).await,
-        }
-    };
+    let url = ingest_url(&rt.url, &bin);
+    let result = first_2xx(Instant::now(), || send(&client, Method::POST, &url, Bytes::from_static(b"{}"))).await;
     rt.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
-    result
+    result.map(ms)
 }
 
 /// The code a runtime loads, as (description, bytes raw, bytes gzip -9).

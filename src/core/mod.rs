@@ -11,6 +11,7 @@ pub mod config_values;
 pub mod export;
 pub mod hex;
 pub mod http;
+pub mod idna;
 pub mod json;
 pub mod limits;
 pub mod log;

@@ -13,7 +13,7 @@ use crate::core::http::health::Health;
 use crate::core::http::methods::Methods;
 use crate::core::http::reply::Reply;
 use crate::core::http::route::{self, BinRoute, Route};
-use crate::core::http::target;
+use crate::core::http::target::{self, Target};
 use crate::core::limits::budget::{global_shard, Budget};
 use crate::core::limits::client::{client_key, prefix_key};
 use crate::core::log::{self, RequestLog};
@@ -21,7 +21,7 @@ use crate::core::metrics::shard::asked_shard;
 use crate::edge::io::aggregator;
 use crate::edge::io::body::{drain, read_limited};
 use crate::edge::io::limits;
-use crate::edge::io::respond::{error_response, platform, to_response};
+use crate::edge::io::respond::{platform, runtime_error, to_runtime};
 use crate::edge::io::settings;
 use crate::edge::io::to_bin::{forward, forward_wait, BINS};
 use std::sync::OnceLock;
@@ -47,10 +47,11 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
     let started = Date::now().as_millis();
     let method = req.method();
     let raw_url = req.url();
-    let matched = route::match_path(target::split(&raw_url).path);
+    let target = target::split(&raw_url);
+    let matched = route::match_path(target.path);
     let label = matched.as_ref().map_or("unmatched", |(_, r)| r.label());
     let bin = matched.as_ref().and_then(|(_, r)| r.bin().map(str::to_string));
-    let result = dispatch(&req, &raw_url, matched, &env, &ctx).await;
+    let result = dispatch(&req, &method, target, matched, &env, &ctx).await;
     let (status, error) = match &result {
         Ok(response) => (response.status(), code_for_status(response.status()).map(str::to_string)),
         Err(err) => (err.status(), Some(err.message.clone())),
@@ -71,7 +72,7 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
         Ok(response) => Ok(response),
         Err(err) => {
             drain(&req).await;
-            error_response(&err).map(Into::into)
+            runtime_error(&err)
         }
     }
 }
@@ -79,24 +80,24 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
 /// Preflights and routing; bin routes go to their object untouched.
 async fn dispatch(
     req: &web_sys::Request,
-    raw_url: &str,
+    method: &str,
+    target: Target<'_>,
     matched: Option<(Methods, Route)>,
     env: &Env,
     ctx: &Context,
 ) -> Result<web_sys::Response, ApiError> {
-    let method = req.method();
     let headers = Headers(req.headers());
     let origin = headers.get("origin").ok().flatten();
     let requested = headers.get("access-control-request-method").ok().flatten();
-    if cors::is_preflight(&method, origin.as_deref(), requested.as_deref()) {
+    if cors::is_preflight(method, origin.as_deref(), requested.as_deref()) {
         let (methods, _) = matched.ok_or_else(|| ApiError::not_found("route not found"))?;
         let asked_headers = headers.get("access-control-request-headers").ok().flatten();
         let reply = cors::preflight(methods, requested.as_deref().unwrap_or(""), asked_headers.as_deref());
-        return to_response(reply).map(Into::into).map_err(platform("response"));
+        return to_runtime(reply);
     }
     // Only bin creation and replays draw on a per-client budget here; ingest's is in the bin's object.
     let client = || client_key(headers.get("cf-connecting-ip").ok().flatten().as_deref());
-    let reply = match route::accept(matched, &method)? {
+    let reply = match route::accept(matched, method)? {
         Route::Bin { bin, route } => {
             if route.starts_replay() {
                 limits::take(env, &client(), Budget::Replay).await?.check()?;
@@ -108,7 +109,7 @@ async fn dispatch(
         }
         Route::Health => health()?,
         Route::Metrics => {
-            let only = asked_shard(target::split(raw_url).query)?;
+            let only = asked_shard(target.query)?;
             let config = settings::cached(env)?;
             let cache_ms = i64::try_from(config.metrics_cache_ms).unwrap_or(i64::MAX);
             aggregator::render(env, config.metrics_shards, only, cache_ms).await?
@@ -127,12 +128,12 @@ async fn dispatch(
             let shards = settings::cached(env)?.create_global_shards();
             limits::take(env, &global_shard(&client(), shards), Budget::CreateGlobal).await?.check()?;
             let private = wants_private(&read_limited(req, CREATE_BODY_MAX_BYTES).await?)?;
-            let url = Url::parse(raw_url).map_err(|e| ApiError::internal(format!("url: {e}")))?;
+            let url = Url::parse(&req.url()).map_err(|e| ApiError::internal(format!("url: {e}")))?;
             let created = create_bin(env, &base_url(env, &url)?, private).await?;
             created.headers(limit.headers())
         }
     };
-    to_response(reply).map(Into::into).map_err(platform("response"))
+    to_runtime(reply)
 }
 
 fn bin_stub(env: &Env, bin: &str) -> Result<worker::Stub, ApiError> {

@@ -78,7 +78,7 @@ fn location(value: &str) -> Result<(), String> {
     }
     let path = value.starts_with('/') && !value.starts_with("//") && !value.starts_with("/\\");
     // An international host fails only for want of IDNA tables here (see
-    // `replay::order::ToAscii`); it is still an absolute URL.
+    // `core::idna`); it is still an absolute URL.
     let idna = |v: &str| v.starts_with("http://") || v.starts_with("https://");
     let absolute = match url::Url::parse(value) {
         Ok(u) => matches!(u.scheme(), "http" | "https"),

@@ -44,6 +44,13 @@ impl Reply {
         err.headers.iter().fold(reply, |reply, (name, value)| reply.header(name, value))
     }
 
+    /// True if the reply must go out with a null body: it has none, or its
+    /// status (204, 205, 304) forbids one (an empty body there makes the
+    /// runtime's Response constructor throw).
+    pub fn is_bodiless(&self) -> bool {
+        self.body.is_empty() || matches!(self.status, 204 | 205 | 304)
+    }
+
     /// Adds a header (name lowercased).
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_ascii_lowercase(), value.to_string()));

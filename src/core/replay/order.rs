@@ -1,20 +1,13 @@
 //! The body of `POST .../requests/{rid}/replay`, validated.
 
 use crate::core::http::error::ApiError;
+use crate::core::idna::{parse_idna, ToAscii};
 use url::Url;
 
 /// Retries when the order names none.
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 /// Most retries an order may ask for.
 pub const MAX_RETRIES: u32 = 5;
-
-/// Gives the ASCII (punycode) form of an absolute URL whose host is an
-/// international name (written out or percent-encoded), or `None` if it is
-/// not a URL. The `url` crate here is built without IDNA tables
-/// (`idna_adapter` 1.0, pinned in Cargo.lock: 125 KB of wasm) and refuses
-/// such hosts; the platform's own WHATWG URL parser, which has them, takes
-/// that step instead.
-pub type ToAscii = fn(&str) -> Option<String>;
 
 /// A validated replay order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,14 +82,6 @@ fn target(raw: &str, to_ascii: ToAscii) -> Result<Url, ApiError> {
         return Err(bad("invalid target_url", "target_url must not carry credentials (user:password@)"));
     }
     Ok(url)
-}
-
-/// `raw` parsed, its host mapped by `to_ascii` when it needs IDNA.
-pub fn parse_idna(raw: &str, to_ascii: ToAscii) -> Result<Url, url::ParseError> {
-    match Url::parse(raw) {
-        Err(url::ParseError::IdnaError) => to_ascii(raw).map_or(Err(url::ParseError::IdnaError), |a| Url::parse(&a)),
-        parsed => parsed,
-    }
 }
 
 /// A host as compared: lowercase, without the trailing dot of a

@@ -1,6 +1,6 @@
 //! The runtime's own WHATWG URL parser, for the one job the `url` crate is
 //! built without: international host names (see
-//! [`crate::core::replay::order::ToAscii`]).
+//! [`crate::core::idna::ToAscii`]).
 
 use worker::wasm_bindgen::{self, prelude::wasm_bindgen, JsValue};
 

@@ -3,7 +3,7 @@
 use super::platform_url;
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
-use crate::core::replay::order::parse_idna;
+use crate::core::idna::parse_idna;
 use worker::Env;
 
 /// Parses the configuration from `env`; unset vars take their defaults. A

@@ -12,7 +12,7 @@ use crate::edge::io::incoming::Incoming;
 use crate::edge::io::respond::runtime_error;
 use worker::wasm_bindgen::{self, prelude::wasm_bindgen, JsValue};
 use worker::worker_sys::{web_sys, DurableObjectState};
-use worker::{Env, State, WebSocketIncomingMessage};
+use worker::{Env, State};
 
 #[wasm_bindgen(wasm_bindgen_futures = worker::wasm_bindgen_futures, js_sys = worker::js_sys)]
 impl BinObject {
@@ -45,7 +45,7 @@ impl BinObject {
     #[wasm_bindgen(js_name = webSocketMessage)]
     pub async fn websocket_message(&self, ws: web_sys::WebSocket, message: JsValue) -> Result<JsValue, JsValue> {
         if let Some(text) = message.as_string() {
-            self.on_socket_message(ws.into(), WebSocketIncomingMessage::String(text)).await;
+            self.on_socket_message(ws.into(), &text).await;
         }
         Ok(JsValue::NULL)
     }

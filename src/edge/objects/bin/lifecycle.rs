@@ -16,9 +16,10 @@ use crate::core::stream::events::{self, End};
 use crate::core::stream::hub::Fanout;
 use crate::edge::io::body::read_limited;
 use crate::edge::io::incoming::Incoming;
-use crate::edge::io::respond::{platform, to_response};
+use crate::edge::io::respond::{platform, to_runtime};
 use worker::js_sys;
 use worker::wasm_bindgen::JsValue;
+use worker::worker_sys::web_sys;
 use worker::{console_error, Response, ScheduledTime};
 
 /// Largest init order read, bytes (an id and two token digests).
@@ -76,12 +77,12 @@ impl BinObject {
     }
 
     /// Creates the bin from the entry's order; 409 if the id is taken.
-    pub(super) async fn init(&self, req: Incoming) -> Result<Response, ApiError> {
+    pub(super) async fn init(&self, req: Incoming) -> Result<web_sys::Response, ApiError> {
         let body = read_limited(req.inner(), INIT_MAX_BYTES).await?;
         let order: InitOrder =
             serde_json::from_slice(&body).map_err(|e| ApiError::internal(format!("init body: {e}")))?;
         if self.record().load()?.is_some() {
-            return to_response(Reply::empty(409)).map_err(platform("response"));
+            return to_runtime(Reply::empty(409));
         }
         let mut meta = BinMeta::new(&order.id, order.token_digest, now_ms(), self.config()?.bin_ttl_s);
         meta.read_token_digest = order.read_token_digest;
@@ -91,7 +92,7 @@ impl BinObject {
         let reply = Reply::json(201, &InitDone { expires_at_ms: meta.expires_at_ms })?;
         *self.known.borrow_mut() = Known::Bin(meta);
         self.metrics.record(|d| d.inc(BINS_CREATED));
-        to_response(reply).map_err(platform("response"))
+        to_runtime(reply)
     }
 
     /// `DELETE /v1/bins/{id}` with the delete token.

@@ -17,7 +17,7 @@ impl BinObject {
         let raw_url = req.inner().url();
         let target = target::split(&raw_url);
         if target.path == crate::core::bin::init::INIT_PATH {
-            return self.init(req).await.map(Into::into);
+            return self.init(req).await;
         }
         if target.path == crate::core::wait::LEAVE_PATH {
             if let Some(key) = req.headers().get(crate::core::wait::KEY_HEADER).ok().flatten() {

@@ -15,7 +15,7 @@ use crate::core::stream::backlog::Backlog;
 use crate::core::stream::socket::{message, request_seq, ClientMessage, Close, Seat};
 use crate::core::stream::sse::Frame;
 use crate::edge::io::respond::platform;
-use worker::{console_error, WebSocket, WebSocketIncomingMessage};
+use worker::{console_error, WebSocket};
 
 impl BinObject {
     /// Sends an authorized new socket its notices and backlog, and saves its seat.
@@ -72,9 +72,9 @@ impl BinObject {
 
     /// A message from a socket: `ack` frees its window (and feeds it if it
     /// is behind); `auth` admits a private bin's socket. Anything else is ignored.
-    pub(super) async fn on_socket_message(&self, ws: WebSocket, incoming: WebSocketIncomingMessage) {
-        let WebSocketIncomingMessage::String(text) = incoming else { return };
-        let Ok(said) = serde_json::from_str::<ClientMessage>(&text) else { return };
+    /// Only text frames get here (`class.rs` drops binary ones).
+    pub(super) async fn on_socket_message(&self, ws: WebSocket, text: &str) {
+        let Ok(said) = serde_json::from_str::<ClientMessage>(text) else { return };
         let Some(mut seat) = seated(&ws).filter(|s| !s.closed) else { return };
         let Ok(config) = self.config() else { return };
         // Every message wakes the bin: a socket past its rate is closed, as a flood of HTTP requests would be refused.
