@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { builtWorkerConfig } from "./wrangler-config.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCES = ["src", "public", "Cargo.toml", "Cargo.lock"];
+const SOURCES = ["src", "public", "Cargo.toml", "Cargo.lock", "build.rs"];
 
 /** A digest of every source file's path and bytes: what a build depends on. */
 function digest() {

@@ -1,8 +1,7 @@
 // Writes the playground page (public/) minified into the directory given
-// (scripts and styles through esbuild, every other file as it is), which
-// wrangler.toml's [assets] serves; `_headers` (the page's response headers)
-// is copied as it is. A file is rewritten only when its content changes, so
-// wrangler dev's asset watcher sees only real changes.
+// (scripts and styles through esbuild, every other file as it is), for
+// build.rs to embed. A file is rewritten only when its content changes, so
+// an unchanged page does not make cargo rebuild the worker.
 // Usage: node scripts/minify-public.mjs OUT_DIR
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -30,8 +29,7 @@ function minified(rel, bytes) {
   return Buffer.from(transformSync(bytes.toString("utf8"), { loader, minify: true, legalComments: "none" }).code);
 }
 
-// The platform reads `_headers` itself and never serves it.
-const wanted = new Set([...files(source), ...(existsSync(path.join(source, "_headers")) ? ["_headers"] : [])]);
+const wanted = new Set(files(source));
 for (const rel of wanted) {
   const target = path.join(out, rel);
   const body = minified(rel, readFileSync(path.join(source, rel)));

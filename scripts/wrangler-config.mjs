@@ -1,7 +1,7 @@
 // A wrangler config for running an already built worker: the given
 // wrangler.toml without its [build] table (wrangler's custom-build watcher
-// would rebuild on start), with `main` and the [assets] directory made
-// absolute so the copy can live anywhere. Used by `npm run dev` and by the bench's `wrangler dev` runs.
+// would rebuild on start), with `main` made absolute so the copy can live
+// anywhere. Used by `npm run dev` and by the bench's `wrangler dev` runs.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -21,9 +21,8 @@ export function builtWorkerConfig(source, out) {
       return !inBuild;
     })
     .join("\n");
-  const absolute = (key) => (_, file) => `${key} = ${JSON.stringify(path.resolve(path.dirname(source), file))}`;
+  const main = (_, file) => `main = ${JSON.stringify(path.resolve(path.dirname(source), file))}`;
   mkdirSync(path.dirname(out), { recursive: true });
-  const config = withoutBuild.replace(/^main = "(.*)"$/m, absolute("main")).replace(/^directory = "(.*)"$/m, absolute("directory"));
-  writeFileSync(out, config);
+  writeFileSync(out, withoutBuild.replace(/^main = "(.*)"$/m, main));
   return out;
 }

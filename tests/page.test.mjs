@@ -1,5 +1,4 @@
-// The playground page is served as static assets (wrangler.toml [assets]),
-// with strict headers from public/_headers; the worker answers everything else.
+// The playground page is served by the worker itself, with strict headers.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker } from "./support/worker.mjs";
@@ -36,24 +35,4 @@ test("the page's files are GET-only, and unknown files are 404 JSON", async () =
   const missing = await fetch(`${worker.url}/nope.js`);
   assert.equal(missing.status, 404);
   assert.match(missing.headers.get("content-type"), /application\/json/);
-});
-
-test("every page file carries the page's headers; the worker's replies and _headers itself do not", async () => {
-  for (const file of ["/", "/style.css", "/js/api.js"]) {
-    const res = await fetch(`${worker.url}${file}`);
-    assert.equal(res.status, 200, file);
-    await res.arrayBuffer();
-    assert.match(res.headers.get("content-security-policy"), /frame-ancestors 'none'/, file);
-    assert.equal(res.headers.get("referrer-policy"), "no-referrer", file);
-    assert.equal(res.headers.get("x-frame-options"), "DENY", file);
-    assert.equal(res.headers.get("cache-control"), "no-cache", file);
-  }
-  const rules = await fetch(`${worker.url}/_headers`);
-  assert.equal(rules.status, 404);
-  assert.match(rules.headers.get("content-type"), /application\/json/);
-  // The page's CSP must never be merged into a reply the worker makes (a bin's raw view has its own sandbox CSP).
-  const health = await fetch(`${worker.url}/healthz`);
-  await health.arrayBuffer();
-  assert.equal(health.headers.get("content-security-policy"), null);
-  assert.equal(health.headers.get("x-frame-options"), null);
 });

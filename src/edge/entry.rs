@@ -6,6 +6,7 @@ use crate::core::bin::create::{wants_private, BinCreated};
 use crate::core::bin::ids::new_bin_id;
 use crate::core::bin::init::{InitDone, InitOrder, INIT_PATH};
 use crate::core::bin::token::{new_token, token_digest};
+use crate::core::http::assets;
 use crate::core::http::cors;
 use crate::core::http::error::{code_for_status, ApiError};
 use crate::core::http::health::Health;
@@ -112,6 +113,10 @@ async fn dispatch(
             let config = settings::cached(env)?;
             let cache_ms = i64::try_from(config.metrics_cache_ms).unwrap_or(i64::MAX);
             aggregator::render(env, config.metrics_shards, only, cache_ms).await?
+        }
+        Route::Asset { path } => {
+            let body = assets::find(&path).ok_or_else(|| ApiError::not_found("route not found"))?;
+            assets::reply(&path, body, headers.get("if-none-match").ok().flatten().as_deref())
         }
         Route::CreateBin => {
             let limit = limits::take(env, &client(), Budget::Create).await?;

@@ -1,6 +1,7 @@
 //! The HTTP surface: which path means what, the one error type and its
 //! one mapping to a reply, CORS, query strings, cursors, ETags and pages.
 
+pub mod assets;
 pub mod cors;
 pub mod cursor;
 pub mod error;

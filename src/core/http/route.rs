@@ -6,6 +6,7 @@
 //! an unknown path gets 404.
 
 use crate::core::bin::ids::{is_bin_id, parse_seq};
+use crate::core::http::assets;
 use crate::core::http::error::ApiError;
 use crate::core::http::methods::{Methods, DELETE, GET, POST};
 use crate::core::replay::model::parse_replay_id;
@@ -17,6 +18,8 @@ pub enum Route {
     Health,
     /// `GET /metrics`: Prometheus exposition over every bin.
     Metrics,
+    /// `GET` of a file of the playground page (`/` is the page).
+    Asset { path: String },
     /// `POST /v1/bins`.
     CreateBin,
     /// Anything a bin's object serves.
@@ -73,7 +76,7 @@ impl Route {
     pub fn bin(&self) -> Option<&str> {
         match self {
             Route::Bin { bin, .. } => Some(bin),
-            Route::Health | Route::Metrics | Route::CreateBin => None,
+            Route::Health | Route::Metrics | Route::Asset { .. } | Route::CreateBin => None,
         }
     }
 
@@ -82,6 +85,7 @@ impl Route {
         match self {
             Route::Health => "health",
             Route::Metrics => "metrics",
+            Route::Asset { .. } => "asset",
             Route::CreateBin => "create_bin",
             Route::Bin { route, .. } => route.label(),
         }
@@ -148,6 +152,7 @@ pub fn match_path(path: &str) -> Option<(Methods, Route)> {
     match segments.as_slice() {
         ["healthz"] => Some((GET, Route::Health)),
         ["metrics"] => Some((GET, Route::Metrics)),
+        _ if assets::find(path).is_some() => Some((GET, Route::Asset { path: path.to_string() })),
         ["v1", "bins"] => Some((POST, Route::CreateBin)),
         ["v1", "bins", bin, rest @ ..] if is_bin_id(bin) => match_bin_path(rest).map(|m| in_bin(bin, m)),
         ["v1", "replays", id, rest @ ..] => {
@@ -211,7 +216,9 @@ pub fn accept(matched: Option<(Methods, Route)>, method: &str) -> Result<Route, 
 pub fn resolve_bin(method: &str, path: &str) -> Result<(String, BinRoute), ApiError> {
     match resolve(method, path)? {
         Route::Bin { bin, route } => Ok((bin, route)),
-        Route::Health | Route::Metrics | Route::CreateBin => Err(ApiError::not_found("route not found")),
+        Route::Health | Route::Metrics | Route::Asset { .. } | Route::CreateBin => {
+            Err(ApiError::not_found("route not found"))
+        }
     }
 }
 

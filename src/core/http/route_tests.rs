@@ -11,8 +11,8 @@ fn resolves_fixed_routes() {
     assert_eq!(resolve("GET", "/healthz"), Ok(Route::Health));
     assert_eq!(resolve("HEAD", "/healthz"), Ok(Route::Health));
     assert_eq!(resolve("GET", "/metrics"), Ok(Route::Metrics));
-    // The page is the platform's static assets (wrangler.toml [assets]); the worker never sees it.
-    assert_eq!(resolve("GET", "/").unwrap_err().status(), 404);
+    assert_eq!(resolve("GET", "/"), Ok(Route::Asset { path: "/".into() }));
+    assert_eq!(resolve("POST", "/").unwrap_err().status(), 405);
     assert_eq!(resolve("POST", "/v1/bins"), Ok(Route::CreateBin));
 }
 
