@@ -11,7 +11,7 @@ use crate::core::config_values::{logging, misconfigured, number, public_url};
 use crate::core::http::error::ApiError;
 use crate::core::log::RequestLogging;
 use crate::core::stream::catchup::reservation_bytes;
-use url::Url;
+use crate::core::weburl::{ParseUrl, WebUrl};
 
 /// Hard ceiling for `MAX_BODY_BYTES`: one SQLite BLOB holds at most 2 MB.
 pub const BODY_CEILING_BYTES: u64 = 2_000_000;
@@ -21,7 +21,7 @@ pub const BODY_CEILING_BYTES: u64 = 2_000_000;
 pub struct Config {
     /// Base URL used in `ingest_url`/`view_url`; `None` means the request's
     /// origin. Parsed once here; replays compare targets against it.
-    pub public_url: Option<Url>,
+    pub public_url: Option<WebUrl>,
     /// Largest accepted ingest body, in bytes (`MAX_BODY_BYTES`).
     pub max_body_bytes: u64,
     /// Lifetime of a bin, in seconds (`BIN_TTL_SECONDS`).
@@ -135,7 +135,7 @@ pub struct Config {
 impl Config {
     /// `PUBLIC_URL` as a base to append paths to (no trailing slash).
     pub fn base_url(&self) -> Option<&str> {
-        self.public_url.as_ref().map(|u| u.as_str().trim_end_matches('/'))
+        self.public_url.as_ref().map(|u| u.href.trim_end_matches('/'))
     }
 
     /// What a bin may hold before its oldest captures are evicted.
@@ -151,15 +151,16 @@ impl Config {
         }
     }
 
-    /// Builds the config from a var lookup; unset or empty vars take defaults.
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ApiError> {
+    /// Builds the config from a var lookup; unset or empty vars take
+    /// defaults. `parse` reads `PUBLIC_URL`.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>, parse: ParseUrl) -> Result<Config, ApiError> {
         let get = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let d = Config::default();
         let num = |name: &str, default: u64, min: u64, max: u64| number(name, get(name), default, min, max);
         // Shard counts: 1 to 256 objects.
         let small = |name: &str, default: u32| num(name, u64::from(default), 1, 256).map(|n| n as u32);
         let cfg = Config {
-            public_url: get("PUBLIC_URL").map(|u| public_url(&u)).transpose()?,
+            public_url: get("PUBLIC_URL").map(|u| public_url(&u, parse)).transpose()?,
             max_body_bytes: num("MAX_BODY_BYTES", d.max_body_bytes, 0, BODY_CEILING_BYTES)?,
             bin_ttl_s: num("BIN_TTL_SECONDS", d.bin_ttl_s, 1, 365 * 86_400)?,
             max_captures: num("MAX_CAPTURES_PER_BIN", d.max_captures, 1, 10_000_000)?,

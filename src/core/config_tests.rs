@@ -1,9 +1,10 @@
 use super::*;
+use crate::core::weburl::native;
 use std::collections::HashMap;
 
 fn parse(pairs: &[(&str, &str)]) -> Result<Config, ApiError> {
     let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    Config::from_lookup(|k| map.get(k).cloned())
+    Config::from_lookup(|k| map.get(k).cloned(), native)
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use crate::core::http::error::{ApiError, ErrorKind};
 use crate::core::log::RequestLogging;
-use url::Url;
+use crate::core::weburl::{ParseUrl, WebUrl};
 
 /// The error a var that cannot be used is reported with, by name.
 pub fn misconfigured(details: impl Into<String>) -> ApiError {
@@ -27,14 +27,12 @@ pub fn number(name: &str, raw: Option<String>, default: u64, min: u64, max: u64)
 
 /// Validates `PUBLIC_URL`: an absolute http(s) URL with a host and no
 /// query or fragment.
-pub fn public_url(raw: &str) -> Result<Url, ApiError> {
+pub fn public_url(raw: &str, parse: ParseUrl) -> Result<WebUrl, ApiError> {
     let bad = || {
         misconfigured(format!("PUBLIC_URL={raw:?} must be an absolute http(s) URL such as https://hooks.example.com"))
     };
-    let url = Url::parse(raw).map_err(|_| bad())?;
-    let http = matches!(url.scheme(), "http" | "https");
-    let host = url.host_str().is_some_and(|h| !h.is_empty());
-    if !http || !host || url.query().is_some() || url.fragment().is_some() {
+    let url = parse(raw).ok_or_else(bad)?;
+    if !url.is_http() || url.host.is_empty() || url.has_query || url.has_fragment {
         return Err(bad());
     }
     Ok(url)

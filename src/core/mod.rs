@@ -11,7 +11,6 @@ pub mod config_values;
 pub mod export;
 pub mod hex;
 pub mod http;
-pub mod idna;
 pub mod json;
 pub mod limits;
 pub mod log;
@@ -23,6 +22,7 @@ pub mod sequence;
 pub mod stream;
 pub mod time;
 pub mod verify;
+pub mod weburl;
 
 pub mod wait;
 

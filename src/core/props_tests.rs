@@ -10,8 +10,8 @@ use crate::core::http::route::{match_path, resolve};
 use crate::core::limits::client::client_key;
 use crate::core::replay::order;
 use crate::core::stream::resume::{asked, plan, Asked};
+use crate::core::weburl::native;
 use proptest::prelude::*;
-use url::Url;
 
 const BIN: &str = "k3p9q2x7m1nb";
 
@@ -72,10 +72,10 @@ proptest! {
 
     #[test]
     fn replay_orders_never_panic(body in proptest::collection::vec(any::<u8>(), 0..200), url in "\\\\PC{0,60}") {
-        let own = [Url::parse("http://127.0.0.1:8787").unwrap()];
-        let _ = order::parse(&body, &own, |_| None);
+        let own = [native("http://127.0.0.1:8787").unwrap()];
+        let _ = order::parse(&body, &own, native);
         let json = serde_json::json!({ "target_url": url, "max_retries": 1 }).to_string();
-        if let Err(e) = order::parse(json.as_bytes(), &own, |_| None) {
+        if let Err(e) = order::parse(json.as_bytes(), &own, native) {
             prop_assert_eq!(e.status(), 400);
         }
     }
@@ -84,7 +84,7 @@ proptest! {
     fn config_rejects_by_name_and_never_panics(name in "[A-Z_]{3,30}", value in "\\\\PC{0,20}") {
         let known = ["MAX_BODY_BYTES", "BIN_TTL_SECONDS", "SSE_QUEUE_BYTES", "PUBLIC_URL", "REPLAY_MAX_PENDING"];
         for var in known.iter().copied().chain([name.as_str()]) {
-            if let Err(e) = Config::from_lookup(|k| (k == var).then(|| value.clone())) {
+            if let Err(e) = Config::from_lookup(|k| (k == var).then(|| value.clone()), native) {
                 prop_assert!(e.details.unwrap_or_default().contains(var));
             }
         }

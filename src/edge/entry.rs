@@ -18,15 +18,17 @@ use crate::core::limits::budget::{global_shard, Budget};
 use crate::core::limits::client::{client_key, prefix_key};
 use crate::core::log::{self, RequestLog};
 use crate::core::metrics::shard::asked_shard;
+use crate::core::weburl::WebUrl;
 use crate::edge::io::aggregator;
 use crate::edge::io::body::{drain, read_limited};
 use crate::edge::io::limits;
+use crate::edge::io::platform_url;
 use crate::edge::io::respond::{platform, runtime_error, to_runtime};
 use crate::edge::io::settings;
 use crate::edge::io::to_bin::{forward, forward_wait, BINS};
 use std::sync::OnceLock;
 use worker::worker_sys::web_sys;
-use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit, Url};
+use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit};
 
 /// Largest `POST /v1/bins` body read, in bytes.
 const CREATE_BODY_MAX_BYTES: u64 = 4096;
@@ -128,7 +130,8 @@ async fn dispatch(
             let shards = settings::cached(env)?.create_global_shards();
             limits::take(env, &global_shard(&client(), shards), Budget::CreateGlobal).await?.check()?;
             let private = wants_private(&read_limited(req, CREATE_BODY_MAX_BYTES).await?)?;
-            let url = Url::parse(&req.url()).map_err(|e| ApiError::internal(format!("url: {e}")))?;
+            let raw_url = req.url();
+            let url = platform_url::parse(&raw_url).ok_or_else(|| ApiError::internal(format!("url: {raw_url}")))?;
             let created = create_bin(env, &base_url(env, &url)?, private).await?;
             created.headers(limit.headers())
         }
@@ -148,9 +151,9 @@ fn health() -> Result<Reply, ApiError> {
 }
 
 /// `PUBLIC_URL` when set, else the origin the request came in on.
-fn base_url(env: &Env, url: &Url) -> Result<String, ApiError> {
+fn base_url(env: &Env, url: &WebUrl) -> Result<String, ApiError> {
     let config = settings::cached(env)?;
-    Ok(config.base_url().map_or_else(|| url.origin().ascii_serialization(), str::to_string))
+    Ok(config.base_url().map_or_else(|| url.origin(), str::to_string))
 }
 
 async fn create_bin(env: &Env, base_url: &str, private: bool) -> Result<Reply, ApiError> {

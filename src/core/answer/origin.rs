@@ -77,19 +77,29 @@ fn location(value: &str) -> Result<(), String> {
         return Err("must not hold tabs or other control characters".into());
     }
     let path = value.starts_with('/') && !value.starts_with("//") && !value.starts_with("/\\");
-    // An international host fails only for want of IDNA tables here (see
-    // `core::idna`); it is still an absolute URL.
-    let idna = |v: &str| v.starts_with("http://") || v.starts_with("https://");
-    let absolute = match url::Url::parse(value) {
-        Ok(u) => matches!(u.scheme(), "http" | "https"),
-        Err(url::ParseError::IdnaError) => idna(value),
-        Err(_) => false,
-    };
-    if path || absolute {
+    if path || absolute_http(value) {
         Ok(())
     } else {
         Err("must be an absolute http(s) URL or a path starting with /".into())
     }
+}
+
+/// `http://` or `https://` (any case) and a host: a name (in any script:
+/// the browser maps it), an IPv4 address or a bracketed IPv6 one, with an
+/// optional user and port. The browser resolves the rest; this rejects what
+/// it could not take as a URL at all.
+fn absolute_http(value: &str) -> bool {
+    let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+    let Some(rest) = ["https://", "http://"].iter().find(|p| lower.starts_with(**p)).map(|p| &value[p.len()..]) else {
+        return false;
+    };
+    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map_or("", |(h, _)| h),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    !host.is_empty() && !host.contains([' ', '<', '>', '^', '|', '"'].as_slice())
 }
 
 /// True if a browser following `location` stays on the service's origin.

@@ -11,7 +11,6 @@ use crate::core::verify::outcome::Verification;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::Serialize;
-use url::form_urlencoded;
 
 /// A `{name, value}` pair: headers, query parameters, cookies.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -2,8 +2,6 @@
 //! the `url` crate: `+` is a space, bad escapes stay literal, invalid UTF-8
 //! is replaced, so reading a parameter never fails).
 
-use url::form_urlencoded;
-
 /// The first value of parameter `name` in a raw query string (without `?`).
 pub fn param(query: &str, name: &str) -> Option<String> {
     form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())

@@ -1,8 +1,7 @@
 //! The body of `POST .../requests/{rid}/replay`, validated.
 
 use crate::core::http::error::ApiError;
-use crate::core::idna::{parse_idna, ToAscii};
-use url::Url;
+use crate::core::weburl::{ParseUrl, WebUrl};
 
 /// Retries when the order names none.
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
@@ -35,9 +34,10 @@ pub fn check_method(method: &str) -> Result<(), ApiError> {
 
 /// Parses and checks an order. `own_origins` are this service's own
 /// origins (the one the request came in on, and `PUBLIC_URL`): any target
-/// on them is refused, whatever its path, so replays cannot loop. A target
-/// whose host needs IDNA goes through `to_ascii`.
-pub fn parse(body: &[u8], own_origins: &[Url], to_ascii: ToAscii) -> Result<ReplayOrder, ApiError> {
+/// on them is refused, whatever its path, so replays cannot loop. `parse`
+/// reads the target (on the edge, the runtime's parser: a host in another
+/// script comes back in its ASCII form).
+pub fn parse(body: &[u8], own_origins: &[WebUrl], parse: ParseUrl) -> Result<ReplayOrder, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| bad("invalid JSON", format!("the body must be a JSON object: {e}")))?;
     let object = value.as_object().ok_or_else(|| bad("invalid JSON", "the body must be a JSON object"))?;
@@ -52,11 +52,11 @@ pub fn parse(body: &[u8], own_origins: &[Url], to_ascii: ToAscii) -> Result<Repl
             bad("invalid max_retries", format!("max_retries must be an integer from 0 to {MAX_RETRIES}"))
         })?,
     };
-    let target = target(raw_target.trim(), to_ascii)?;
+    let target = target(raw_target.trim(), parse)?;
     if is_own(&target, own_origins) {
         return Err(bad("invalid target_url", "target_url points at this service itself, which could loop"));
     }
-    Ok(ReplayOrder { target_url: target.to_string(), max_retries })
+    Ok(ReplayOrder { target_url: target.href, max_retries })
 }
 
 /// The order's JSON object (its overrides are read by [`crate::core::replay::edit::parse`]).
@@ -72,13 +72,12 @@ fn whole(v: &serde_json::Value) -> Option<u64> {
     v.as_u64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e15).map(|f| f as u64))
 }
 
-fn target(raw: &str, to_ascii: ToAscii) -> Result<Url, ApiError> {
-    let url = parse_idna(raw, to_ascii)
-        .map_err(|e| bad("invalid target_url", format!("target_url must be an absolute http(s) URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+fn target(raw: &str, parse: ParseUrl) -> Result<WebUrl, ApiError> {
+    let url = parse(raw).ok_or_else(|| bad("invalid target_url", "target_url must be an absolute http(s) URL"))?;
+    if !url.is_http() || url.host.is_empty() {
         return Err(bad("invalid target_url", "target_url must be an absolute http or https URL"));
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    if !url.username.is_empty() || !url.password.is_empty() {
         return Err(bad("invalid target_url", "target_url must not carry credentials (user:password@)"));
     }
     Ok(url)
@@ -86,34 +85,38 @@ fn target(raw: &str, to_ascii: ToAscii) -> Result<Url, ApiError> {
 
 /// A host as compared: lowercase, without the trailing dot of a
 /// fully-qualified name.
-fn host(url: &Url) -> Option<String> {
-    url.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+fn host(url: &WebUrl) -> String {
+    url.host.trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// True if `target` is on one of this service's origins. An origin
 /// without an explicit port is a public name, and every port of it reaches
 /// the service (the edge also serves alternate ports); one with a port
 /// (local development) is that port only.
-fn is_own(target: &Url, own_origins: &[Url]) -> bool {
+fn is_own(target: &WebUrl, own_origins: &[WebUrl]) -> bool {
     let (target_host, port) = (host(target), target.port_or_known_default());
     own_origins
         .iter()
-        .any(|own| host(own) == target_host && (own.port().is_none() || own.port_or_known_default() == port))
+        .any(|own| host(own) == target_host && (own.port.is_none() || own.port_or_known_default() == port))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn own() -> Vec<Url> {
-        vec![Url::parse("http://127.0.0.1:8787").unwrap(), Url::parse("https://hooks.example.com").unwrap()]
+    use crate::core::weburl::native;
+
+    fn own() -> Vec<WebUrl> {
+        vec![native("http://127.0.0.1:8787").unwrap(), native("https://hooks.example.com").unwrap()]
     }
 
-    /// Stands in for the platform's parser: knows one international name,
-    /// written out or percent-encoded.
-    fn fake_platform(raw: &str) -> Option<String> {
-        let known = ["bücher", "b%C3%BCcher"].into_iter().find(|n| raw.contains(n))?;
-        Some(raw.replace(known, "xn--bcher-kva"))
+    /// Stands in for the platform's parser, which has the IDNA tables: knows
+    /// one international name, written out or percent-encoded.
+    fn fake_platform(raw: &str) -> Option<WebUrl> {
+        match ["bücher", "b%C3%BCcher"].into_iter().find(|n| raw.contains(n)) {
+            Some(known) => native(&raw.replace(known, "xn--bcher-kva")),
+            None => native(raw),
+        }
     }
 
     fn order(json: &str) -> Result<ReplayOrder, ApiError> {
@@ -126,7 +129,7 @@ mod tests {
             let o = order(&format!(r#"{{"target_url":"https://{host}/hook"}}"#)).unwrap();
             assert_eq!(o.target_url, "https://xn--bcher-kva.example/hook", "{host}");
         }
-        // Without the platform's help the ASCII-only parser refuses it, clearly.
+        // A name the parser cannot map is refused, clearly.
         let err = order(r#"{"target_url":"https://münchen.example/"}"#).unwrap_err();
         assert_eq!((err.status(), err.message.as_str()), (400, "invalid target_url"));
         assert!(err.details.unwrap().contains("absolute http(s) URL"));

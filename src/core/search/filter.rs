@@ -6,7 +6,6 @@ use crate::core::capture::model::Capture;
 use crate::core::capture::namespace::Namespace;
 use crate::core::http::error::ApiError;
 use crate::core::time::parse_rfc3339_ms;
-use url::form_urlencoded;
 
 /// Longest `q`, in characters.
 pub const MAX_Q_CHARS: usize = 256;

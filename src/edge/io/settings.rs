@@ -3,17 +3,12 @@
 use super::platform_url;
 use crate::core::config::Config;
 use crate::core::http::error::ApiError;
-use crate::core::idna::parse_idna;
 use worker::Env;
 
 /// Parses the configuration from `env`; unset vars take their defaults. A
 /// `PUBLIC_URL` on an international host is taken in its ASCII form.
 pub fn config(env: &Env) -> Result<Config, ApiError> {
-    Config::from_lookup(|name| {
-        let value = env.var(name).ok()?.to_string();
-        let ascii = (name == "PUBLIC_URL").then(|| parse_idna(&value, platform_url::to_ascii).ok()).flatten();
-        Some(ascii.map_or(value, |url| url.to_string()))
-    })
+    Config::from_lookup(|name| Some(env.var(name).ok()?.to_string()), platform_url::parse)
 }
 
 thread_local! {

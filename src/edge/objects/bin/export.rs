@@ -12,13 +12,14 @@ use crate::core::limits::slots::Caps;
 use crate::core::search::filter::Filter;
 use crate::core::search::scan::{self, Budget, Order, Window};
 use crate::core::stream::backlog::CaptureSource;
+use crate::core::weburl::WebUrl;
 use crate::edge::io::export_pump::{self, Pieces};
 use crate::edge::io::export_set::{ExportSet, ExportTicket};
 use crate::edge::io::incoming::Incoming;
 use crate::edge::io::respond::{headers_with_cors, platform};
 use crate::edge::storage::captures::Captures;
 use std::time::Duration;
-use worker::{console_error, Delay, Response, Url};
+use worker::{console_error, Delay, Response};
 
 /// Captures written per piece, at most.
 const ENTRIES_PER_PULL: usize = 32;
@@ -50,7 +51,7 @@ impl BinObject {
     pub(super) fn export(
         &self,
         req: &Incoming,
-        url: &Url,
+        url: &WebUrl,
         bin: &str,
         query: &str,
         now: i64,
@@ -60,7 +61,7 @@ impl BinObject {
         let (ticket, cancel) = ExportSet::start(&self.exports, &client, now, Caps::of(&config))?;
         // Drawn once the export has its place, so a refused one costs no token.
         let limit = self.take_search(req, now)?;
-        let base = config.base_url().map_or_else(|| url.origin().ascii_serialization(), str::to_string);
+        let base = config.base_url().map_or_else(|| url.origin(), str::to_string);
         let mut window = self.scan_window(&filter, None)?;
         window.before = window.before.min(self.bin().map_or(1, |m| m.next_seq));
         let export = Export {

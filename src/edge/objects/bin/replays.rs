@@ -17,11 +17,11 @@ use crate::core::replay::model::{replay_id, Attempt, Replay};
 use crate::core::replay::order;
 use crate::core::replay::runner::ReplayRepo;
 use crate::core::stream::events;
+use crate::core::weburl::WebUrl;
 use crate::edge::io::body::read_limited;
 use crate::edge::io::incoming::Incoming;
 use crate::edge::io::platform_url;
 use crate::edge::storage::retention::evict;
-use worker::Url;
 
 /// Largest replay order body read, in bytes.
 const ORDER_MAX_BYTES: u64 = 16 * 1024;
@@ -50,7 +50,13 @@ fn refuse_replayed(req: &Incoming) -> Result<(), ApiError> {
 
 impl BinObject {
     /// `POST .../requests/{rid}/replay`: stores a queued replay and wakes the alarm.
-    pub(super) async fn start_replay(&self, req: Incoming, url: &Url, bin: &str, rid: &str) -> Result<Reply, ApiError> {
+    pub(super) async fn start_replay(
+        &self,
+        req: Incoming,
+        url: &WebUrl,
+        bin: &str,
+        rid: &str,
+    ) -> Result<Reply, ApiError> {
         let seq = parse_request_id(bin, rid)?;
         refuse_replayed(&req)?;
         let capture = self.captures().capture(seq)?.ok_or_else(|| ApiError::not_found("request not found"))?;
@@ -59,8 +65,8 @@ impl BinObject {
         // An edited body may be up to MAX_BODY_BYTES, escaped in JSON.
         let limit = ORDER_MAX_BYTES.max(config.max_body_bytes.saturating_mul(2).saturating_add(ORDER_MAX_BYTES));
         let body = read_limited(req.inner(), limit).await?;
-        let own: Vec<Url> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
-        let order = order::parse(&body, &own, platform_url::to_ascii)?;
+        let own: Vec<WebUrl> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
+        let order = order::parse(&body, &own, platform_url::parse)?;
         let overrides = edit::parse(&order::object(&body)?, config.max_body_bytes)?;
         if overrides.edit.method.is_none() {
             order::check_method(&capture.method)?;

@@ -8,9 +8,9 @@ use crate::core::http::reply::Reply;
 use crate::core::http::route::{self, BinRoute};
 use crate::core::http::target;
 use crate::edge::io::incoming::Incoming;
+use crate::edge::io::platform_url;
 use crate::edge::io::respond::to_runtime;
 use worker::worker_sys::web_sys;
-use worker::Url;
 
 impl BinObject {
     pub(super) async fn handle(&self, req: Incoming) -> Result<web_sys::Response, ApiError> {
@@ -34,7 +34,7 @@ impl BinObject {
             self.authorize_read(&req, &meta, &route, query, now)?;
         }
         // Only replays, sequences and exports need the whole URL parsed.
-        let url = || Url::parse(&raw_url).map_err(|e| ApiError::internal(format!("url: {e}")));
+        let url = || platform_url::parse(&raw_url).ok_or_else(|| ApiError::internal(format!("url: {raw_url}")));
         let reply = match route {
             BinRoute::Stream => return self.stream(&req, bin, query).await.map(Into::into),
             BinRoute::Socket => return self.open_socket(&req, &meta, query, now).await.map(Into::into),

@@ -16,10 +16,10 @@ use crate::core::sequence::model::{Sequence, Status};
 use crate::core::sequence::order::{self as sequence_order, Selection};
 use crate::core::sequence::plan::offsets;
 use crate::core::stream::backlog::CaptureSource;
+use crate::core::weburl::WebUrl;
 use crate::edge::io::body::read_limited;
 use crate::edge::io::incoming::Incoming;
 use crate::edge::io::platform_url;
-use worker::Url;
 
 /// Largest sequence order read, in bytes.
 const ORDER_MAX_BYTES: u64 = 256 * 1024;
@@ -32,13 +32,13 @@ fn not_found() -> ApiError {
 
 impl BinObject {
     /// `POST /v1/bins/{id}/sequences`: stores a running sequence and wakes the alarm.
-    pub(super) async fn start_sequence(&self, req: Incoming, url: &Url, meta: &BinMeta) -> Result<Reply, ApiError> {
+    pub(super) async fn start_sequence(&self, req: Incoming, url: &WebUrl, meta: &BinMeta) -> Result<Reply, ApiError> {
         self.authorize_owner(&req, meta)?;
         let config = self.config()?;
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
         let body = read_limited(req.inner(), ORDER_MAX_BYTES).await?;
-        let own: Vec<Url> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
-        let replay = order::parse(&body, &own, platform_url::to_ascii)?;
+        let own: Vec<WebUrl> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
+        let replay = order::parse(&body, &own, platform_url::parse)?;
         let order = sequence_order::parse(&order::object(&body)?, replay, &meta.id, config.sequence_max_steps)?;
         let Some(meta) = self.bin() else { return Err(ApiError::bin_not_found()) };
         if self.sequences().count()? >= config.sequence_max_per_bin {
