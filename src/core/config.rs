@@ -118,6 +118,8 @@ pub struct Config {
     pub wait_max_per_client: u64,
     /// How long an isolate answers `/metrics` from its last full scrape, ms (`METRICS_CACHE_MS`).
     pub metrics_cache_ms: u64,
+    /// Wait between an object's first unsent metric and its flush, ms (`METRICS_FLUSH_MS`).
+    pub metrics_flush_ms: u64,
     /// Longest a sender waits for the responder's app, ms (`REPLY_TIMEOUT_MS`).
     pub reply_timeout_ms: u64,
     /// Senders one bin holds waiting for its responder (`REPLY_MAX_WAITING`).
@@ -209,6 +211,7 @@ impl Config {
             wait_max_per_bin: num("WAIT_MAX_PER_BIN", d.wait_max_per_bin, 1, 10_000)?,
             wait_max_per_client: num("WAIT_MAX_PER_CLIENT", d.wait_max_per_client, 1, 10_000)?,
             metrics_cache_ms: num("METRICS_CACHE_MS", d.metrics_cache_ms, 0, 60_000)?,
+            metrics_flush_ms: num("METRICS_FLUSH_MS", d.metrics_flush_ms, 10, 60_000)?,
             reply_timeout_ms: num("REPLY_TIMEOUT_MS", d.reply_timeout_ms, 1, 10_000)?,
             reply_max_waiting: num("REPLY_MAX_WAITING", d.reply_max_waiting, 1, 1000)?,
             // A socket message holds at most 1 MiB, and the body travels in base64.

@@ -84,3 +84,13 @@ fn the_catch_up_pool_must_hold_one_catch_up() {
     let ok = parse(&[("SSE_QUEUE_BYTES", "1000"), ("MAX_BODY_BYTES", "300"), ("SSE_CATCHUP_BYTES", &one.to_string())]);
     assert_eq!(ok.unwrap().sse_catchup_bytes, one);
 }
+
+#[test]
+fn metrics_flush_delay() {
+    assert_eq!(Config::default().metrics_flush_ms, 5000);
+    assert_eq!(parse(&[("METRICS_FLUSH_MS", "200")]).unwrap().metrics_flush_ms, 200);
+    for bad in ["0", "9", "60001", "soon"] {
+        let err = parse(&[("METRICS_FLUSH_MS", bad)]).unwrap_err();
+        assert!(err.details.unwrap().contains("METRICS_FLUSH_MS"), "{bad}");
+    }
+}

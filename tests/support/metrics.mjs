@@ -1,5 +1,6 @@
 // Reading /metrics in tests: parse the exposition and poll until the
-// aggregator (which sources flush to about once a second) catches up.
+// aggregator catches up (tests start the worker with METRICS_FLUSH_MS at
+// 200 ms: see startWorker's quickMetrics).
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 

@@ -1,9 +1,11 @@
 //! A source's side of metrics: record into memory, flush in the background.
 //!
 //! Recording never waits: the first record after a flush schedules the next
-//! one `FLUSH_DELAY` later, so each source sends at most about one batch a
-//! second and the ingest path has no extra round trip. Alarms and bin ends
-//! flush at once.
+//! one `METRICS_FLUSH_MS` later (5 s by default), so each source sends at
+//! most one batch that often and the ingest path has no extra round trip.
+//! Each batch is a round trip to a shard, as dear as an ingest: at 1 s it
+//! was about 7 % of a busy bin's CPU (bench/RESULTS.md). Alarms and bin
+//! ends flush at once.
 
 use super::aggregator::{batch_request, shard};
 use crate::core::bin::ids::random_bytes;
@@ -17,28 +19,28 @@ use std::time::Duration;
 use worker::wasm_bindgen_futures::spawn_local;
 use worker::{console_error, Date, Delay, Env};
 
-/// Wait between a first record and its flush.
-const FLUSH_DELAY: Duration = Duration::from_millis(1000);
-
 /// A handle to one source's unflushed metrics; clones share them.
 #[derive(Clone)]
 pub struct Sink {
     pending: Rc<RefCell<Pending>>,
     /// The aggregator shard this source flushes to.
     shard: Rc<Cell<u32>>,
+    /// Wait between a first record and its flush.
+    delay: Duration,
     env: Env,
 }
 
 impl Sink {
     /// A sink for the object `source`, in a fresh random epoch, flushing to
-    /// the shard its id hashes to among `shards`.
-    pub fn new(env: &Env, source: String, shards: u32) -> Sink {
+    /// the shard its id hashes to among `shards`, `flush_ms` after a first record.
+    pub fn new(env: &Env, source: String, shards: u32, flush_ms: u64) -> Sink {
         let mut bytes = [0u8; 8];
         // Without randomness the epoch is fixed; only exactly-once suffers.
         let _ = random_bytes(&mut bytes);
         let epoch = hex(&bytes);
         let shard = Rc::new(Cell::new(shard_of(&source, shards)));
-        Sink { pending: Rc::new(RefCell::new(Pending::new(source, epoch))), shard, env: env.clone() }
+        let delay = Duration::from_millis(flush_ms);
+        Sink { pending: Rc::new(RefCell::new(Pending::new(source, epoch))), shard, delay, env: env.clone() }
     }
 
     /// The shard this source flushes to.
@@ -78,7 +80,7 @@ impl Sink {
         pending.scheduled = true;
         let sink = self.clone();
         spawn_local(async move {
-            Delay::from(FLUSH_DELAY).await;
+            Delay::from(sink.delay).await;
             sink.pending.borrow_mut().scheduled = false;
             sink.flush().await;
         });

@@ -111,7 +111,7 @@ impl BinObject {
     fn create(state: State, env: Env) -> Self {
         let config = settings::config(&env);
         let usable = config.clone().unwrap_or_default();
-        let metrics = Sink::new(&env, state.id().to_string(), usable.metrics_shards);
+        let metrics = Sink::new(&env, state.id().to_string(), usable.metrics_shards, usable.metrics_flush_ms);
         // A bin that slept and woke runs this again: the count shows how often bins sleep.
         if let Some(k) = BinRecord::new(state.storage().sql()).metrics_shard() {
             metrics.pin_shard(k);
