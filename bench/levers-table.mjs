@@ -9,7 +9,7 @@ const cell = (p, a, digits = 2, unit = "") => `${p.toFixed(digits)} → ${a.toFi
 const pct = (p, a) => (p ? ` (${a >= p ? "+" : ""}${((100 * (a - p)) / p).toFixed(0)} %)` : "");
 const rows = levers.map(({ lever, subject, parent: p, after: a }) =>
   [
-    `\`${lever}\` ${subject.replace(/\|/g, "\\|").split(":")[0]}: ${subject.split(":").slice(1).join(":").trim().split(/[,(;]|: /)[0].trim()}${subject.endsWith("(second run)") ? " (second run)" : ""}`,
+    `\`${lever}\` ${subject.replace(/\|/g, "\\|").split(":")[0]}: ${subject.split(":").slice(1).join(":").trim().split(/[,(;]|: /)[0].trim()}${subject.match(/ \((second|third) run\)$/)?.[0] ?? ""}`,
     cell(p.wasm_gz / 1000, a.wasm_gz / 1000, 1, " KB"),
     cell(p.cpu_ms, a.cpu_ms, 3) + pct(p.cpu_ms, a.cpu_ms),
     cell(p.p50_ms, a.p50_ms),

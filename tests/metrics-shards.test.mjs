@@ -83,7 +83,10 @@ test("lowering METRICS_SHARDS on a running service keeps every count, and a bin 
     try {
       await traffic(before.url);
       probe = await binOnHighShard(before.url);
-      counted = await scrape(before.url);
+      // A full scrape may still be the isolate's cached one (METRICS_CACHE_MS) from
+      // before the probe; the shards' own parts are never cached, so wait for it to match them.
+      const sum = (await parts(before.url, 8)).reduce((a, b) => a + b, 0);
+      counted = await scrapeUntil(before.url, (t) => value(t, "polyhook_ingest_total") === sum, "the probe in the full scrape");
     } finally {
       await before.dispose();
     }
