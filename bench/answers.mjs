@@ -10,7 +10,7 @@ import { writeSection } from "./section.mjs";
 const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 40;
 const PER_ROUND = 25;
 
-const w = await startWorker({ quickMetrics: false, vars: { LOG_REQUESTS: "off" }, onLine: () => {} });
+const w = await startWorker({ vars: { LOG_REQUESTS: "off" }, onLine: () => {} });
 const bins = {};
 const setup = {
   none: null,

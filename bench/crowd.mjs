@@ -22,7 +22,7 @@ const perNetwork = Math.ceil(arg("--clients", 10_000) / 80);
 const PAUSE_MS = 15_000;
 // The shipped defaults for everything this measures; the test helper's "unlimited" values are put back.
 const defaults = { CREATE_LIMIT_PER_MINUTE: "10", CREATE_LIMIT_BURST: "10", CREATE_PREFIX_PER_MINUTE: "6", CREATE_PREFIX_BURST: "6", CREATE_GLOBAL_PER_MINUTE: "600", LOG_REQUESTS: "off" };
-const w = await startWorker({ quickMetrics: false, vars: defaults, onLine: () => {} });
+const w = await startWorker({ vars: defaults, onLine: () => {} });
 const globalChecks = async () => {
   await sleep(2500); // one metrics flush
   const text = await (await fetch(`${w.url}/metrics`)).text();

@@ -23,7 +23,7 @@ const BACKLOG = quick ? 100 : 1000;
 const env = { POLYHOOK_CLI: process.env.POLYHOOK_CLI ?? path.join(root, "target/release/polyhook") };
 process.env.POLYHOOK_CLI ??= env.POLYHOOK_CLI;
 
-const w = await startWorker({ quickMetrics: false, vars: { LOG_REQUESTS: "off" }, onLine: () => {} });
+const w = await startWorker({ vars: { LOG_REQUESTS: "off" }, onLine: () => {} });
 const got = new Map();
 const target = await startTarget((n) => {
   got.set(Number(target.received[n - 1].body.toString()), process.hrtime.bigint());

@@ -26,7 +26,7 @@ mkdirSync(path.join(from, "build"));
 copyFileSync(path.join(root, "wrangler.toml"), path.join(from, "wrangler.toml"));
 copyFileSync(path.join(root, "build/index.js"), path.join(from, "build/index.js"));
 copyFileSync(path.join(root, "build/names/index_bg.wasm"), path.join(from, "build/index_bg.wasm"));
-const w = await startWorker({ quickMetrics: false, vars: { LOG_REQUESTS: "errors" }, onLine: () => {}, inspectorPort: port, from });
+const w = await startWorker({ vars: { LOG_REQUESTS: "errors" }, onLine: () => {}, inspectorPort: port, from });
 const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
 const target = targets.find((t) => t.title?.includes("polyhook-rs")) ?? targets[0];
 const ws = new WebSocket(target.webSocketDebuggerUrl);

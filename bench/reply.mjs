@@ -43,7 +43,7 @@ async function timed(url, body, want) {
   return ms(t0, now());
 }
 
-const w = await startWorker({ quickMetrics: false, vars: { LOG_REQUESTS: "off", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000" }, onLine: () => {} });
+const w = await startWorker({ vars: { LOG_REQUESTS: "off", RATE_LIMIT_PER_SECOND: "100000", RATE_LIMIT_BURST: "100000" }, onLine: () => {} });
 try {
   const home = tempHome();
   const made = async () => (await (await fetch(`${w.url}/v1/bins`, { method: "POST" })).json());

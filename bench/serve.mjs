@@ -109,7 +109,7 @@ const runtime = wrangler
   ? await startWrangler()
   : which === "baseline"
     ? await startBaseline()
-    : await startWorker({ quickMetrics: false, vars, onLine: () => {}, from: { before, repro: path.join(here, "repro") }[which] ?? root, persistTo: persist });
+    : await startWorker({ vars, onLine: () => {}, from: { before, repro: path.join(here, "repro") }[which] ?? root, persistTo: persist });
 process.stdout.write(`READY ${runtime.url.replace(/\/$/, "")}\n`);
 process.stdin.resume();
 process.stdin.on("end", async () => {

@@ -18,7 +18,7 @@ const rounds = arg("--rounds", 40);
 const captures = arg("--captures", 10_000);
 const PER_ROUND = 25;
 
-const w = await startWorker({ quickMetrics: false, vars: { LOG_REQUESTS: "off" }, onLine: () => {} });
+const w = await startWorker({ vars: { LOG_REQUESTS: "off" }, onLine: () => {} });
 const create = async () => (await fetch(`${w.url}/v1/bins`, { method: "POST" })).json();
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;

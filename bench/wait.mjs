@@ -9,7 +9,7 @@ import { writeSection } from "./section.mjs";
 const ROUNDS = 200;
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-const worker = await startWorker({ quickMetrics: false, onLine: () => {} });
+const worker = await startWorker({ onLine: () => {} });
 try {
   const bin = await createBin(worker.url);
   const woken = [];

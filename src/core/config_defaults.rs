@@ -55,7 +55,7 @@ impl Default for Config {
             wait_max_per_bin: 50,
             wait_max_per_client: 5,
             metrics_cache_ms: 1000,
-            metrics_flush_ms: 5000,
+            metrics_flush_ms: 1000,
             reply_timeout_ms: 2500,
             reply_max_waiting: 20,
             reply_max_body_bytes: 64 * 1024,

@@ -87,7 +87,7 @@ fn the_catch_up_pool_must_hold_one_catch_up() {
 
 #[test]
 fn metrics_flush_delay() {
-    assert_eq!(Config::default().metrics_flush_ms, 5000);
+    assert_eq!(Config::default().metrics_flush_ms, 1000);
     assert_eq!(parse(&[("METRICS_FLUSH_MS", "200")]).unwrap().metrics_flush_ms, 200);
     for bad in ["0", "9", "60001", "soon"] {
         let err = parse(&[("METRICS_FLUSH_MS", bad)]).unwrap_err();

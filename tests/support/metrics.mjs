@@ -1,6 +1,5 @@
 // Reading /metrics in tests: parse the exposition and poll until the
-// aggregator catches up (tests start the worker with METRICS_FLUSH_MS at
-// 200 ms: see startWorker's quickMetrics).
+// aggregator (which sources flush to every METRICS_FLUSH_MS, 1 s) catches up.
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 

@@ -27,11 +27,8 @@ const UNLIMITED = {
   SEARCH_LIMIT_BURST: "1000000",
 };
 
-/** Metrics flushed soon after a record, for tests that read /metrics (see `quickMetrics`). */
-const QUICK_METRICS = { METRICS_FLUSH_MS: "200" };
-
 /**
- * @param {{ vars?: Record<string, string>, persistTo?: string, quickMetrics?: boolean, onLine?: (line: string) => void, port?: number, offline?: boolean }} [options]
+ * @param {{ vars?: Record<string, string>, persistTo?: string, onLine?: (line: string) => void, port?: number, offline?: boolean }} [options]
  *   `onLine` receives each line the runtime writes to stdout (console.log);
  *   `port` (default 0: a free one) lets a test start a new runtime on the
  *   port an earlier one used, e.g. to restore a stream a page still points at;
@@ -40,19 +37,16 @@ const QUICK_METRICS = { METRICS_FLUSH_MS: "200" };
  *   `onErrorLine` (with `onLine`) receives each line written to stderr (console.error);
  *   `from` is a directory with a wrangler.toml and its build/ (default: this
  *   checkout), e.g. an older build the bench compares against;
- *   `inspectorPort` opens V8's inspector there (bench/profile.mjs);
- *   `quickMetrics` (default true) flushes metrics 200 ms after a record
- *   instead of METRICS_FLUSH_MS's 5 s, so tests read /metrics soon after
- *   acting; the bench passes false to measure what deploys
+ *   `inspectorPort` opens V8's inspector there (bench/profile.mjs)
  */
-export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, port = 0, offline = false, from = root, inspectorPort, quickMetrics = true } = {}) {
+export async function startWorker({ vars = {}, persistTo, onLine, onErrorLine, port = 0, offline = false, from = root, inspectorPort } = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(from, "wrangler.toml"));
   const options = {
     ...workerOptions,
     name: "polyhook-rs",
     modules: true,
     scriptPath: path.join(from, "build/index.js"),
-    bindings: { ...workerOptions.bindings, ...UNLIMITED, ...(quickMetrics && QUICK_METRICS), ...vars },
+    bindings: { ...workerOptions.bindings, ...UNLIMITED, ...vars },
     host: "127.0.0.1",
     port,
     durableObjectsPersist: persistTo ?? false,

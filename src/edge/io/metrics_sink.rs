@@ -1,11 +1,10 @@
 //! A source's side of metrics: record into memory, flush in the background.
 //!
 //! Recording never waits: the first record after a flush schedules the next
-//! one `METRICS_FLUSH_MS` later (5 s by default), so each source sends at
+//! one `METRICS_FLUSH_MS` later (1 s by default), so each source sends at
 //! most one batch that often and the ingest path has no extra round trip.
-//! Each batch is a round trip to a shard, as dear as an ingest: at 1 s a
-//! bin capturing every few seconds sent about one batch per capture, a
-//! second object request for each (bench/RESULTS.md, the scale scenario).
+//! The pending flush keeps the object awake until it runs, so a longer
+//! delay trades round trips for objects held in memory (bench/RESULTS.md).
 //! Alarms and bin ends flush at once.
 
 use super::aggregator::{batch_request, shard};
