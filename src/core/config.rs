@@ -140,6 +140,18 @@ impl Config {
         self.public_url.as_ref().map(|u| u.href.trim_end_matches('/'))
     }
 
+    /// The base for URLs handed out in answer to a request that came in on
+    /// `request`: `PUBLIC_URL` when set, else the request's origin.
+    pub fn base_url_for(&self, request: &WebUrl) -> String {
+        self.base_url().map_or_else(|| request.origin(), str::to_string)
+    }
+
+    /// This service's own origins for a request that came in on `request`:
+    /// that one and `PUBLIC_URL`'s (replay targets on them are refused).
+    pub fn own_origins(&self, request: &WebUrl) -> Vec<WebUrl> {
+        std::iter::once(request.clone()).chain(self.public_url.clone()).collect()
+    }
+
     /// What a bin may hold before its oldest captures are evicted.
     pub fn retention(&self) -> Limits {
         Limits { max_count: self.max_captures, max_bytes: self.max_stored_bytes }

@@ -94,3 +94,15 @@ fn metrics_flush_delay() {
         assert!(err.details.unwrap().contains("METRICS_FLUSH_MS"), "{bad}");
     }
 }
+
+#[test]
+fn base_and_own_origins_for_a_request() {
+    let request = native("http://127.0.0.1:8787/v1/bins").unwrap();
+    let plain = Config::default();
+    assert_eq!(plain.base_url_for(&request), "http://127.0.0.1:8787");
+    assert_eq!(plain.own_origins(&request), vec![request.clone()]);
+    let public = parse(&[("PUBLIC_URL", "https://hooks.example.com/")]).unwrap();
+    assert_eq!(public.base_url_for(&request), "https://hooks.example.com");
+    let own = public.own_origins(&request);
+    assert_eq!(own.iter().map(|u| u.host.as_str()).collect::<Vec<_>>(), ["127.0.0.1", "hooks.example.com"]);
+}

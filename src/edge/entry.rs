@@ -18,7 +18,6 @@ use crate::core::limits::budget::{global_shard, Budget};
 use crate::core::limits::client::{client_key, prefix_key};
 use crate::core::log::{self, RequestLog};
 use crate::core::metrics::shard::asked_shard;
-use crate::core::weburl::WebUrl;
 use crate::edge::io::aggregator;
 use crate::edge::io::body::{drain, read_limited};
 use crate::edge::io::limits;
@@ -130,9 +129,8 @@ async fn dispatch(
             let shards = settings::cached(env)?.create_global_shards();
             limits::take(env, &global_shard(&client(), shards), Budget::CreateGlobal).await?.check()?;
             let private = wants_private(&read_limited(req, CREATE_BODY_MAX_BYTES).await?)?;
-            let raw_url = req.url();
-            let url = platform_url::parse(&raw_url).ok_or_else(|| ApiError::internal(format!("url: {raw_url}")))?;
-            let created = create_bin(env, &base_url(env, &url)?, private).await?;
+            let base = settings::cached(env)?.base_url_for(&platform_url::request_url(&req.url())?);
+            let created = create_bin(env, &base, private).await?;
             created.headers(limit.headers())
         }
     };
@@ -148,12 +146,6 @@ fn health() -> Result<Reply, ApiError> {
     let started = *STARTED_MS.get_or_init(|| Date::now().as_millis());
     let uptime_seconds = Date::now().as_millis().saturating_sub(started) / 1000;
     Reply::json(200, &Health { status: "ok", implementation: "rust", uptime_seconds })
-}
-
-/// `PUBLIC_URL` when set, else the origin the request came in on.
-fn base_url(env: &Env, url: &WebUrl) -> Result<String, ApiError> {
-    let config = settings::cached(env)?;
-    Ok(config.base_url().map_or_else(|| url.origin(), str::to_string))
 }
 
 async fn create_bin(env: &Env, base_url: &str, private: bool) -> Result<Reply, ApiError> {

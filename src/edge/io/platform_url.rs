@@ -3,6 +3,7 @@
 //! carries no URL parser of its own, and hosts in any script come back in
 //! their ASCII (punycode) form.
 
+use crate::core::http::error::ApiError;
 use crate::core::weburl::WebUrl;
 use worker::wasm_bindgen::{self, prelude::wasm_bindgen, JsValue};
 
@@ -47,4 +48,10 @@ pub fn parse(raw: &str) -> Option<WebUrl> {
         has_fragment,
         href,
     })
+}
+
+/// The URL a request came in on, as the runtime gave it: always absolute,
+/// so a failure is the runtime's, reported as an internal error.
+pub fn request_url(raw: &str) -> Result<WebUrl, ApiError> {
+    parse(raw).ok_or_else(|| ApiError::internal(format!("url: {raw}")))
 }

@@ -61,7 +61,7 @@ impl BinObject {
         let (ticket, cancel) = ExportSet::start(&self.exports, &client, now, Caps::of(&config))?;
         // Drawn once the export has its place, so a refused one costs no token.
         let limit = self.take_search(req, now)?;
-        let base = config.base_url().map_or_else(|| url.origin(), str::to_string);
+        let base = config.base_url_for(url);
         let mut window = self.scan_window(&filter, None)?;
         window.before = window.before.min(self.bin().map_or(1, |m| m.next_seq));
         let export = Export {

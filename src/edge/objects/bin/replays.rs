@@ -65,8 +65,7 @@ impl BinObject {
         // An edited body may be up to MAX_BODY_BYTES, escaped in JSON.
         let limit = ORDER_MAX_BYTES.max(config.max_body_bytes.saturating_mul(2).saturating_add(ORDER_MAX_BYTES));
         let body = read_limited(req.inner(), limit).await?;
-        let own: Vec<WebUrl> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
-        let order = order::parse(&body, &own, platform_url::parse)?;
+        let order = order::parse(&body, &config.own_origins(url), platform_url::parse)?;
         let overrides = edit::parse(&order::object(&body)?, config.max_body_bytes)?;
         if overrides.edit.method.is_none() {
             order::check_method(&capture.method)?;

@@ -34,7 +34,7 @@ impl BinObject {
             self.authorize_read(&req, &meta, &route, query, now)?;
         }
         // Only replays, sequences and exports need the whole URL parsed.
-        let url = || platform_url::parse(&raw_url).ok_or_else(|| ApiError::internal(format!("url: {raw_url}")));
+        let url = || platform_url::request_url(&raw_url);
         let reply = match route {
             BinRoute::Stream => return self.stream(&req, bin, query).await.map(Into::into),
             BinRoute::Socket => return self.open_socket(&req, &meta, query, now).await.map(Into::into),

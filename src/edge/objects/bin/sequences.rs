@@ -37,8 +37,7 @@ impl BinObject {
         let config = self.config()?;
         let client = client_key(req.headers().get("cf-connecting-ip").ok().flatten().as_deref());
         let body = read_limited(req.inner(), ORDER_MAX_BYTES).await?;
-        let own: Vec<WebUrl> = std::iter::once(url.clone()).chain(config.public_url.clone()).collect();
-        let replay = order::parse(&body, &own, platform_url::parse)?;
+        let replay = order::parse(&body, &config.own_origins(url), platform_url::parse)?;
         let order = sequence_order::parse(&order::object(&body)?, replay, &meta.id, config.sequence_max_steps)?;
         let Some(meta) = self.bin() else { return Err(ApiError::bin_not_found()) };
         if self.sequences().count()? >= config.sequence_max_per_bin {
