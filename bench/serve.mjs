@@ -28,12 +28,14 @@ const vars = Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf("=")), p.
 const BASELINE_DATE = "2026-04-20";
 // POLYHOOK_BENCH_BEFORE_DIR points `before` at another build (bench/levers.sh).
 const before = process.env.POLYHOOK_BENCH_BEFORE_DIR ? path.resolve(process.env.POLYHOOK_BENCH_BEFORE_DIR) : path.join(here, ".before");
+// POLYHOOK_BENCH_BASELINE_SCRIPT points `baseline` at another script (bench/cuts.mjs).
+const baselineScript = process.env.POLYHOOK_BENCH_BASELINE_SCRIPT ? path.resolve(process.env.POLYHOOK_BENCH_BASELINE_SCRIPT) : path.join(here, "baseline/worker.js");
 
 async function startBaseline() {
   const mf = new Miniflare({
     name: "baseline",
     modules: true,
-    scriptPath: path.join(here, "baseline/worker.js"),
+    scriptPath: baselineScript,
     compatibilityDate: BASELINE_DATE,
     durableObjects: { BINS: { className: "Bin", useSQLite: true } },
     durableObjectsPersist: persist ?? false,
@@ -59,7 +61,7 @@ function wranglerConfig(dir) {
     const file = path.join(dir, "baseline.wrangler.toml");
     const toml = [
       'name = "baseline"',
-      `main = ${JSON.stringify(path.join(here, "baseline/worker.js"))}`,
+      `main = ${JSON.stringify(baselineScript)}`,
       `compatibility_date = "${BASELINE_DATE}"`,
       "[[durable_objects.bindings]]",
       'name = "BINS"',

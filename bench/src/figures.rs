@@ -25,6 +25,8 @@ pub struct Lengths {
     pub burst: Duration,
     /// Cold starts per target.
     pub cold_starts: usize,
+    /// List reads during the ingest scenario, requests/s.
+    pub list_rps: f64,
 }
 
 impl Lengths {
@@ -39,6 +41,7 @@ impl Lengths {
                 paced: s(2),
                 burst: s(1),
                 cold_starts: 1,
+                list_rps: ingest::LIST_RPS,
             };
         }
         Lengths {
@@ -48,6 +51,7 @@ impl Lengths {
             paced: Duration::from_secs(10),
             burst: Duration::from_secs(5),
             cold_starts: 3,
+            list_rps: ingest::LIST_RPS,
         }
     }
 }
@@ -74,7 +78,7 @@ pub async fn ingest_with_cpu(target: Target, lengths: &Lengths) -> Result<(inges
     eprintln!("== {}: ingest", target.name());
     let rt = Runtime::start(target).await?;
     let cpu_before = rt.cpu_ms();
-    let ingest = ingest::run(&client::new(), &rt.url, lengths.ingest).await;
+    let ingest = ingest::run(&client::new(), &rt.url, lengths.ingest, lengths.list_rps).await;
     let cpu = rt.cpu_ms().zip(cpu_before).map(|(after, before)| after - before);
     rt.stop().await;
     let ingest = ingest?;

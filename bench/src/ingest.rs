@@ -12,8 +12,8 @@ use std::time::Duration;
 const BINS: usize = 10;
 /// Ingest rate, requests/s.
 pub const INGEST_RPS: f64 = 200.0;
-/// List-read rate, requests/s.
-const LIST_RPS: f64 = 20.0;
+/// List-read rate, requests/s, unless `--list-rps` says otherwise.
+pub const LIST_RPS: f64 = 20.0;
 
 /// The webhook body of the i-th request.
 pub fn webhook(i: u64) -> Bytes {
@@ -42,8 +42,9 @@ pub async fn warm_up(client: &Client, base: &str) -> Result<()> {
     Ok(())
 }
 
-/// Runs the scenario against `base` for `duration`, after a warm-up.
-pub async fn run(client: &Client, base: &str, duration: Duration) -> Result<Figures> {
+/// Runs the scenario against `base` for `duration`, after a warm-up, with
+/// list reads at `list_rps` requests/s.
+pub async fn run(client: &Client, base: &str, duration: Duration, list_rps: f64) -> Result<Figures> {
     warm_up(client, base).await?;
     let mut bins = Vec::with_capacity(BINS);
     for _ in 0..BINS {
@@ -53,7 +54,7 @@ pub async fn run(client: &Client, base: &str, duration: Duration) -> Result<Figu
     let list_url = |i: u64| format!("{base}/v1/bins/{}/requests?limit=20", bins[i as usize % BINS]);
     let (ingest, list) = tokio::join!(
         open_loop::run(client, INGEST_RPS, duration, |i| (Method::POST, ingest_url(i), webhook(i))),
-        open_loop::run(client, LIST_RPS, duration, |i| (Method::GET, list_url(i), Bytes::new())),
+        open_loop::run(client, list_rps, duration, |i| (Method::GET, list_url(i), Bytes::new())),
     );
     Ok(Figures { ingest, list })
 }

@@ -34,6 +34,7 @@ const USAGE: &str = "usage: polyhook-bench all [--quick] [--out FILE]
                       [--subscribers N]   (fanout, channels and memory; default 5,000, 1,000 and 1,000)
                       [--seconds N]       (length of the ingest run, each ramp step, or the scale load)
                       [--bins N]          (scale; default 2,000)
+                      [--list-rps R]      (ingest: list reads per second beside the webhooks; default 20, 0 for none)
   --target  which runtime to start (default rust; before: bench/.before); --url uses a running service instead
   --wrangler  serve it with `wrangler dev` (as `npm run dev` does) instead of bare Miniflare
             (ingest, ramp and fanout only: memory and cold start need the process)
@@ -51,6 +52,7 @@ pub struct Args {
     subscribers: Option<usize>,
     bins: Option<usize>,
     seconds: Option<u64>,
+    list_rps: Option<f64>,
     out: PathBuf,
 }
 
@@ -66,6 +68,7 @@ fn parse_args() -> Result<Args> {
         subscribers: None,
         bins: None,
         seconds: None,
+        list_rps: None,
         out: runtime::root().join("bench/RESULTS.md"),
     };
     while let Some(flag) = args.next() {
@@ -78,6 +81,7 @@ fn parse_args() -> Result<Args> {
             "--subscribers" => parsed.subscribers = Some(args.next().ok_or(USAGE)?.parse()?),
             "--bins" => parsed.bins = Some(args.next().ok_or(USAGE)?.parse()?),
             "--seconds" => parsed.seconds = Some(args.next().ok_or(USAGE)?.parse()?),
+            "--list-rps" => parsed.list_rps = Some(args.next().ok_or(USAGE)?.parse()?),
             _ => return Err(USAGE.into()),
         }
     }

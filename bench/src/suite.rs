@@ -91,6 +91,9 @@ pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result
     if let Some(seconds) = args.seconds {
         (lengths.ingest, lengths.ramp_step) = (Duration::from_secs(seconds), Duration::from_secs(seconds));
     }
+    if let Some(rate) = args.list_rps {
+        lengths.list_rps = rate;
+    }
     if scenario == "channels" {
         let compared = channels::run(target, args.subscribers.unwrap_or(CHANNELS_AT), &lengths).await?;
         eprintln!("{}", channels::table(&compared));
@@ -123,7 +126,7 @@ pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result
     let value = match scenario {
         "ingest" => {
             let before = runtime.as_ref().and_then(Runtime::cpu_ms);
-            let f = ingest::run(&client, &base, lengths.ingest).await?;
+            let f = ingest::run(&client, &base, lengths.ingest, lengths.list_rps).await?;
             let cpu = runtime.as_ref().and_then(Runtime::cpu_ms).zip(before).map(|(a, b)| a - b);
             let requests = (f.ingest.scheduled + f.list.scheduled) as f64;
             json!({ "ingest": f.ingest.json(), "list": f.list.json(), "workerd_cpu_ms_per_request": cpu.map(|c| c / requests) })
