@@ -27,15 +27,18 @@ const title = (file) => readFileSync(path.join(here, "cuts", file), "utf8").spli
 const run = (cmd, args, env = {}) => execFileSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 
 execFileSync("cargo", ["build", "--release", "-q", "-p", "polyhook-bench"], { cwd: root, stdio: "inherit" });
-const head = run("git", ["rev-parse", "--short", "HEAD"]).trim();
+// The last commit that changed the worker: bench and doc commits reuse its builds.
+const head = run("git", ["log", "-1", "--format=%h", "--", ".", ":(exclude)bench", ":(exclude)*.md"]).trim();
 
 // Every variant: its label, and how the bench reaches it.
 const variants = [{ side: "rust", cut: "whole", env: { POLYHOOK_BENCH_BEFORE_DIR: path.join(out, "whole") }, target: "before" }];
-run("bash", [path.join(here, "build-commit.sh"), "HEAD", path.join(out, "whole")]);
+run("bash", [path.join(here, "build-commit.sh"), head, path.join(out, "whole")]);
 variants.push({ side: "floor", cut: "whole", env: {}, target: "baseline" });
+run("bash", [path.join(here, "repro.sh")]);
+variants.push({ side: "repro", cut: "whole", env: {}, target: "repro" });
 for (const file of patches) {
   const name = file.replace(/\.patch$/, "");
-  const cut = name.replace(/^floor-/, "");
+  const cut = name.replace(/^(floor|repro)-/, "");
   if (name.startsWith("floor-")) {
     const dir = path.join(out, name);
     mkdirSync(dir, { recursive: true });
@@ -43,6 +46,9 @@ for (const file of patches) {
     writeFileSync(script, readFileSync(path.join(here, "baseline/worker.js")));
     execFileSync("git", ["apply", "--unsafe-paths", `--directory=${path.relative(root, dir)}`, "-p3", path.join(here, "cuts", file)], { cwd: root });
     variants.push({ side: "floor", cut, env: { POLYHOOK_BENCH_BASELINE_SCRIPT: script }, target: "baseline" });
+  } else if (name.startsWith("repro-")) {
+    run("bash", [path.join(here, "build-cut.sh"), path.join(here, "cuts", file), path.join(out, name)]);
+    variants.push({ side: "repro", cut, env: { POLYHOOK_BENCH_BEFORE_DIR: path.join(out, name) }, target: "before" });
   } else {
     run("bash", [path.join(here, "build-cut.sh"), path.join(here, "cuts", file), path.join(out, name)]);
     variants.push({ side: "rust", cut, env: { POLYHOOK_BENCH_BEFORE_DIR: path.join(out, name) }, target: "before", title: title(file) });
@@ -61,13 +67,13 @@ for (let r = 0; r < rounds; r++) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs) => (xs?.length ? `${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})` : "");
-const cuts = ["whole", ...patches.filter((f) => !f.startsWith("floor-")).map((f) => f.replace(/\.patch$/, "")).reverse()];
+const cuts = ["whole", ...patches.filter((f) => !/^(floor|repro)-/.test(f)).map((f) => f.replace(/\.patch$/, "")).reverse()];
 const titles = Object.fromEntries(variants.filter((v) => v.title).map((v) => [v.cut, v.title.replace(/^Cut \d: /, "")]));
 const lines = [
-  `workerd CPU per webhook (ms, median of ${rounds} rounds, lowest–highest), polyhook-rs at \`${head}\` and the JS floor, each whole and cut short at the points in \`bench/cuts/\`: \`node bench/cuts.mjs --rounds ${rounds} --seconds ${seconds}\`, ${seconds} s of webhooks at 200/s over 10 bins per run and no list reads (\`--list-rps 0\`), the builds taking turns on fresh runtimes. The figure includes the runtime's HTTP handling, which every cut keeps. "Stage" is the cut's figure less the next cut's: what that stage adds.`,
+  `workerd CPU per webhook (ms, median of ${rounds} rounds, lowest–highest), polyhook-rs at \`${head}\`, the JS floor and the workers-rs reproduction (\`bench/repro/\`), each whole and cut short at the points in \`bench/cuts/\`: \`node bench/cuts.mjs --rounds ${rounds} --seconds ${seconds}\`, ${seconds} s of webhooks at 200/s over 10 bins per run and no list reads (\`--list-rps 0\`), the builds taking turns on fresh runtimes. The figure includes the runtime's HTTP handling, which every cut keeps. "Stage" is the cut's figure less the next cut's: what that stage adds.`,
   "",
-  "| Answered | polyhook-rs | stage | JS floor | stage |",
-  "| --- | --- | --- | --- | --- |",
+  "| Answered | polyhook-rs | stage | JS floor | stage | workers-rs repro | stage |",
+  "| --- | --- | --- | --- | --- | --- | --- |",
 ];
 for (const [i, cut] of cuts.entries()) {
   // Against the next cut this side has (the floor has no body cut: its body read is one line).
@@ -77,6 +83,7 @@ for (const [i, cut] of cuts.entries()) {
     return a?.length && b ? (median(a) - median(b)).toFixed(3) : "";
   };
   const label = cut === "whole" ? "whole (stored, counted, published)" : `${cut}: ${titles[cut] ?? ""}`;
-  lines.push(`| ${label} | ${fmt(cpu.get(`rust ${cut}`))} | ${stage("rust")} | ${fmt(cpu.get(`floor ${cut}`))} | ${stage("floor")} |`);
+  const cells = ["rust", "floor", "repro"].map((side) => `${fmt(cpu.get(`${side} ${cut}`))} | ${stage(side)}`);
+  lines.push(`| ${label} | ${cells.join(" | ")} |`);
 }
 writeSection("bench/cuts.mjs", lines);
