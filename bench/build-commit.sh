@@ -2,7 +2,7 @@
 # Builds the worker as it was at COMMIT into DEST (wrangler.toml + build/),
 # with that commit's own build script, and PATCH applied if one is given.
 # Idempotent: skipped when DEST already holds that build. Used by
-# before.sh, levers.sh and build-cut.sh.
+# before.sh, levers.sh and cuts.mjs.
 # Usage: bash bench/build-commit.sh COMMIT DEST [PATCH]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/setup.sh"

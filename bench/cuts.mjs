@@ -27,12 +27,13 @@ const title = (file) => readFileSync(path.join(here, "cuts", file), "utf8").spli
 const run = (cmd, args, env = {}) => execFileSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 
 execFileSync("cargo", ["build", "--release", "-q", "-p", "polyhook-bench"], { cwd: root, stdio: "inherit" });
-// The last commit that changed the worker: bench and doc commits reuse its builds.
-const head = run("git", ["log", "-1", "--format=%h", "--", ".", ":(exclude)bench", ":(exclude)*.md"]).trim();
+// The last commit that changed the worker: its builds are reused across bench and doc commits.
+const rev = run("git", ["log", "-1", "--format=%H", "--", ".", ":(exclude)bench", ":(exclude)*.md"]).trim();
+const head = rev.slice(0, 7);
 
 // Every variant: its label, and how the bench reaches it.
 const variants = [{ side: "rust", cut: "whole", env: { POLYHOOK_BENCH_BEFORE_DIR: path.join(out, "whole") }, target: "before" }];
-run("bash", [path.join(here, "build-commit.sh"), head, path.join(out, "whole")]);
+run("bash", [path.join(here, "build-commit.sh"), rev, path.join(out, "whole")]);
 variants.push({ side: "floor", cut: "whole", env: {}, target: "baseline" });
 run("bash", [path.join(here, "repro.sh")]);
 variants.push({ side: "repro", cut: "whole", env: {}, target: "repro" });
@@ -47,10 +48,10 @@ for (const file of patches) {
     execFileSync("git", ["apply", "--unsafe-paths", `--directory=${path.relative(root, dir)}`, "-p3", path.join(here, "cuts", file)], { cwd: root });
     variants.push({ side: "floor", cut, env: { POLYHOOK_BENCH_BASELINE_SCRIPT: script }, target: "baseline" });
   } else if (name.startsWith("repro-")) {
-    run("bash", [path.join(here, "build-cut.sh"), path.join(here, "cuts", file), path.join(out, name)]);
+    run("bash", [path.join(here, "build-repro-cut.sh"), path.join(here, "cuts", file), path.join(out, name)]);
     variants.push({ side: "repro", cut, env: { POLYHOOK_BENCH_BEFORE_DIR: path.join(out, name) }, target: "before" });
   } else {
-    run("bash", [path.join(here, "build-cut.sh"), path.join(here, "cuts", file), path.join(out, name)]);
+    run("bash", [path.join(here, "build-commit.sh"), rev, path.join(out, name), path.join(here, "cuts", file)]);
     variants.push({ side: "rust", cut, env: { POLYHOOK_BENCH_BEFORE_DIR: path.join(out, name) }, target: "before", title: title(file) });
   }
 }
