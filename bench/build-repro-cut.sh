@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds the workers-rs reproduction (bench/repro/) with one cut point
 # applied (bench/cuts/repro-*.patch) into DEST (wrangler.toml + build/), as
-# bench/repro.sh builds it and in that target directory. Built as at the
+# bench/repro.sh builds it but in a target directory of its own: in a shared
+# one, cargo finds bench/repro/ fresh after a cut was linked there and does
+# not copy its output again, so repro.sh's worker-build packed the last cut
+# as the reproduction itself. Built as at the
 # last commit that changed bench/repro/, so other commits reuse the build.
 # Idempotent. Used by bench/cuts.mjs; the worker's cuts go through
 # bench/build-commit.sh's PATCH argument instead.
@@ -22,7 +25,7 @@ git -C "$ROOT" archive "$REV" bench/repro | tar -x -C "$SRC" --strip-components=
 find "$SRC" -exec touch {} +
 # A patch that no longer applies fails here, naming itself.
 (cd "$SRC" && git apply -p3 "$PATCH")
-(cd "$SRC" && CARGO_TARGET_DIR="$ROOT/target/repro" worker-build --release)
+(cd "$SRC" && CARGO_TARGET_DIR="$ROOT/target/repro-cuts" worker-build --release)
 rm -rf "$DEST" && mkdir -p "$DEST"
 cp -r "$SRC/build" "$DEST/build"
 cp "$SRC/wrangler.toml" "$DEST/wrangler.toml"
