@@ -73,17 +73,25 @@ pub struct TargetFigures {
 }
 
 /// The ingest scenario on a fresh Miniflare runtime, with workerd's CPU
-/// time per request (ms) over the run.
+/// time per request (ms) over the measured phase (after the warm-up and
+/// the bins' creation).
 pub async fn ingest_with_cpu(target: Target, lengths: &Lengths) -> Result<(ingest::Figures, f64)> {
     eprintln!("== {}: ingest", target.name());
     let rt = Runtime::start(target).await?;
+    let client = client::new();
+    let bins = match ingest::prepare(&client, &rt.url).await {
+        Ok(bins) => bins,
+        Err(err) => {
+            rt.stop().await;
+            return Err(err);
+        }
+    };
     let cpu_before = rt.cpu_ms();
-    let ingest = ingest::run(&client::new(), &rt.url, lengths.ingest, lengths.list_rps).await;
+    let run = ingest::load(&client, &rt.url, &bins, lengths.ingest, lengths.list_rps).await;
     let cpu = rt.cpu_ms().zip(cpu_before).map(|(after, before)| after - before);
     rt.stop().await;
-    let ingest = ingest?;
-    let requests = (ingest.ingest.scheduled + ingest.list.scheduled).max(1) as f64;
-    Ok((ingest, cpu.unwrap_or(0.0) / requests))
+    let per_request = cpu.unwrap_or(0.0) / ingest::requests(&run);
+    Ok((run, per_request))
 }
 
 /// Memory added per subscriber during a fan-out run, KB.

@@ -125,11 +125,12 @@ pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result
     let client = client::new();
     let value = match scenario {
         "ingest" => {
+            let bins = ingest::prepare(&client, &base).await?;
             let before = runtime.as_ref().and_then(Runtime::cpu_ms);
-            let f = ingest::run(&client, &base, lengths.ingest, lengths.list_rps).await?;
+            let f = ingest::load(&client, &base, &bins, lengths.ingest, lengths.list_rps).await;
             let cpu = runtime.as_ref().and_then(Runtime::cpu_ms).zip(before).map(|(a, b)| a - b);
-            let requests = (f.ingest.scheduled + f.list.scheduled) as f64;
-            json!({ "ingest": f.ingest.json(), "list": f.list.json(), "workerd_cpu_ms_per_request": cpu.map(|c| c / requests) })
+            let cpu_per_request = cpu.map(|c| c / ingest::requests(&f));
+            json!({ "ingest": f.ingest.json(), "list": f.list.json(), "workerd_cpu_ms_per_request": cpu_per_request })
         }
         "ramp" => ramp::json(&ramp::run(&client, &base, lengths.ramp_step).await?),
         "fanout" | "memory" => {
