@@ -73,25 +73,32 @@ pub struct TargetFigures {
 }
 
 /// The ingest scenario on a fresh Miniflare runtime, with workerd's CPU
-/// time per request (ms) over the measured phase (after the warm-up and
-/// the bins' creation).
+/// time per request (ms) over the measured phase.
 pub async fn ingest_with_cpu(target: Target, lengths: &Lengths) -> Result<(ingest::Figures, f64)> {
     eprintln!("== {}: ingest", target.name());
     let rt = Runtime::start(target).await?;
-    let client = client::new();
-    let bins = match ingest::prepare(&client, &rt.url).await {
-        Ok(bins) => bins,
-        Err(err) => {
-            rt.stop().await;
-            return Err(err);
-        }
-    };
-    let cpu_before = rt.cpu_ms();
-    let run = ingest::load(&client, &rt.url, &bins, lengths.ingest, lengths.list_rps).await;
-    let cpu = rt.cpu_ms().zip(cpu_before).map(|(after, before)| after - before);
+    let measured = ingest_measured(&client::new(), &rt.url, Some(&rt), lengths).await;
     rt.stop().await;
-    let per_request = cpu.unwrap_or(0.0) / ingest::requests(&run);
-    Ok((run, per_request))
+    let (run, cpu_per_request) = measured?;
+    Ok((run, cpu_per_request.unwrap_or(0.0)))
+}
+
+/// The ingest scenario against `base`, and, when `rt` is the runtime
+/// serving it, workerd's CPU time per request (ms) over the measured phase
+/// only: the warm-up's one-time costs and the bins' creation are not
+/// ingest work.
+pub async fn ingest_measured(
+    client: &client::Client,
+    base: &str,
+    rt: Option<&Runtime>,
+    lengths: &Lengths,
+) -> Result<(ingest::Figures, Option<f64>)> {
+    let bins = ingest::prepare(client, base).await?;
+    let before = rt.and_then(Runtime::cpu_ms);
+    let run = ingest::load(client, base, &bins, lengths.ingest, lengths.list_rps).await;
+    let cpu = rt.and_then(Runtime::cpu_ms).zip(before).map(|(after, before)| after - before);
+    let requests = (run.ingest.scheduled + run.list.scheduled).max(1) as f64;
+    Ok((run, cpu.map(|c| c / requests)))
 }
 
 /// Memory added per subscriber during a fan-out run, KB.

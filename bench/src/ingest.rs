@@ -43,9 +43,7 @@ pub async fn warm_up(client: &Client, base: &str) -> Result<()> {
 }
 
 /// The warm-up, then the scenario's bins. Kept apart from [`load`] so that
-/// workerd's CPU can be read between them: the one-time costs the warm-up
-/// absorbs (compiling the code paths, the first objects) and the bins'
-/// creation are not ingest work.
+/// workerd's CPU can be read between them (`figures::ingest_measured`).
 pub async fn prepare(client: &Client, base: &str) -> Result<Vec<String>> {
     warm_up(client, base).await?;
     let mut bins = Vec::with_capacity(BINS);
@@ -65,9 +63,4 @@ pub async fn load(client: &Client, base: &str, bins: &[String], duration: Durati
         open_loop::run(client, list_rps, duration, |i| (Method::GET, list_url(i), Bytes::new())),
     );
     Figures { ingest, list }
-}
-
-/// Requests the measured phase scheduled, webhooks and list reads (at least 1).
-pub fn requests(f: &Figures) -> f64 {
-    (f.ingest.scheduled + f.list.scheduled).max(1) as f64
 }

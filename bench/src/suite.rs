@@ -5,8 +5,7 @@ use crate::channels;
 use crate::client;
 use crate::coldstart;
 use crate::fanout::{self, Channel, Plan};
-use crate::figures::{ingest_with_cpu, Lengths, TargetFigures};
-use crate::ingest;
+use crate::figures::{ingest_measured, ingest_with_cpu, Lengths, TargetFigures};
 use crate::ramp;
 use crate::report;
 use crate::runtime::{root, Host, Runtime, Target};
@@ -125,11 +124,7 @@ pub async fn run_one(args: &Args, target: Target, url: Option<String>) -> Result
     let client = client::new();
     let value = match scenario {
         "ingest" => {
-            let bins = ingest::prepare(&client, &base).await?;
-            let before = runtime.as_ref().and_then(Runtime::cpu_ms);
-            let f = ingest::load(&client, &base, &bins, lengths.ingest, lengths.list_rps).await;
-            let cpu = runtime.as_ref().and_then(Runtime::cpu_ms).zip(before).map(|(a, b)| a - b);
-            let cpu_per_request = cpu.map(|c| c / ingest::requests(&f));
+            let (f, cpu_per_request) = ingest_measured(&client, &base, runtime.as_ref(), &lengths).await?;
             json!({ "ingest": f.ingest.json(), "list": f.list.json(), "workerd_cpu_ms_per_request": cpu_per_request })
         }
         "ramp" => ramp::json(&ramp::run(&client, &base, lengths.ramp_step).await?),
