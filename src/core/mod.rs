@@ -19,6 +19,7 @@ pub mod replay;
 pub mod reply;
 pub mod search;
 pub mod sequence;
+pub mod sql_script;
 pub mod stream;
 pub mod time;
 pub mod verify;

@@ -7,7 +7,7 @@ use worker::Env;
 
 /// Parses the configuration from `env`; unset vars take their defaults. A
 /// `PUBLIC_URL` on an international host is taken in its ASCII form.
-pub fn config(env: &Env) -> Result<Config, ApiError> {
+fn config(env: &Env) -> Result<Config, ApiError> {
     Config::from_lookup(|name| Some(env.var(name).ok()?.to_string()), platform_url::parse)
 }
 
@@ -16,7 +16,8 @@ thread_local! {
     static CACHED: std::cell::OnceCell<Result<Config, ApiError>> = const { std::cell::OnceCell::new() };
 }
 
-/// The config, parsed once per isolate.
+/// The config, parsed once per isolate and shared by the Worker entry and
+/// every object in it: a bin's object is built again each time it wakes.
 pub fn cached(env: &Env) -> Result<Config, ApiError> {
     CACHED.with(|cell| cell.get_or_init(|| config(env)).clone())
 }

@@ -28,7 +28,7 @@ pub struct IpLimiter {
 
 impl DurableObject for IpLimiter {
     fn new(state: State, env: Env) -> Self {
-        let config = settings::config(&env).unwrap_or_default();
+        let config = settings::cached(&env).unwrap_or_default();
         let metrics = Sink::new(&env, state.id().to_string(), config.metrics_shards, config.metrics_flush_ms);
         IpLimiter { config, buckets: RefCell::default(), metrics }
     }

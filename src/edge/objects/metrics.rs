@@ -57,7 +57,7 @@ struct GaugeRow {
 
 impl DurableObject for MetricsObject {
     fn new(state: State, env: Env) -> Self {
-        let keepalive_s = settings::config(&env).unwrap_or_default().sse_keepalive_s as i64;
+        let keepalive_s = settings::cached(&env).unwrap_or_default().sse_keepalive_s as i64;
         // Sources with open streams report at every keep-alive.
         let gauge_ttl_ms = 2 * keepalive_s * 1000 + 10_000;
         MetricsObject { state, gauge_ttl_ms, last_sweep_ms: Cell::new(0), schema_ready: Cell::new(false) }

@@ -7,6 +7,7 @@
 
 use super::sql::{rows, run};
 use crate::core::http::error::ApiError;
+use crate::core::sql_script::migration_script;
 use worker::SqlStorage;
 
 /// One migration: the schema files it runs, in order.
@@ -32,7 +33,10 @@ pub const METRICS: &[Migration] = &[
     &[include_str!("schema/v3_metrics_shards_seen.sql")],
 ];
 
-const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+/// The version table made sure of and read, in one call: the runtime
+/// answers with the rows of a script's last statement.
+const READ_VERSION: &str =
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL); SELECT version FROM schema_version";
 
 #[derive(serde::Deserialize)]
 struct Version {
@@ -40,41 +44,15 @@ struct Version {
 }
 
 /// Brings `sql` up to the last of `migrations`; returns the version now.
+/// The pending files and the new version go to SQLite as one script, so a
+/// new bin's schema is one call into the runtime, not one per statement.
 pub fn migrate(sql: &SqlStorage, migrations: &[Migration]) -> Result<usize, ApiError> {
-    run(sql, VERSION_TABLE, vec![])?;
-    let found: Vec<Version> = rows(sql, "SELECT version FROM schema_version", vec![])?;
+    let found: Vec<Version> = rows(sql, READ_VERSION, vec![])?;
     let at = found.first().map_or(0, |v| usize::try_from(v.version).unwrap_or(0));
-    for migration in migrations.iter().skip(at) {
-        for file in *migration {
-            statements(file).iter().try_for_each(|s| run(sql, s, vec![]))?;
-        }
-    }
     let now = migrations.len().max(at);
     if now != at || found.is_empty() {
-        run(sql, "DELETE FROM schema_version", vec![])?;
-        run(sql, "INSERT INTO schema_version (version) VALUES (?)", vec![(now as i64).into()])?;
+        let pending = migrations.get(at..).unwrap_or_default().iter().flat_map(|m| m.iter().copied());
+        run(sql, &migration_script(pending, now), vec![])?;
     }
     Ok(now)
-}
-
-/// The statements of a schema file: `--` comment lines dropped first (they
-/// may hold a `;`), then split on `;`, blanks dropped. A trigger's body
-/// holds `;`s of its own and ends at `END`, so it stays one statement.
-fn statements(file: &'static str) -> Vec<String> {
-    let code: Vec<&str> = file.lines().filter(|l| !l.trim_start().starts_with("--")).collect();
-    let mut found = Vec::new();
-    let mut current = String::new();
-    for piece in code.join("\n").split_inclusive(';') {
-        current.push_str(piece);
-        let upper = current.to_ascii_uppercase();
-        let open_trigger = upper.contains("CREATE TRIGGER") && !upper.trim_end_matches(';').trim_end().ends_with("END");
-        if !open_trigger {
-            let statement = current.trim().trim_end_matches(';').trim();
-            if !statement.is_empty() {
-                found.push(statement.to_string());
-            }
-            current.clear();
-        }
-    }
-    found
 }

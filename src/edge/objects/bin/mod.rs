@@ -109,7 +109,7 @@ fn now_ms() -> i64 {
 impl BinObject {
     /// The object for `state`, as the runtime constructs it (see `class.rs`).
     fn create(state: State, env: Env) -> Self {
-        let config = settings::config(&env);
+        let config = settings::cached(&env);
         let usable = config.clone().unwrap_or_default();
         let metrics = Sink::new(&env, state.id().to_string(), usable.metrics_shards, usable.metrics_flush_ms);
         // A bin that slept and woke runs this again: the count shows how often bins sleep.
