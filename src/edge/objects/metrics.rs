@@ -90,7 +90,7 @@ impl MetricsObject {
     fn sql(&self) -> Result<SqlStorage, ApiError> {
         let sql = self.state.storage().sql();
         if !self.schema_ready.get() {
-            migrate(&sql, migrations::METRICS)?;
+            migrate(&sql, &migrations::METRICS)?;
             self.schema_ready.set(true);
         }
         Ok(sql)

@@ -52,7 +52,7 @@ impl BinRecord {
         if tables.is_empty() {
             return Ok(None);
         }
-        migrate(&self.sql, migrations::BIN)?;
+        migrate(&self.sql, &migrations::BIN)?;
         let Some(r) = rows::<BinRow>(&self.sql, "SELECT * FROM bin LIMIT 1", vec![])?.pop() else {
             return Ok(None);
         };
@@ -87,7 +87,7 @@ impl BinRecord {
     /// Creates the schema and the bin record, which reports its metrics to
     /// `metrics_shard` for life.
     pub fn create(&self, meta: &BinMeta, metrics_shard: u32) -> Result<(), ApiError> {
-        migrate(&self.sql, migrations::BIN)?;
+        migrate(&self.sql, &migrations::BIN)?;
         run(&self.sql,
             "INSERT INTO bin (id, token_digest, read_token_digest, ticket_key, created_at_ms, expires_at_ms, next_seq, capture_count, body_bytes, metrics_shard) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)",
             vec![
