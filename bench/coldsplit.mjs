@@ -5,21 +5,14 @@
 // schema), an ingest into a second new bin (a new object, class warm), and
 // a warm ingest. Medians over several starts. Writes its RESULTS section.
 // Usage: node bench/coldsplit.mjs [--starts N]
-import { spawn } from "node:child_process";
+import { served } from "./served.mjs";
 import { writeSection } from "./section.mjs";
 
 const starts = Number(process.argv[process.argv.indexOf("--starts") + 1]) || 5;
 const VARS = ["RATE_LIMIT_PER_SECOND=1000000", "RATE_LIMIT_BURST=1000000", "LOG_REQUESTS=off"];
 
 async function once(which) {
-  const child = spawn("node", ["bench/serve.mjs", which, ...VARS], { stdio: ["pipe", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.on("data", (d) => {
-      const m = String(d).match(/READY (\S+)/);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", () => reject(new Error(`${which} exited`)));
-  });
+  const { url, stop } = await served([which, ...VARS]);
   const timed = async (path, init) => {
     const t = performance.now();
     const res = await fetch(`${url}${path}`, init);
@@ -34,8 +27,7 @@ async function once(which) {
   const second = await timed(`/v1/bins/${other}/in`, { method: "POST", body: "{}" });
   const warm = await timed(`/v1/bins/${bin}/in`, { method: "POST", body: "{}" });
   if (first.status !== 202 || second.status !== 202) throw new Error(`${which}: ingest answered ${first.status}/${second.status}`);
-  child.stdin.end();
-  await new Promise((r) => child.on("exit", r));
+  await stop();
   return { entry: entry.ms, create: create.ms, first: first.ms, second: second.ms, warm: warm.ms };
 }
 

@@ -5,10 +5,10 @@
 // object, so its first ingest creates the object), or a directory holding a
 // build from bench/build-commit.sh. `+NAME=value` after a target sets a var.
 // Usage: node bench/creations.mjs [--rounds R] [--bins N] TARGET...
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { root } from "../tests/support/worker.mjs";
+import { served } from "./served.mjs";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -40,20 +40,7 @@ async function start(target) {
   const [which, extra] = target.split("+");
   const dir = ["rust", "baseline"].includes(which) ? null : path.resolve(which);
   const env = dir ? { ...process.env, POLYHOOK_BENCH_BEFORE_DIR: dir } : process.env;
-  const argv = ["bench/serve.mjs", dir ? "before" : which, ...VARS, ...(extra ? [extra] : [])];
-  const child = spawn("node", argv, { cwd: root, env, stdio: ["pipe", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.on("data", (d) => {
-      const m = String(d).match(/READY (\S+)/);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", () => reject(new Error(`${target} exited before it was ready`)));
-  });
-  const stop = () => {
-    child.stdin.end();
-    return new Promise((r) => child.on("exit", r));
-  };
-  return { url, stop };
+  return served([dir ? "before" : which, ...VARS, ...(extra ? [extra] : [])], env);
 }
 
 /** Per creation and per first ingest: workerd CPU and wall time, ms. */
