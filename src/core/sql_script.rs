@@ -31,7 +31,7 @@ pub fn upgrade(found: Found, steps: &[&[&str]], fresh: Option<&str>) -> Option<S
 /// The `files` in order, then `version` recorded in `schema_version`. Each
 /// file ends in exactly one `;` here, since the runtime refuses an empty
 /// statement, and the script always ends in a statement.
-pub fn migration_script<'a>(files: impl IntoIterator<Item = &'a str>, version: usize) -> String {
+fn migration_script<'a>(files: impl IntoIterator<Item = &'a str>, version: usize) -> String {
     let mut script = String::new();
     for file in files {
         script.push_str(file.trim_end().trim_end_matches(';').trim_end());
