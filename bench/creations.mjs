@@ -7,8 +7,7 @@
 // Usage: node bench/creations.mjs [--rounds R] [--bins N] TARGET...
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { served } from "./served.mjs";
+import { servedTarget } from "./served.mjs";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -36,16 +35,9 @@ function workerdCpuMs() {
   }, 0);
 }
 
-async function start(target) {
-  const [which, extra] = target.split("+");
-  const dir = ["rust", "baseline"].includes(which) ? null : path.resolve(which);
-  const env = dir ? { ...process.env, POLYHOOK_BENCH_BEFORE_DIR: dir } : process.env;
-  return served([dir ? "before" : which, ...VARS, ...(extra ? [extra] : [])], env);
-}
-
 /** Per creation and per first ingest: workerd CPU and wall time, ms. */
 async function measure(target) {
-  const { url, stop } = await start(target);
+  const { url, stop } = await servedTarget(target, VARS);
   const post = async (p, body, want) => {
     const res = await fetch(url + p, { method: "POST", body, headers: { "cf-connecting-ip": "10.0.0.1" } });
     if (res.status !== want) throw new Error(`${target}: POST ${p} answered ${res.status}`);

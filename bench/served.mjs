@@ -1,6 +1,7 @@
 // A runtime from bench/serve.mjs in a child process, for the bench's
 // Node scripts: resolves once it prints `READY <url>`.
 import { spawn } from "node:child_process";
+import path from "node:path";
 import { root } from "../tests/support/worker.mjs";
 
 /**
@@ -21,4 +22,16 @@ export async function served(args, env = process.env) {
     return new Promise((r) => child.on("exit", r));
   };
   return { url, stop };
+}
+
+/**
+ * Starts one of the scripts' targets with `vars` (`NAME=value`): `rust`
+ * (build/), `baseline` (the JS floor), or a directory holding a build from
+ * bench/build-commit.sh; `+NAME=value` after a target sets one var more.
+ */
+export function servedTarget(target, vars) {
+  const [which, extra] = target.split("+");
+  const dir = ["rust", "baseline"].includes(which) ? null : path.resolve(which);
+  const env = dir ? { ...process.env, POLYHOOK_BENCH_BEFORE_DIR: dir } : process.env;
+  return served([dir ? "before" : which, ...vars, ...(extra ? [extra] : [])], env);
 }

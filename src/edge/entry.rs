@@ -25,6 +25,8 @@ use crate::edge::io::platform_url;
 use crate::edge::io::respond::{platform, runtime_error, to_runtime};
 use crate::edge::io::settings;
 use crate::edge::io::to_bin::{forward, forward_wait, BINS};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::OnceLock;
 use worker::worker_sys::web_sys;
 use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit};
@@ -101,40 +103,54 @@ async fn dispatch(
     let reply = match route::accept(matched, method)? {
         Route::Bin { bin, route } => {
             if route.starts_replay() {
-                limits::take(env, &client(), Budget::Replay).await?.check()?;
+                boxed(limits::take(env, &client(), Budget::Replay)).await?.check()?;
             }
             if route == BinRoute::Wait {
-                return forward_wait(env, ctx, &bin, req).await;
+                return boxed(forward_wait(env, ctx, &bin, req)).await;
             }
             return forward(env, &bin, &route, req).await;
         }
         Route::Health => health()?,
-        Route::Metrics => {
-            let only = asked_shard(target.query)?;
-            let config = settings::cached(env)?;
-            let cache_ms = i64::try_from(config.metrics_cache_ms).unwrap_or(i64::MAX);
-            aggregator::render(env, config.metrics_shards, only, cache_ms).await?
-        }
+        Route::Metrics => boxed(metrics(env, target.query)).await?,
         Route::Asset { path } => {
             let body = assets::find(&path).ok_or_else(|| ApiError::not_found("route not found"))?;
             assets::reply(&path, body, headers.get("if-none-match").ok().flatten().as_deref())
         }
-        Route::CreateBin => {
-            let limit = limits::take(env, &client(), Budget::Create).await?;
-            limit.check()?;
-            // The network's budget comes before the global one, so one crowd cannot drain it for everyone.
-            if let Some(prefix) = prefix_key(headers.get("cf-connecting-ip").ok().flatten().as_deref()) {
-                limits::take(env, &prefix, Budget::CreatePrefix).await?.check()?;
-            }
-            let shards = settings::cached(env)?.create_global_shards();
-            limits::take(env, &global_shard(&client(), shards), Budget::CreateGlobal).await?.check()?;
-            let private = wants_private(&read_limited(req, CREATE_BODY_MAX_BYTES).await?)?;
-            let base = settings::cached(env)?.base_url_for(&platform_url::request_url(&req.url())?);
-            let created = create_bin(env, &base, private).await?;
-            created.headers(limit.headers())
-        }
+        Route::CreateBin => boxed(create(req, &headers, env)).await?,
     };
     to_runtime(reply)
+}
+
+/// `work` behind `dyn`: its state machine stays a function of its own,
+/// compiled on its first use, not inlined into every request's `dispatch`.
+fn boxed<'a, T>(work: impl Future<Output = T> + 'a) -> Pin<Box<dyn Future<Output = T> + 'a>> {
+    Box::pin(work)
+}
+
+async fn metrics(env: &Env, query: &str) -> Result<Reply, ApiError> {
+    let only = asked_shard(query)?;
+    let config = settings::cached(env)?;
+    let cache_ms = i64::try_from(config.metrics_cache_ms).unwrap_or(i64::MAX);
+    aggregator::render(env, config.metrics_shards, only, cache_ms).await
+}
+
+/// `POST /v1/bins`: the client's, its network's and the service's creation
+/// budgets, in that order, then a new bin.
+async fn create(req: &web_sys::Request, headers: &Headers, env: &Env) -> Result<Reply, ApiError> {
+    let ip = headers.get("cf-connecting-ip").ok().flatten();
+    let client = client_key(ip.as_deref());
+    let limit = limits::take(env, &client, Budget::Create).await?;
+    limit.check()?;
+    // The network's budget comes before the global one, so one crowd cannot drain it for everyone.
+    if let Some(prefix) = prefix_key(ip.as_deref()) {
+        limits::take(env, &prefix, Budget::CreatePrefix).await?.check()?;
+    }
+    let shards = settings::cached(env)?.create_global_shards();
+    limits::take(env, &global_shard(&client, shards), Budget::CreateGlobal).await?.check()?;
+    let private = wants_private(&read_limited(req, CREATE_BODY_MAX_BYTES).await?)?;
+    let base = settings::cached(env)?.base_url_for(&platform_url::request_url(&req.url())?);
+    let created = create_bin(env, &base, private).await?;
+    Ok(created.headers(limit.headers()))
 }
 
 fn bin_stub(env: &Env, bin: &str) -> Result<worker::Stub, ApiError> {

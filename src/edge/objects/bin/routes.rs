@@ -10,14 +10,32 @@ use crate::core::http::target;
 use crate::edge::io::incoming::Incoming;
 use crate::edge::io::platform_url;
 use crate::edge::io::respond::to_runtime;
+use std::future::Future;
+use std::pin::Pin;
 use worker::worker_sys::web_sys;
+
+/// One route's work, boxed behind `dyn`: each route's state machine is then
+/// a function of its own, which wasm compiles on the route's first use,
+/// instead of one function (over 100 KB) holding every route that each
+/// request's first call must compile and every poll runs through.
+type Job<'a> = Pin<Box<dyn Future<Output = Result<web_sys::Response, ApiError>> + 'a>>;
+
+/// A route answered with the runtime's own response.
+fn job<'a>(work: impl Future<Output = Result<web_sys::Response, ApiError>> + 'a) -> Job<'a> {
+    Box::pin(work)
+}
+
+/// A route answered with a [`Reply`].
+fn reply<'a>(work: impl Future<Output = Result<Reply, ApiError>> + 'a) -> Job<'a> {
+    Box::pin(async move { to_runtime(work.await?) })
+}
 
 impl BinObject {
     pub(super) async fn handle(&self, req: Incoming) -> Result<web_sys::Response, ApiError> {
         let raw_url = req.inner().url();
         let target = target::split(&raw_url);
         if target.path == crate::core::bin::init::INIT_PATH {
-            return self.init(req).await;
+            return job(self.init(req)).await;
         }
         if target.path == crate::core::wait::LEAVE_PATH {
             if let Some(key) = req.headers().get(crate::core::wait::KEY_HEADER).ok().flatten() {
@@ -35,33 +53,35 @@ impl BinObject {
         }
         // Only replays, sequences and exports need the whole URL parsed.
         let url = || platform_url::request_url(&raw_url);
-        let reply = match route {
-            BinRoute::Stream => return self.stream(&req, bin, query).await.map(Into::into),
-            BinRoute::Socket => return self.open_socket(&req, &meta, query, now).await.map(Into::into),
-            BinRoute::StreamTicket => self.issue_ticket(&meta, now)?,
-            BinRoute::Responses | BinRoute::Verify => self.setting(req, &meta, &route, query, now).await?,
-            BinRoute::Ingest { sub_path } => self.ingest(req, sub_path, query, now).await?,
-            BinRoute::ListRequests => self.list(&req, &bin, query, now)?,
-            BinRoute::Wait => self.await_capture(&req, &meta, query, now).await?,
-            BinRoute::Export => return self.export(&req, &url()?, &bin, query, now).map(Into::into),
-            BinRoute::GetRequest { rid } => self.detail(&bin, &rid)?,
-            BinRoute::Reverify { rid } => self.reverify(&req, &meta, &rid, now)?,
-            BinRoute::GetRaw { rid } => self.raw(&bin, &rid)?,
-            BinRoute::Delete => self.delete(&req, &meta).await?,
-            BinRoute::StartReplay { rid } => self.start_replay(req, &url()?, &bin, &rid).await?,
-            BinRoute::ListReplays => self.list_replays(&bin, query)?,
-            BinRoute::GetReplay { n } => self.get_replay(&bin, n)?,
-            BinRoute::RetryReplay { n } => self.retry_replay(&req, &bin, n).await?,
-            BinRoute::StartSequence => self.start_sequence(req, &url()?, &meta).await?,
-            BinRoute::Sequence { n } if method == "DELETE" => {
-                self.control_sequence(&req, &meta, n, Control::Cancel).await?
+        let work: Job<'_> = match route {
+            BinRoute::Stream => job(async move { Ok(self.stream(&req, bin, query).await?.into()) }),
+            BinRoute::Socket => job(async move { Ok(self.open_socket(&req, &meta, query, now).await?.into()) }),
+            BinRoute::StreamTicket => reply(async move { self.issue_ticket(&meta, now) }),
+            BinRoute::Responses | BinRoute::Verify => {
+                reply(async move { self.setting(req, &meta, &route, query, now).await })
             }
-            BinRoute::Sequence { n } => self.get_sequence(&bin, n)?,
+            BinRoute::Ingest { sub_path } => reply(self.ingest(req, sub_path, query, now)),
+            BinRoute::ListRequests => reply(async move { self.list(&req, &bin, query, now) }),
+            BinRoute::Wait => reply(async move { self.await_capture(&req, &meta, query, now).await }),
+            BinRoute::Export => job(async move { Ok(self.export(&req, &url()?, &bin, query, now)?.into()) }),
+            BinRoute::GetRequest { rid } => reply(async move { self.detail(&bin, &rid) }),
+            BinRoute::Reverify { rid } => reply(async move { self.reverify(&req, &meta, &rid, now) }),
+            BinRoute::GetRaw { rid } => reply(async move { self.raw(&bin, &rid) }),
+            BinRoute::Delete => reply(async move { self.delete(&req, &meta).await }),
+            BinRoute::StartReplay { rid } => reply(async move { self.start_replay(req, &url()?, &bin, &rid).await }),
+            BinRoute::ListReplays => reply(async move { self.list_replays(&bin, query) }),
+            BinRoute::GetReplay { n } => reply(async move { self.get_replay(&bin, n) }),
+            BinRoute::RetryReplay { n } => reply(async move { self.retry_replay(&req, &bin, n).await }),
+            BinRoute::StartSequence => reply(async move { self.start_sequence(req, &url()?, &meta).await }),
+            BinRoute::Sequence { n } if method == "DELETE" => {
+                reply(async move { self.control_sequence(&req, &meta, n, Control::Cancel).await })
+            }
+            BinRoute::Sequence { n } => reply(async move { self.get_sequence(&bin, n) }),
             BinRoute::SequenceControl { n, resume } => {
                 let action = if resume { Control::Resume } else { Control::Pause };
-                self.control_sequence(&req, &meta, n, action).await?
+                reply(async move { self.control_sequence(&req, &meta, n, action).await })
             }
         };
-        to_runtime(reply)
+        work.await
     }
 }
