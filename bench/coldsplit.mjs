@@ -2,8 +2,8 @@
 // fresh start: the first request that only reaches the Worker entry (a 404
 // path: the code loads, compiles and instantiates), then the first bin
 // creation, the first ingest (the first object: its class, its SQLite
-// schema), a second creation (new objects, code warm), an ingest into that
-// second bin, and a warm ingest. Targets take turns; medians over the
+// schema), a second creation (the same client, so its limiters are warm; a
+// new bin object), an ingest into that second bin, and a warm ingest. Targets take turns; medians over the
 // starts. Targets as in bench/creations.mjs (`rust`, `baseline` or a build
 // directory). With the default two it writes its RESULTS section; with
 // others it prints the table.
@@ -13,7 +13,7 @@ import { writeSection } from "./section.mjs";
 
 const args = process.argv.slice(2);
 const at = args.indexOf("--starts");
-const starts = at >= 0 ? Number(args.splice(at, 2)[1]) : 5;
+const starts = (at >= 0 && Number(args.splice(at, 2)[1])) || 5;
 const targets = args.length ? args : ["rust", "baseline"];
 const VARS = ["RATE_LIMIT_PER_SECOND=1000000", "RATE_LIMIT_BURST=1000000", "LOG_REQUESTS=off"];
 
@@ -47,7 +47,7 @@ const labels = {
   entry: "first request, entry only (load, compile, instantiate)",
   create: "first bin creation",
   first: "first ingest (first object: class, SQLite schema)",
-  create2: "second bin creation (new objects, code warm)",
+  create2: "second bin creation (limiters warm, a new bin object)",
   second: "ingest into the second bin",
   warm: "warm ingest",
 };

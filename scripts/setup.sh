@@ -98,9 +98,9 @@ export WRANGLER_SEND_METRICS=false
 # build_worker: builds build/index.js and build/index_bg.wasm in the current
 # directory. worker-build keeps the wasm names section (it runs wasm-opt
 # with --debuginfo); the module the runtime loads drops it, a sixth of its
-# bytes. build/names/index_bg.wasm keeps the named copy, the same code but
-# for that last size pass, for CPU profiles (bench/profile.mjs) and for
-# reading a wasm stack trace.
+# bytes. build/names/index_bg.wasm keeps the named copy for CPU profiles
+# (bench/profile.mjs): the same code but for the last size pass below, so
+# its function indices do not match the loaded module's.
 build_worker() {
   # The page's scripts and styles are embedded minified (a third of the page's gzipped bytes).
   node "$ROOT/scripts/minify-public.mjs" "$ROOT/target/public-min"
@@ -109,7 +109,7 @@ build_worker() {
   cp build/index_bg.wasm build/names/index_bg.wasm
   # The features worker-build enables, so the rewrite accepts what it emitted.
   # -Os once more, on the stripped module: about 3 KB gzipped off (on the
-  # named one, under 1 KB), no CPU change measured (bench/RESULTS.md).
+  # named one, under 1 KB); no CPU change in three paired runs (bench/RESULTS.md).
   "$WASM_OPT_BIN" build/names/index_bg.wasm --strip-debug -Os -o build/index_bg.wasm \
     --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory \
     --enable-multivalue --enable-reference-types --enable-exception-handling

@@ -15,9 +15,9 @@ use std::pin::Pin;
 use worker::worker_sys::web_sys;
 
 /// One route's work, boxed behind `dyn`: each route's state machine is then
-/// a function of its own, which wasm compiles on the route's first use,
-/// instead of one function (over 100 KB) holding every route that each
-/// request's first call must compile and every poll runs through.
+/// a wasm function of its own, compiled when the route is first used.
+/// Inlined, they made one function of over 100 KB, which the isolate's
+/// first request into any bin compiled whole, whatever its route.
 type Job<'a> = Pin<Box<dyn Future<Output = Result<web_sys::Response, ApiError>> + 'a>>;
 
 /// A route answered with the runtime's own response.
