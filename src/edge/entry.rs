@@ -25,8 +25,7 @@ use crate::edge::io::platform_url;
 use crate::edge::io::respond::{platform, runtime_error, to_runtime};
 use crate::edge::io::settings;
 use crate::edge::io::to_bin::{forward, forward_wait, BINS};
-use std::future::Future;
-use std::pin::Pin;
+use futures::FutureExt;
 use std::sync::OnceLock;
 use worker::worker_sys::web_sys;
 use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit};
@@ -99,32 +98,28 @@ async fn dispatch(
         return to_runtime(reply);
     }
     // Only bin creation and replays draw on a per-client budget here; ingest's is in the bin's object.
+    // Creation, metrics, waits and the replay take are boxed (`boxed_local`): each state machine stays
+    // a function of its own, compiled on first use, not inlined into every request's `dispatch`.
     let client = || client_key(headers.get("cf-connecting-ip").ok().flatten().as_deref());
     let reply = match route::accept(matched, method)? {
         Route::Bin { bin, route } => {
             if route.starts_replay() {
-                boxed(limits::take(env, &client(), Budget::Replay)).await?.check()?;
+                limits::take(env, &client(), Budget::Replay).boxed_local().await?.check()?;
             }
             if route == BinRoute::Wait {
-                return boxed(forward_wait(env, ctx, &bin, req)).await;
+                return forward_wait(env, ctx, &bin, req).boxed_local().await;
             }
             return forward(env, &bin, &route, req).await;
         }
         Route::Health => health()?,
-        Route::Metrics => boxed(metrics(env, target.query)).await?,
+        Route::Metrics => metrics(env, target.query).boxed_local().await?,
         Route::Asset { path } => {
             let body = assets::find(&path).ok_or_else(|| ApiError::not_found("route not found"))?;
             assets::reply(&path, body, headers.get("if-none-match").ok().flatten().as_deref())
         }
-        Route::CreateBin => boxed(create(req, &headers, env)).await?,
+        Route::CreateBin => create(req, &headers, env).boxed_local().await?,
     };
     to_runtime(reply)
-}
-
-/// `work` behind `dyn`: its state machine stays a function of its own,
-/// compiled on its first use, not inlined into every request's `dispatch`.
-fn boxed<'a, T>(work: impl Future<Output = T> + 'a) -> Pin<Box<dyn Future<Output = T> + 'a>> {
-    Box::pin(work)
 }
 
 async fn metrics(env: &Env, query: &str) -> Result<Reply, ApiError> {

@@ -10,24 +10,20 @@ use crate::core::http::target;
 use crate::edge::io::incoming::Incoming;
 use crate::edge::io::platform_url;
 use crate::edge::io::respond::to_runtime;
+use futures::future::LocalBoxFuture;
+use futures::FutureExt;
 use std::future::Future;
-use std::pin::Pin;
 use worker::worker_sys::web_sys;
 
 /// One route's work, boxed behind `dyn`: each route's state machine is then
 /// a wasm function of its own, compiled when the route is first used.
 /// Inlined, they made one function of over 100 KB, which the isolate's
 /// first request into any bin compiled whole, whatever its route.
-type Job<'a> = Pin<Box<dyn Future<Output = Result<web_sys::Response, ApiError>> + 'a>>;
-
-/// A route answered with the runtime's own response.
-fn job<'a>(work: impl Future<Output = Result<web_sys::Response, ApiError>> + 'a) -> Job<'a> {
-    Box::pin(work)
-}
+type Job<'a> = LocalBoxFuture<'a, Result<web_sys::Response, ApiError>>;
 
 /// A route answered with a [`Reply`].
 fn reply<'a>(work: impl Future<Output = Result<Reply, ApiError>> + 'a) -> Job<'a> {
-    Box::pin(async move { to_runtime(work.await?) })
+    async move { to_runtime(work.await?) }.boxed_local()
 }
 
 impl BinObject {
@@ -35,7 +31,7 @@ impl BinObject {
         let raw_url = req.inner().url();
         let target = target::split(&raw_url);
         if target.path == crate::core::bin::init::INIT_PATH {
-            return job(self.init(req)).await;
+            return self.init(req).boxed_local().await;
         }
         if target.path == crate::core::wait::LEAVE_PATH {
             if let Some(key) = req.headers().get(crate::core::wait::KEY_HEADER).ok().flatten() {
@@ -54,8 +50,10 @@ impl BinObject {
         // Only replays, sequences and exports need the whole URL parsed.
         let url = || platform_url::request_url(&raw_url);
         let work: Job<'_> = match route {
-            BinRoute::Stream => job(async move { Ok(self.stream(&req, bin, query).await?.into()) }),
-            BinRoute::Socket => job(async move { Ok(self.open_socket(&req, &meta, query, now).await?.into()) }),
+            BinRoute::Stream => async move { Ok(self.stream(&req, bin, query).await?.into()) }.boxed_local(),
+            BinRoute::Socket => {
+                async move { Ok(self.open_socket(&req, &meta, query, now).await?.into()) }.boxed_local()
+            }
             BinRoute::StreamTicket => reply(async move { self.issue_ticket(&meta, now) }),
             BinRoute::Responses | BinRoute::Verify => {
                 reply(async move { self.setting(req, &meta, &route, query, now).await })
@@ -63,7 +61,7 @@ impl BinObject {
             BinRoute::Ingest { sub_path } => reply(self.ingest(req, sub_path, query, now)),
             BinRoute::ListRequests => reply(async move { self.list(&req, &bin, query, now) }),
             BinRoute::Wait => reply(async move { self.await_capture(&req, &meta, query, now).await }),
-            BinRoute::Export => job(async move { Ok(self.export(&req, &url()?, &bin, query, now)?.into()) }),
+            BinRoute::Export => async move { Ok(self.export(&req, &url()?, &bin, query, now)?.into()) }.boxed_local(),
             BinRoute::GetRequest { rid } => reply(async move { self.detail(&bin, &rid) }),
             BinRoute::Reverify { rid } => reply(async move { self.reverify(&req, &meta, &rid, now) }),
             BinRoute::GetRaw { rid } => reply(async move { self.raw(&bin, &rid) }),
