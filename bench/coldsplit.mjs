@@ -4,9 +4,10 @@
 // creation, the first ingest (the first object: its class, its SQLite
 // schema), a second creation (the same client, so its limiters are warm; a
 // new bin object), an ingest into that second bin, and a warm ingest. Targets take turns; medians over the
-// starts. Targets as in bench/creations.mjs (`rust`, `baseline` or a build
-// directory). With the default two it writes its RESULTS section; with
-// others it prints the table.
+// starts. Targets as in bench/creations.mjs (`rust`, `baseline`,
+// `structured`, `repro` or a build directory). With the default three
+// (rust, structured, baseline) it writes its RESULTS section; with others
+// it prints the table.
 // Usage: node bench/coldsplit.mjs [--starts N] [TARGET...]
 import { servedTarget } from "./served.mjs";
 import { writeSection } from "./section.mjs";
@@ -14,7 +15,8 @@ import { writeSection } from "./section.mjs";
 const args = process.argv.slice(2);
 const at = args.indexOf("--starts");
 const starts = (at >= 0 && Number(args.splice(at, 2)[1])) || 5;
-const targets = args.length ? args : ["rust", "baseline"];
+const DEFAULT = ["rust", "structured", "baseline"];
+const targets = args.length ? args : DEFAULT;
 const VARS = ["RATE_LIMIT_PER_SECOND=1000000", "RATE_LIMIT_BURST=1000000", "LOG_REQUESTS=off"];
 
 async function once(target) {
@@ -51,19 +53,21 @@ const labels = {
   second: "ingest into the second bin",
   warm: "warm ingest",
 };
-const names = { rust: "polyhook-rs", baseline: "JS floor" };
-const byDefault = targets.length === 2 && targets[0] === "rust" && targets[1] === "baseline";
-const header = byDefault
-  ? ["| Step after listening | polyhook-rs ms | JS floor ms | ratio |", "| --- | --- | --- | --- |"]
-  : [`| Step after listening | ${targets.map((t) => `${names[t] ?? t} ms`).join(" | ")} |`, `| --- |${" --- |".repeat(targets.length)}`];
+const names = { rust: "polyhook-rs", structured: "JS floor, polyhook's creation", baseline: "JS floor", repro: "workers-rs repro" };
+const byDefault = targets.join() === DEFAULT.join();
+const ratios = byDefault ? [" rs / structured | rs / floor |", " --- | --- |"] : ["", ""];
+const header = [
+  `| Step after listening | ${targets.map((t) => `${names[t] ?? t} ms`).join(" | ")} |${ratios[0]}`,
+  `| --- |${" --- |".repeat(targets.length)}${ratios[1]}`,
+];
 const rows = Object.entries(labels).map(([k, label]) => {
   const cells = targets.map((t) => figures[t][k].toFixed(1));
-  if (byDefault) cells.push(`${(figures.rust[k] / figures.baseline[k]).toFixed(2)}×`);
+  if (byDefault) for (const floor of ["structured", "baseline"]) cells.push(`${(figures.rust[k] / figures[floor][k]).toFixed(2)}×`);
   return `| ${label} | ${cells.join(" | ")} |`;
 });
 if (byDefault) {
   writeSection("bench/coldsplit.mjs", [
-    `Where the first requests' time goes (\`node bench/coldsplit.mjs --starts ${starts}\`: Miniflare, medians of ${starts} fresh starts, the two taking turns, ms; the floor's bin creation never reaches an object).`,
+    `Where the first requests' time goes (\`node bench/coldsplit.mjs --starts ${starts}\`: Miniflare, medians of ${starts} fresh starts, the three taking turns, ms). The floor's bin creation never reaches an object; the structured floor (\`bench/baseline/structured.js\`) creates a bin the way polyhook-rs does: a network limiter object, a creation shard, then the bin's object with polyhook's schema and alarm.`,
     "",
     ...header,
     ...rows,

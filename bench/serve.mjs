@@ -1,14 +1,15 @@
 // Starts one runtime for the bench on a free loopback port and prints
 // `READY <url>` once it answers; stops when stdin closes. Usage:
-//   node bench/serve.mjs rust|before|baseline|repro [--wrangler] [--persist=DIR] [VAR=value ...]
+//   node bench/serve.mjs rust|before|baseline|structured|repro [--wrangler] [--persist=DIR] [VAR=value ...]
 // `rust` is the built worker (build/, wrangler.toml) exactly as the tests
 // run it; `before` is the older build bench/before.sh put in bench/.before;
 // `repro` is bench/repro/ (the floor's object in workers-rs, built by bench/repro.sh);
-// `baseline` is bench/baseline/worker.js on the same workerd. With
+// `baseline` is bench/baseline/worker.js on the same workerd, and
+// `structured` bench/baseline/structured.js (bare Miniflare only). With
 // `--wrangler` the runtime is `wrangler dev` (what `npm run dev` runs, with
 // its per-request log line and file watcher) instead of bare Miniflare.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -31,6 +32,19 @@ const before = process.env.POLYHOOK_BENCH_BEFORE_DIR ? path.resolve(process.env.
 // POLYHOOK_BENCH_BASELINE_SCRIPT points `baseline` at another script (bench/cuts.mjs).
 const baselineScript = process.env.POLYHOOK_BENCH_BASELINE_SCRIPT ? path.resolve(process.env.POLYHOOK_BENCH_BASELINE_SCRIPT) : path.join(here, "baseline/worker.js");
 
+// The structured floor (bench/baseline/structured.js) is the floor with
+// polyhook's creation path: limiter objects, and the bin's object made at
+// creation with polyhook's schema.
+const structured = () => ({
+  scriptPath: path.join(here, "baseline/structured.js"),
+  // It imports the floor's worker.js, which Miniflare must read as a module too.
+  modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
+  durableObjects: { BINS: { className: "Bin", useSQLite: true }, LIMITERS: { className: "Limiter", useSQLite: true } },
+  bindings: {
+    BIN_SCHEMA: readFileSync(path.join(root, "src/edge/storage/schema/bin_fresh.sql"), "utf8").replace(/\bcaptures\b/g, "rs_captures"),
+  },
+});
+
 async function startBaseline() {
   const mf = new Miniflare({
     name: "baseline",
@@ -38,6 +52,7 @@ async function startBaseline() {
     scriptPath: baselineScript,
     compatibilityDate: BASELINE_DATE,
     durableObjects: { BINS: { className: "Bin", useSQLite: true } },
+    ...(which === "structured" ? structured() : {}),
     durableObjectsPersist: persist ?? false,
     host: "127.0.0.1",
     port: 0,
@@ -109,7 +124,7 @@ async function startWrangler() {
 // Log lines are read and dropped: the worker still writes them, as in production.
 const runtime = wrangler
   ? await startWrangler()
-  : which === "baseline"
+  : which === "baseline" || which === "structured"
     ? await startBaseline()
     : await startWorker({ vars, onLine: () => {}, from: { before, repro: path.join(here, "repro") }[which] ?? root, persistTo: persist });
 process.stdout.write(`READY ${runtime.url.replace(/\/$/, "")}\n`);

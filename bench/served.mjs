@@ -26,12 +26,13 @@ export async function served(args, env = process.env) {
 
 /**
  * Starts one of the scripts' targets with `vars` (`NAME=value`): `rust`
- * (build/), `baseline` (the JS floor), or a directory holding a build from
+ * (build/), `baseline` (the JS floor), `structured` (the floor with
+ * polyhook's creation path), `repro` (bench/repro/), or a directory holding a build from
  * bench/build-commit.sh; `+NAME=value` after a target sets one var more.
  */
 export function servedTarget(target, vars) {
   const [which, extra] = target.split("+");
-  const dir = ["rust", "baseline"].includes(which) ? null : path.resolve(which);
+  const dir = ["rust", "baseline", "structured", "repro"].includes(which) ? null : path.resolve(which);
   const env = dir ? { ...process.env, POLYHOOK_BENCH_BEFORE_DIR: dir } : process.env;
   return served([dir ? "before" : which, ...vars, ...(extra ? [extra] : [])], env);
 }

@@ -89,6 +89,7 @@ pub fn code_size(target: Target) -> Result<(String, u64, u64)> {
             .map_or_else(|_| root().join("bench/.before"), std::path::PathBuf::from)
             .join("build/index_bg.wasm"),
         Target::Repro => root().join("bench/repro/build/index_bg.wasm"),
+        Target::Structured => root().join("bench/baseline/structured.js"),
     };
     let raw = std::fs::metadata(&path)?.len();
     let gz = std::process::Command::new("gzip").arg("-9").arg("-c").arg(&path).output()?;

@@ -30,7 +30,7 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T> = std::result::Result<T, Error>;
 
 const USAGE: &str = "usage: polyhook-bench all [--quick] [--out FILE]
-       polyhook-bench ingest|ramp|fanout|channels|scale|memory|coldstart [--target rust|baseline|before] [--wrangler] [--url URL] [--quick]
+       polyhook-bench ingest|ramp|fanout|channels|scale|memory|coldstart [--target rust|baseline|before|repro|structured] [--wrangler] [--url URL] [--quick]
                       [--subscribers N]   (fanout, channels and memory; default 5,000, 1,000 and 1,000)
                       [--seconds N]       (length of the ingest run, each ramp step, or the scale load)
                       [--bins N]          (scale; default 2,000)

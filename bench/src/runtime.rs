@@ -21,6 +21,9 @@ pub enum Target {
     /// The floor's Durable Object in workers-rs (`bench/repro/`): what
     /// meeting the runtime through the `worker` crate costs by itself.
     Repro,
+    /// The floor with polyhook's creation path (`bench/baseline/structured.js`):
+    /// limiter objects, and the bin's object made at creation with polyhook's schema.
+    Structured,
 }
 
 /// What serves the target.
@@ -33,13 +36,14 @@ pub enum Host {
 }
 
 impl Target {
-    /// Parses `rust`, `baseline`, `before` or `repro`.
+    /// Parses `rust`, `baseline`, `before`, `repro` or `structured`.
     pub fn parse(s: &str) -> Option<Target> {
         match s {
             "rust" => Some(Target::Rust),
             "baseline" => Some(Target::Baseline),
             "before" => Some(Target::Before),
             "repro" => Some(Target::Repro),
+            "structured" => Some(Target::Structured),
             _ => None,
         }
     }
@@ -51,6 +55,7 @@ impl Target {
             Target::Baseline => "baseline",
             Target::Before => "before",
             Target::Repro => "repro",
+            Target::Structured => "structured",
         }
     }
 }

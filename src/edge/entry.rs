@@ -134,12 +134,9 @@ async fn metrics(env: &Env, query: &str) -> Result<Reply, ApiError> {
 async fn create(req: &web_sys::Request, headers: &Headers, env: &Env) -> Result<Reply, ApiError> {
     let ip = headers.get("cf-connecting-ip").ok().flatten();
     let client = client_key(ip.as_deref());
-    let limit = limits::take(env, &client, Budget::Create).await?;
+    // The client's and its network's budgets come before the global one, so one crowd cannot drain it for everyone.
+    let limit = limits::take_creation(env, &client, prefix_key(ip.as_deref()).as_deref()).await?;
     limit.check()?;
-    // The network's budget comes before the global one, so one crowd cannot drain it for everyone.
-    if let Some(prefix) = prefix_key(ip.as_deref()) {
-        limits::take(env, &prefix, Budget::CreatePrefix).await?.check()?;
-    }
     let shards = settings::cached(env)?.create_global_shards();
     limits::take(env, &global_shard(&client, shards), Budget::CreateGlobal).await?.check()?;
     let private = wants_private(&read_limited(req, CREATE_BODY_MAX_BYTES).await?)?;

@@ -88,6 +88,12 @@ impl Bucket {
         }
     }
 
+    /// Whether a [`take`](Self::take) at `now_ms` would be allowed; takes nothing.
+    pub fn has_token(&self, rate: Rate, now_ms: i64) -> bool {
+        let elapsed_s = (now_ms - self.updated_ms).max(0) as f64 / 1000.0;
+        (self.tokens + elapsed_s * rate.per_s).min(rate.burst) >= 1.0
+    }
+
     /// The bucket whose JSON is the widest any can be: for bounding the
     /// size of state that holds one.
     pub fn widest() -> Self {
@@ -123,6 +129,12 @@ impl Limiter {
         }
         let rate = self.rate;
         self.buckets.entry(client.to_string()).or_insert_with(|| Bucket::full(rate, now_ms)).take(rate, now_ms)
+    }
+
+    /// Whether a [`take`](Self::take) for `client` at `now_ms` would be
+    /// allowed; takes nothing and tracks no new client.
+    pub fn has_token(&self, client: &str, now_ms: i64) -> bool {
+        self.buckets.get(client).map_or(self.rate.burst >= 1.0, |b| b.has_token(self.rate, now_ms))
     }
 
     /// Forgets idle buckets; if all are busy, forgets the stalest half.

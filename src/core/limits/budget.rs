@@ -1,8 +1,8 @@
 //! The budgets a client draws on outside any one bin, each a token bucket
-//! kept by a limiter object: per client for bin creation and for replays,
-//! per network (an IPv4 /24 or IPv6 /48) for bin creation, so a crowd of
-//! neighbours cannot drain the last one, shared by everyone, that caps bin
-//! creation service-wide.
+//! kept by a limiter object: per client for replays; per client and per
+//! network (an IPv4 /24 or IPv6 /48) for bin creation, both in the
+//! network's object (`creation`), so a crowd of neighbours cannot drain
+//! the last one, shared by everyone, that caps bin creation service-wide.
 
 use crate::core::config::Config;
 use crate::core::limits::bucket::Rate;
@@ -25,13 +25,15 @@ pub fn global_shard(client: &str, shards: u32) -> String {
 /// One kind of budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Budget {
-    /// Bins a client creates.
+    /// Bins a client with no network (no usable address) creates, held by
+    /// the limiter of its own key.
     Create,
     /// Replays a client starts or retries.
     Replay,
     /// Bins everyone together creates (held by the [`GLOBAL`] limiter).
     CreateGlobal,
-    /// Bins the clients of one network create (held by its prefix's limiter).
+    /// Bins a client creates, and the clients of its network together,
+    /// held by the network's limiter: both buckets taken at once.
     CreatePrefix,
 }
 

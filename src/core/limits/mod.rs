@@ -4,5 +4,6 @@
 pub mod bucket;
 pub mod budget;
 pub mod client;
+pub mod creation;
 pub mod rates;
 pub mod slots;

@@ -1,11 +1,14 @@
-//! A small Durable Object per client (an IPv4 address or an IPv6 /64) that
-//! holds its budgets outside any one bin: bin creation and replays. One more,
-//! named `global`, holds the service-wide creation budget. Buckets live in
-//! memory: an evicted or restarted object simply starts full again.
+//! Small Durable Objects that hold budgets outside any one bin: one per
+//! client (an IPv4 address or an IPv6 /64) for its replays, one per network
+//! (an IPv4 /24 or IPv6 /48) for the creations of its clients and of the
+//! network together, and the `global` shards for the service-wide creation
+//! ceiling. Buckets live in memory: an evicted or restarted object simply
+//! starts full again.
 
 use crate::core::config::Config;
-use crate::core::limits::bucket::Bucket;
+use crate::core::limits::bucket::{Bucket, Decision};
 use crate::core::limits::budget::Budget;
+use crate::core::limits::creation::CreationDesk;
 use crate::core::metrics::delta::{CREATE_GLOBAL_CHECKS, RATE_LIMITED};
 use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::settings;
@@ -16,12 +19,16 @@ use worker::{durable_object, Date, DurableObject, Env, Request, Response, State}
 /// Binding name of the limiter namespace in wrangler.toml.
 pub const LIMITERS: &str = "LIMITERS";
 
-/// The budgets of one client (or of everyone, for `global`).
+/// Query parameter naming the client a creation is taken for.
+pub const CLIENT_PARAM: &str = "client";
+
+/// The budgets of one client, one network, or everyone (`global`).
 // Only `fetch`: no alarm or sockets, so no exports (and code) for them.
 #[durable_object(fetch)]
 pub struct IpLimiter {
     config: Config,
     buckets: RefCell<HashMap<Budget, Bucket>>,
+    creations: RefCell<CreationDesk>,
     /// Counts refusals, so abuse shows in `/metrics` without a round trip per refusal.
     metrics: Sink,
 }
@@ -30,19 +37,29 @@ impl DurableObject for IpLimiter {
     fn new(state: State, env: Env) -> Self {
         let config = settings::cached(&env).unwrap_or_default();
         let metrics = Sink::new(&env, state.id().to_string(), config.metrics_shards, config.metrics_flush_ms);
-        IpLimiter { config, buckets: RefCell::default(), metrics }
+        let creations = RefCell::new(CreationDesk::new(config.create_rate()));
+        IpLimiter { config, buckets: RefCell::default(), creations, metrics }
     }
 
     /// Takes one token of the budget the path names and answers the
     /// `Decision` as JSON.
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
-        let Some(budget) = Budget::from_path(req.path().as_str()) else {
+        let Some(budget) = Budget::from_path(&req.path()) else {
             return Response::error("no such budget", 404);
         };
-        let (now, rate) = (Date::now().as_millis() as i64, budget.rate(&self.config));
-        let decision = {
-            let mut buckets = self.buckets.borrow_mut();
-            buckets.entry(budget).or_insert_with(|| Bucket::full(rate, now)).take(rate, now)
+        let now = Date::now().as_millis() as i64;
+        let decision = match budget {
+            Budget::Create | Budget::CreatePrefix => {
+                // The raw query, not `Request::url`: that links a whole URL parser for one parameter.
+                let url = req.inner().url();
+                let query = url.split_once('?').map_or("", |(_, q)| q);
+                let Some((_, client)) = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == CLIENT_PARAM)
+                else {
+                    return Response::error("a creation names its client", 400);
+                };
+                self.take_creation(&client, budget, now)
+            }
+            Budget::Replay | Budget::CreateGlobal => self.take(budget, now),
         };
         if budget == Budget::CreateGlobal {
             // How hard the one shared object is driven: the figure that must stay far below ~1,000/s.
@@ -52,5 +69,20 @@ impl DurableObject for IpLimiter {
             self.metrics.record(|d| d.add(RATE_LIMITED, budget.route_label(), 1.0));
         }
         Response::from_json(&decision)
+    }
+}
+
+impl IpLimiter {
+    fn take(&self, budget: Budget, now_ms: i64) -> Decision {
+        let rate = budget.rate(&self.config);
+        let mut buckets = self.buckets.borrow_mut();
+        buckets.entry(budget).or_insert_with(|| Bucket::full(rate, now_ms)).take(rate, now_ms)
+    }
+
+    /// A creation for `client`: with [`Budget::CreatePrefix`] this object is
+    /// the client's network's, and the network's bucket applies too.
+    fn take_creation(&self, client: &str, budget: Budget, now_ms: i64) -> Decision {
+        let network = (budget == Budget::CreatePrefix).then(|| budget.rate(&self.config));
+        self.creations.borrow_mut().take(client, network, now_ms)
     }
 }
