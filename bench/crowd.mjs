@@ -6,11 +6,13 @@
 // serves. Writes its section of bench/RESULTS.md. Usage:
 //   node bench/crowd.mjs [--clients N] [--waves N]
 //
-// The flood comes in waves with a pause between them: every client has
-// its own limiter object, and one local workerd holding about 10,000
-// SQLite-backed objects at once runs out of SQLite memory (SQLITE_NOMEM),
-// where the edge spreads them over many machines. The pause lets idle
-// limiters be evicted, as they would be there.
+// The flood comes in waves with a pause between them. Until the seventh
+// session every client had a creation limiter object of its own, and one
+// local workerd holding about 10,000 SQLite-backed objects at once ran out
+// of SQLite memory (SQLITE_NOMEM), where the edge spreads them over many
+// machines; the pause let idle limiters be evicted. Creates now reach only
+// their 80 networks' objects and the shards; the waves stay so that runs
+// compare with earlier ones.
 import { setTimeout as sleep } from "node:timers/promises";
 import { startWorker } from "../tests/support/worker.mjs";
 import { crowd, flood } from "./crowd/clients.mjs";

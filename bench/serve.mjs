@@ -72,6 +72,7 @@ const freePort = () =>
 
 /** The config `wrangler dev` gets for `which`. */
 function wranglerConfig(dir) {
+  if (which === "structured") throw new Error("the structured floor runs on bare Miniflare only (no --wrangler)");
   if (which === "baseline") {
     const file = path.join(dir, "baseline.wrangler.toml");
     const toml = [

@@ -11,6 +11,8 @@ import floor, { Bin as FloorBin } from "./worker.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+// A name for the client's network object. A compressed IPv6 address
+// (`2001:db8::1`) gets an odd but stable name: it only names an object.
 function network(ip) {
   if (!ip) return "unknown";
   return ip.includes(":") ? `${ip.split(":").slice(0, 3).join(":")}::/48` : `${ip.split(".").slice(0, 3).join(".")}.0/24`;
@@ -18,7 +20,8 @@ function network(ip) {
 
 async function take(env, name, client) {
   const stub = env.LIMITERS.get(env.LIMITERS.idFromName(name));
-  const answer = await stub.fetch(`https://limiter/take?client=${encodeURIComponent(client)}`);
+  const query = client === null ? "" : `?client=${encodeURIComponent(client)}`;
+  const answer = await stub.fetch(`https://limiter/take${query}`);
   return answer.json();
 }
 
@@ -27,8 +30,8 @@ export default {
     const url = new URL(request.url);
     if (request.method !== "POST" || url.pathname !== "/v1/bins") return floor.fetch(request, env);
     const ip = request.headers.get("cf-connecting-ip") ?? "unknown";
-    for (const name of [network(ip), "global"]) {
-      if (!(await take(env, name, ip)).allowed) return Response.json({ error: "rate_limited" }, { status: 429 });
+    for (const [name, client] of [[network(ip), ip], ["global", null]]) {
+      if (!(await take(env, name, client)).allowed) return Response.json({ error: "rate_limited" }, { status: 429 });
     }
     const id = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
     const init = await env.BINS.get(env.BINS.idFromName(id)).fetch("https://bin/init", { method: "POST", body: JSON.stringify({ id }) });
@@ -65,22 +68,29 @@ export class Bin extends FloorBin {
   }
 }
 
-// One bucket per client and one for the object itself, in memory, as polyhook's limiters keep them.
+// Buckets in memory, as polyhook's limiters keep them: a network's object
+// holds one per client beside its own and charges both or neither; a
+// ceiling shard (asked with no client) holds only its own.
 export class Limiter {
   constructor() {
     this.buckets = new Map();
   }
 
+  bucket(key, now) {
+    const b = this.buckets.get(key) ?? { tokens: 1e6, at: now };
+    b.tokens = Math.min(1e6, b.tokens + (now - b.at) / 1000);
+    b.at = now;
+    this.buckets.set(key, b);
+    return b;
+  }
+
   fetch(request) {
-    const client = new URL(request.url).searchParams.get("client") ?? "";
+    const client = new URL(request.url).searchParams.get("client");
     const now = Date.now();
-    const allowed = [client, ""].every((key) => {
-      const b = this.buckets.get(key) ?? { tokens: 1e6, at: now };
-      b.tokens = Math.min(1e6, b.tokens + (now - b.at) / 1000);
-      b.at = now;
-      this.buckets.set(key, b);
-      return b.tokens >= 1 && (b.tokens -= 1) >= 0;
-    });
-    return Response.json({ allowed, limit: 1e6, remaining: 0, reset_epoch_s: 0, retry_after_s: 1 });
+    const keys = client === null ? [""] : [`client:${client}`, ""];
+    const buckets = keys.map((key) => this.bucket(key, now));
+    const allowed = buckets.every((b) => b.tokens >= 1);
+    if (allowed) for (const b of buckets) b.tokens -= 1;
+    return Response.json({ allowed, limit: 1e6, remaining: Math.floor(buckets[0].tokens), reset_epoch_s: 0, retry_after_s: 1 });
   }
 }

@@ -38,7 +38,11 @@ pub fn model(plan: &Plan, runs: &[Figures]) -> String {
     );
     out.push_str("| Object | Busiest one takes | Shards for ≤ 250 req/s each | Source of the figure |\n| --- | --- | --- | --- |\n");
     let _ = writeln!(out, "| a bin | its own captures ({per_bin:.2}/s here), acks and replays; bounded per client by `RATE_LIMIT_PER_SECOND`, whatever the number of bins | one per bin | by design |");
-    let _ = writeln!(out, "| a client's limiter | its own creates and replays: at most `CREATE_LIMIT_*` and `REPLAY_LIMIT_*` | one per client | by design |");
+    let _ = writeln!(
+        out,
+        "| a client's limiter | its own replays: at most `REPLAY_LIMIT_*` | one per client | by design |"
+    );
+    let _ = writeln!(out, "| a network's limiter | its clients' creates, refused ones included: each client's `CREATE_LIMIT_*` and the network's `CREATE_PREFIX_*` | one per IPv4 /24 or IPv6 /48 | by design |");
     let _ = writeln!(
         out,
         "| a creation-ceiling shard | {:.0} req/s at the default 8 shards | {create_shards:.0} | extrapolated: one check per create |",

@@ -20,6 +20,7 @@ use crate::core::log::{self, RequestLog};
 use crate::core::metrics::shard::asked_shard;
 use crate::edge::io::aggregator;
 use crate::edge::io::body::{drain, read_limited};
+use crate::edge::io::internal::internal_request;
 use crate::edge::io::limits;
 use crate::edge::io::platform_url;
 use crate::edge::io::respond::{platform, runtime_error, to_runtime};
@@ -28,7 +29,7 @@ use crate::edge::io::to_bin::{forward, forward_wait, BINS};
 use futures::FutureExt;
 use std::sync::OnceLock;
 use worker::worker_sys::web_sys;
-use worker::{console_log, event, Context, Date, Env, Headers, Method, Request, RequestInit};
+use worker::{console_log, event, Context, Date, Env, Headers, Request};
 
 /// Largest `POST /v1/bins` body read, in bytes.
 const CREATE_BODY_MAX_BYTES: u64 = 4096;
@@ -184,7 +185,6 @@ async fn create_bin(env: &Env, base_url: &str, private: bool) -> Result<Reply, A
 
 fn init_request(order: &InitOrder) -> Result<Request, ApiError> {
     let body = serde_json::to_string(order).map_err(|e| ApiError::internal(e.to_string()))?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(body.into()));
-    Request::new_with_init(&format!("https://bin{INIT_PATH}"), &init).map_err(platform("init request"))
+    let request = internal_request(&format!("https://bin{INIT_PATH}"), "POST", Some(&body), None);
+    request.map(Request::from).map_err(platform("init request"))
 }

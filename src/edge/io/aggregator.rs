@@ -1,6 +1,7 @@
 //! Talking to the metrics shards: delivering a source's batch to its shard,
 //! and reading every shard for `/metrics` (all at once) and adding them up.
 
+use super::internal::internal_request;
 use super::respond::platform;
 use crate::core::http::error::ApiError;
 use crate::core::http::reply::Reply;
@@ -11,7 +12,7 @@ use crate::core::metrics::shard::{shard_name, shards_to_read};
 use futures::future::join_all;
 use std::cell::RefCell;
 use std::ops::Range;
-use worker::{Date, Env, Headers, Method, Request, RequestInit, Stub};
+use worker::{Date, Env, Request, Stub};
 
 /// Binding name of the aggregator namespace in wrangler.toml.
 const METRICS: &str = "METRICS";
@@ -29,9 +30,7 @@ pub fn shard(env: &Env, k: u32) -> worker::Result<Stub> {
 /// The internal request that delivers `batch`.
 pub fn batch_request(batch: &Batch) -> worker::Result<Request> {
     let body = serde_json::to_string(batch).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(body.into()));
-    Request::new_with_init(BATCH_URL, &init)
+    internal_request(BATCH_URL, "POST", Some(&body), None).map(Request::from)
 }
 
 thread_local! {
@@ -85,13 +84,9 @@ async fn read(env: &Env, shards: Range<u32>, configured: u32) -> Result<Vec<Shar
 }
 
 async fn view(env: &Env, k: u32, configured: u32) -> Result<ShardView, ApiError> {
-    let headers = Headers::new();
-    if k == 0 {
-        headers.set(SHARDS_HEADER, &configured.to_string()).map_err(platform("metrics header"))?;
-    }
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers);
-    let request = Request::new_with_init(VIEW_URL, &init).map_err(platform("metrics request"))?;
+    let configured = configured.to_string();
+    let header = (k == 0).then_some((SHARDS_HEADER, configured.as_str()));
+    let request = internal_request(VIEW_URL, "GET", None, header).map_err(platform("metrics request"))?.into();
     let stub = shard(env, k).map_err(platform("metrics stub"))?;
     let mut response = stub.fetch_with_request(request).await.map_err(platform("metrics"))?;
     if response.status_code() != 200 {

@@ -9,6 +9,7 @@ pub mod export_pump;
 pub mod export_set;
 pub mod http_send;
 pub mod incoming;
+pub mod internal;
 pub mod js_stream;
 pub mod limits;
 pub mod metrics_sink;

@@ -4,6 +4,7 @@
 //! and wrapping a response re-builds it, both measurable per ingest).
 
 use super::abort::aborted;
+use super::internal::internal_request;
 use super::respond::platform;
 use super::sse_stream;
 use crate::core::bin::ids::random_bytes;
@@ -86,13 +87,8 @@ pub async fn forward_wait(
 /// Tells bin `bin` that the client of waiter `key` left.
 async fn leave(env: &Env, bin: &str, key: &str) {
     let result = async {
-        let headers = web_sys::Headers::new().map_err(js("leave headers"))?;
-        headers.set(KEY_HEADER, key).map_err(js("leave headers"))?;
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_headers(&headers);
-        let req =
-            web_sys::Request::new_with_str_and_init(&format!("https://bin{LEAVE_PATH}"), &init).map_err(js("leave"))?;
+        let url = format!("https://bin{LEAVE_PATH}");
+        let req = internal_request(&url, "POST", None, Some((KEY_HEADER, key))).map_err(platform("leave"))?;
         to_bin(env, bin, &req).await
     }
     .await;

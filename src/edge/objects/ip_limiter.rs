@@ -41,7 +41,8 @@ impl DurableObject for IpLimiter {
         IpLimiter { config, buckets: RefCell::default(), creations, metrics }
     }
 
-    /// Takes one token of the budget the path names and answers the
+    /// Takes one token of the budget the path names (a creation: one from
+    /// the client's bucket and one from the network's) and answers the
     /// `Decision` as JSON.
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
         let Some(budget) = Budget::from_path(&req.path()) else {
@@ -53,11 +54,8 @@ impl DurableObject for IpLimiter {
                 // The raw query, not `Request::url`: that links a whole URL parser for one parameter.
                 let url = req.inner().url();
                 let query = url.split_once('?').map_or("", |(_, q)| q);
-                let Some((_, client)) = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == CLIENT_PARAM)
-                else {
-                    return Response::error("a creation names its client", 400);
-                };
-                self.take_creation(&client, budget, now)
+                let client = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == CLIENT_PARAM);
+                self.take_creation(client.map(|(_, c)| c).as_deref(), budget, now)
             }
             Budget::Replay | Budget::CreateGlobal => self.take(budget, now),
         };
@@ -81,7 +79,8 @@ impl IpLimiter {
 
     /// A creation for `client`: with [`Budget::CreatePrefix`] this object is
     /// the client's network's, and the network's bucket applies too.
-    fn take_creation(&self, client: &str, budget: Budget, now_ms: i64) -> Decision {
+    /// No `client`: a worker from before the creation desk (during a deploy).
+    fn take_creation(&self, client: Option<&str>, budget: Budget, now_ms: i64) -> Decision {
         let network = (budget == Budget::CreatePrefix).then(|| budget.rate(&self.config));
         self.creations.borrow_mut().take(client, network, now_ms)
     }
