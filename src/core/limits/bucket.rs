@@ -70,8 +70,7 @@ impl Bucket {
     /// Refills for the time since the last call (never for time running
     /// backwards), then takes a token if one is there.
     pub fn take(&mut self, rate: Rate, now_ms: i64) -> Decision {
-        let elapsed_s = (now_ms - self.updated_ms).max(0) as f64 / 1000.0;
-        self.tokens = (self.tokens + elapsed_s * rate.per_s).min(rate.burst);
+        self.tokens = self.refilled(rate, now_ms);
         self.updated_ms = self.updated_ms.max(now_ms);
         let allowed = self.tokens >= 1.0;
         if allowed {
@@ -90,8 +89,14 @@ impl Bucket {
 
     /// Whether a [`take`](Self::take) at `now_ms` would be allowed; takes nothing.
     pub fn has_token(&self, rate: Rate, now_ms: i64) -> bool {
+        self.refilled(rate, now_ms) >= 1.0
+    }
+
+    /// The tokens at `now_ms`: refilled for the time since the last update
+    /// (none for time running backwards), up to the burst.
+    fn refilled(&self, rate: Rate, now_ms: i64) -> f64 {
         let elapsed_s = (now_ms - self.updated_ms).max(0) as f64 / 1000.0;
-        (self.tokens + elapsed_s * rate.per_s).min(rate.burst) >= 1.0
+        (self.tokens + elapsed_s * rate.per_s).min(rate.burst)
     }
 
     /// The bucket whose JSON is the widest any can be: for bounding the
@@ -103,7 +108,7 @@ impl Bucket {
     /// True once the bucket has refilled completely, so forgetting it
     /// changes nothing.
     pub fn idle(&self, rate: Rate, now_ms: i64) -> bool {
-        self.tokens + (now_ms - self.updated_ms).max(0) as f64 / 1000.0 * rate.per_s >= rate.burst
+        self.refilled(rate, now_ms) >= rate.burst
     }
 }
 

@@ -6,6 +6,7 @@
 //! starts full again.
 
 use crate::core::config::Config;
+use crate::core::http::{query, target};
 use crate::core::limits::bucket::{Bucket, Decision};
 use crate::core::limits::budget::Budget;
 use crate::core::limits::creation::CreationDesk;
@@ -45,17 +46,16 @@ impl DurableObject for IpLimiter {
     /// the client's bucket and one from the network's) and answers the
     /// `Decision` as JSON.
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
-        let Some(budget) = Budget::from_path(&req.path()) else {
+        // Split off the raw URL, not `Request::url`: that links a whole URL parser for one parameter.
+        let raw_url = req.inner().url();
+        let target = target::split(&raw_url);
+        let Some(budget) = Budget::from_path(target.path) else {
             return Response::error("no such budget", 404);
         };
         let now = Date::now().as_millis() as i64;
         let decision = match budget {
             Budget::Create | Budget::CreatePrefix => {
-                // The raw query, not `Request::url`: that links a whole URL parser for one parameter.
-                let url = req.inner().url();
-                let query = url.split_once('?').map_or("", |(_, q)| q);
-                let client = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == CLIENT_PARAM);
-                self.take_creation(client.map(|(_, c)| c).as_deref(), budget, now)
+                self.take_creation(query::param(target.query, CLIENT_PARAM).as_deref(), budget, now)
             }
             Budget::Replay | Budget::CreateGlobal => self.take(budget, now),
         };
