@@ -2,7 +2,10 @@
 // Miniflare's inspector: 3,000 webhooks sent 8 at a time to 10 bins.
 // Prints the largest inclusive shares by the frames that matter (the wasm
 // functions by name, and the runtime calls they make) and writes the table
-// into RESULTS. Usage: node bench/profile.mjs [--requests N]
+// into RESULTS; prints where the wasm's own time goes (self time per Rust
+// function). With --lists it profiles list reads of 20 captures instead
+// (after 400 webhooks) and only prints. Usage:
+//   node bench/profile.mjs [--requests N] [--lists]
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -11,6 +14,7 @@ import { root, startWorker } from "../tests/support/worker.mjs";
 import { writeSection } from "./section.mjs";
 
 const total = Number(process.argv[process.argv.indexOf("--requests") + 1]) || 3000;
+const lists = process.argv.includes("--lists");
 const port = await new Promise((r) => {
   const s = net.createServer().listen(0, "127.0.0.1", () => {
     const { port: free } = s.address();
@@ -43,12 +47,15 @@ const bins = [];
 for (let i = 0; i < 10; i += 1) bins.push((await (await fetch(`${w.url}/v1/bins`, { method: "POST" })).json()).id);
 const body = JSON.stringify({ event: "order.created", id: "evt_1", data: { amount: 4200, currency: "usd" } });
 const send = async (i) => (await fetch(`${w.url}/v1/bins/${bins[i % 10]}/in/orders`, { method: "POST", body, headers: { "content-type": "application/json" } })).arrayBuffer();
-for (let i = 0; i < 200; i += 1) await send(i); // warm-up
+const list = async (i) => (await fetch(`${w.url}/v1/bins/${bins[i % 10]}/requests?limit=20`)).arrayBuffer();
+for (let i = 0; i < (lists ? 400 : 200); i += 1) await send(i); // warm-up
+if (lists) for (let i = 0; i < 100; i += 1) await list(i);
+const measured = lists ? list : send;
 await call("Profiler.enable");
 await call("Profiler.setSamplingInterval", { interval: 100 });
 await call("Profiler.start");
 let next = 0;
-await Promise.all(Array.from({ length: 8 }, async () => { while (next < total) await send(next++); }));
+await Promise.all(Array.from({ length: 8 }, async () => { while (next < total) await measured(next++); }));
 const { profile } = await call("Profiler.stop");
 ws.close();
 await w.dispose();
@@ -95,6 +102,22 @@ const rows = top.map(row);
 const selfMerged = new Map();
 for (const [name, c] of selfCounts) selfMerged.set(clean(name), (selfMerged.get(clean(name)) ?? 0) + c);
 const selfRows = [...selfMerged.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(row);
+// The wasm's own time: samples that stopped in a wasm function, by name.
+const wasmSelf = new Map();
+for (const s of profile.samples) {
+  const leaf = byId.get(s).callFrame;
+  if (leaf.url.startsWith("wasm://")) wasmSelf.set(clean(leaf.functionName), (wasmSelf.get(clean(leaf.functionName)) ?? 0) + 1);
+}
+const wasmTotal = [...wasmSelf.values()].reduce((a, b) => a + b, 0);
+console.log(`${samples} busy samples, ${wasmTotal} in wasm code (${((100 * wasmTotal) / samples).toFixed(1)}%); self share of busy samples:`);
+for (const [name, c] of [...wasmSelf.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+  console.log(`${((100 * c) / samples).toFixed(2).padStart(6)}%  ${name.slice(0, 120)}`);
+}
+if (lists) {
+  console.log("inclusive:");
+  for (const [name, c] of top) console.log(`${((100 * c) / samples).toFixed(2).padStart(6)}%  ${name.slice(0, 120)}`);
+  process.exit(0);
+}
 writeSection("bench/profile.mjs", [
   `V8 CPU profile of the polyhook-rs isolate (\`node bench/profile.mjs\`: Miniflare's inspector, ${total} webhooks 8 at a time over 10 bins after a 200-request warm-up, 100 µs sampling; ${samples} busy samples). Inclusive share of busy samples per function, largest first, leaving out the promise and future plumbing every sample passes through; wasm functions appear by their Rust names.`,
   "",

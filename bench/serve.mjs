@@ -33,13 +33,17 @@ const before = process.env.POLYHOOK_BENCH_BEFORE_DIR ? path.resolve(process.env.
 const baselineScript = process.env.POLYHOOK_BENCH_BASELINE_SCRIPT ? path.resolve(process.env.POLYHOOK_BENCH_BASELINE_SCRIPT) : path.join(here, "baseline/worker.js");
 
 // The structured floor (bench/baseline/structured.js) is the floor with
-// polyhook's creation path: limiter objects, and the bin's object made at
-// creation with polyhook's schema.
+// polyhook's structure: its creation path (limiter objects, the bin's object
+// made with polyhook's schema), its ingest and list work, and metrics shards.
 const structured = () => ({
   scriptPath: path.join(here, "baseline/structured.js"),
   // It imports the floor's worker.js, which Miniflare must read as a module too.
   modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
-  durableObjects: { BINS: { className: "Bin", useSQLite: true }, LIMITERS: { className: "Limiter", useSQLite: true } },
+  durableObjects: {
+    BINS: { className: "Bin", useSQLite: true },
+    LIMITERS: { className: "Limiter", useSQLite: true },
+    METRICS: { className: "Metrics", useSQLite: true },
+  },
   bindings: {
     BIN_SCHEMA: readFileSync(path.join(root, "src/edge/storage/schema/bin_fresh.sql"), "utf8").replace(/\bcaptures\b/g, "rs_captures"),
   },

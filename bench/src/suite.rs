@@ -78,7 +78,11 @@ pub async fn run_all(out: &Path, quick: bool) -> Result<()> {
     let (plan, scaled) = scale_runs(Target::Rust, None, None, quick).await?;
     let scale_text = format!("{}\n{}", scale::table(&plan, &scaled), crate::model::model(&plan, &scaled));
     let commit = std::fs::read_to_string(root().join("bench/.before/COMMIT")).unwrap_or_default();
-    let table = targets::table(&targets, commit.trim().get(..7).unwrap_or("unknown"));
+    let table = format!(
+        "{}\n### Against the structured floor\n\nThe structured floor (`bench/baseline/structured.js`) does polyhook's work in JavaScript on the same workerd: its creation path (limiter objects; the bin's object, schema and alarm), its ingest (the client's token bucket, the size checks, the header map, one insert of the 16-column capture row and its body, the usage kept, metrics counted and flushed to a shard each second, the rate-limit and CORS headers) and its list reads (13 columns, the JSON columns parsed, a checked cursor, a SHA-256 ETag). Against it, polyhook-rs's ratio is what Rust and workers-rs add to the same work; the floor's object in workers-rs shows what the `worker` crate adds by itself. Same rounds as above.\n\n{}",
+        targets::table(&targets, commit.trim().get(..7).unwrap_or("unknown")),
+        targets::structured_table(&targets)
+    );
     report::write(out, &rust, &baseline, &[&table, &channels::table(&compared), &scale_text], quick)?;
     eprintln!("wrote {}", out.display());
     Ok(())

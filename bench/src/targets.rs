@@ -4,9 +4,10 @@
 //! itself) are measured in rounds (each figure on a fresh runtime, the four
 //! taking turns), and every ratio is the median of the rounds' ratios,
 //! shown with its spread: these figures move by ±20 % between runs here.
-//! Each round also starts the floor with polyhook's creation path
-//! (`bench/baseline/structured.js`) once, so the cold start can be set
-//! against a floor that creates a bin the way polyhook-rs does.
+//! Each round also measures the floor with polyhook's structure
+//! (`bench/baseline/structured.js`: its creation path, its ingest and list
+//! work, its metrics shards, in JavaScript), so each figure can be set
+//! against what the same work costs this runtime in JavaScript.
 
 use crate::coldstart;
 use crate::figures::{ingest_with_cpu, Lengths};
@@ -35,19 +36,20 @@ pub struct Side {
     pub restart_ms: f64,
 }
 
-/// Every round's figures for before, after, the floor and the repro.
+/// Every round's figures for before, after, the floor, the repro and the
+/// structured floor.
 #[derive(Default)]
 pub struct Targets {
-    pub rounds: Vec<[Side; 4]>,
-    /// Each round's cold start of the structured floor, ms.
-    pub structured_cold_ms: Vec<f64>,
-    /// gzip -9 bytes of the loaded code, in [`ORDER`].
+    pub rounds: Vec<[Side; 5]>,
+    /// gzip -9 bytes of the loaded code, in [`ORDER`] (the structured floor's left out).
     pub code_gz: [u64; 4],
 }
 
-const ORDER: [Target; 4] = [Target::Before, Target::Rust, Target::Baseline, Target::Repro];
+const ORDER: [Target; 5] = [Target::Before, Target::Rust, Target::Baseline, Target::Repro, Target::Structured];
 /// Where the floor sits in [`ORDER`].
 const FLOOR: usize = 2;
+/// Where the structured floor sits in [`ORDER`].
+const STRUCTURED: usize = 4;
 
 /// Measures `ROUNDS` rounds (one, short, with `--quick`).
 pub async fn measure(quick: bool) -> Result<Targets> {
@@ -57,18 +59,15 @@ pub async fn measure(quick: bool) -> Result<Targets> {
         ingest.ingest = INGEST;
     }
     for round in 0..if quick { 1 } else { ROUNDS } {
-        let mut sides = [Side::default(); 4];
+        let mut sides = [Side::default(); 5];
         for (side, target) in sides.iter_mut().zip(ORDER) {
             eprintln!("== targets round {}: {}", round + 1, target.name());
             *side = one(target, &ingest).await?;
         }
         t.rounds.push(sides);
-        eprintln!("== targets round {}: structured (cold start only)", round + 1);
-        let start = coldstart::once(Target::Structured).await?;
-        t.structured_cold_ms.push(start.first_ingest_ms - start.listening_ms);
     }
-    for (gz, target) in t.code_gz.iter_mut().zip(ORDER) {
-        *gz = coldstart::code_size(target)?.2;
+    for (gz, target) in t.code_gz.iter_mut().zip(&ORDER[..4]) {
+        *gz = coldstart::code_size(*target)?.2;
     }
     Ok(t)
 }
@@ -206,21 +205,44 @@ pub fn table(t: &Targets, before_commit: &str) -> String {
 /// how much of the ratio is that path, which costs the runtime the same
 /// in JavaScript.
 fn structured_row(t: &Targets) -> String {
-    let s = &t.structured_cold_ms;
-    if s.len() != t.rounds.len() {
-        return String::new();
-    }
     let cold = |side: usize| -> Vec<f64> { t.rounds.iter().map(|r| r[side].cold_ms).collect() };
-    let (b, a) = (cold(0), cold(1));
-    let over = |v: &[f64]| -> Vec<f64> { v.iter().zip(s).map(|(x, f)| x / f).collect() };
+    let (b, a, s) = (cold(0), cold(1), cold(STRUCTURED));
+    let over = |v: &[f64]| -> Vec<f64> { v.iter().zip(&s).map(|(x, f)| x / f).collect() };
     let cell = |v: &[f64]| format!("{:.2} ms{}", median(v.to_vec()), spread(v));
     let times = |v: &[f64]| format!("{:.2}×{}", median(v.to_vec()), spread(v));
     format!(
         "| Cold start against the JS floor with polyhook's creation path (limiter objects; the bin's object, schema and alarm made at creation) | reported | {} | {} | {} | | {} | {} | | |\n",
         cell(&b),
         cell(&a),
-        cell(s),
+        cell(&s),
         times(&over(&b)),
         times(&over(&a)),
     )
+}
+
+/// Every figure against the structured floor: what polyhook-rs costs over
+/// the same work in JavaScript on this runtime, beside what the same work
+/// costs over the plain floor, and what workers-rs costs over it alone.
+pub fn structured_table(t: &Targets) -> String {
+    let mut out = String::from(
+        "| Figure | structured floor | structured / floor | after / structured | workers-rs floor / floor |\n\
+         | --- | --- | --- | --- | --- |\n",
+    );
+    for r in &ROWS {
+        let (s, rs) = per_round(t, STRUCTURED, r.pick);
+        let over: Vec<f64> = t.rounds.iter().map(|x| (r.pick)(&x[1]) / (r.pick)(&x[STRUCTURED])).collect();
+        let (_, rw) = per_round(t, 3, r.pick);
+        let times = |v: &[f64]| format!("{:.2}×{}", median(v.to_vec()), spread(v));
+        out.push_str(&format!(
+            "| {} | {:.2} {}{} | {} | {} | {} |\n",
+            r.measure,
+            median(s.clone()),
+            r.unit,
+            spread(&s),
+            times(&rs),
+            times(&over),
+            times(&rw),
+        ));
+    }
+    out
 }

@@ -29,7 +29,7 @@ use crate::edge::io::to_bin::{forward, forward_wait, BINS};
 use futures::FutureExt;
 use std::sync::OnceLock;
 use worker::worker_sys::web_sys;
-use worker::{console_log, event, Context, Date, Env, Headers, Request};
+use worker::{console_log, event, Context, Env, Headers, Request};
 
 /// Largest `POST /v1/bins` body read, in bytes.
 const CREATE_BODY_MAX_BYTES: u64 = 4096;
@@ -39,15 +39,20 @@ const CREATE_ATTEMPTS: usize = 3;
 
 static STARTED_MS: OnceLock<u64> = OnceLock::new();
 
+/// The clock, ms since the epoch, without the Date object `worker::Date::now` allocates.
+fn now_ms() -> u64 {
+    worker::js_sys::Date::now() as u64
+}
+
 #[event(start)]
 fn start() {
     console_error_panic_hook::set_once();
-    STARTED_MS.get_or_init(|| Date::now().as_millis());
+    STARTED_MS.get_or_init(now_ms);
 }
 
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<web_sys::Response> {
-    let started = Date::now().as_millis();
+    let started = now_ms();
     let method = req.method();
     let raw_url = req.url();
     let target = target::split(&raw_url);
@@ -56,7 +61,10 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
     let bin = matched.as_ref().and_then(|(_, r)| r.bin().map(str::to_string));
     let result = dispatch(&req, &method, target, matched, &env, &ctx).await;
     let (status, error) = match &result {
-        Ok(response) => (response.status(), code_for_status(response.status()).map(str::to_string)),
+        Ok(response) => {
+            let status = response.status();
+            (status, code_for_status(status).map(str::to_string))
+        }
         Err(err) => (err.status(), Some(err.message.clone())),
     };
     let record = RequestLog {
@@ -65,7 +73,7 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
         method: &method,
         bin: bin.as_deref(),
         status,
-        duration_ms: Date::now().as_millis().saturating_sub(started),
+        duration_ms: now_ms().saturating_sub(started),
         error: error.as_deref(),
     };
     if settings::cached(&env).map_or(true, |c| c.log_requests.logs(status)) {
@@ -90,8 +98,9 @@ async fn dispatch(
     ctx: &Context,
 ) -> Result<web_sys::Response, ApiError> {
     let headers = Headers(req.headers());
-    let origin = headers.get("origin").ok().flatten();
-    let requested = headers.get("access-control-request-method").ok().flatten();
+    // Only an OPTIONS request can be a preflight: other methods skip reading its headers.
+    let read = |name: &str| if method == "OPTIONS" { headers.get(name).ok().flatten() } else { None };
+    let (origin, requested) = (read("origin"), read("access-control-request-method"));
     if cors::is_preflight(method, origin.as_deref(), requested.as_deref()) {
         let (methods, _) = matched.ok_or_else(|| ApiError::not_found("route not found"))?;
         let asked_headers = headers.get("access-control-request-headers").ok().flatten();
@@ -152,8 +161,8 @@ fn bin_stub(env: &Env, bin: &str) -> Result<worker::Stub, ApiError> {
 }
 
 fn health() -> Result<Reply, ApiError> {
-    let started = *STARTED_MS.get_or_init(|| Date::now().as_millis());
-    let uptime_seconds = Date::now().as_millis().saturating_sub(started) / 1000;
+    let started = *STARTED_MS.get_or_init(now_ms);
+    let uptime_seconds = now_ms().saturating_sub(started) / 1000;
     Reply::json(200, &Health { status: "ok", implementation: "rust", uptime_seconds })
 }
 

@@ -70,6 +70,17 @@ fn header_map(pairs: &[(String, String)], set_cookies: &[String]) -> BTreeMap<St
     map
 }
 
+/// The first value of header `name` (lowercase) among the runtime's `pairs`.
+pub fn header<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+/// Every `Set-Cookie` value among the runtime's `pairs`: it iterates each
+/// one on its own, never joined (Fetch's "sort and combine").
+pub fn set_cookies(pairs: &[(String, String)]) -> Vec<String> {
+    pairs.iter().filter(|(n, _)| n == "set-cookie").map(|(_, v)| v.clone()).collect()
+}
+
 /// True for an RFC 9110 `token`, the grammar of a method name.
 pub fn is_token(s: &str) -> bool {
     !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
@@ -108,6 +119,17 @@ mod tests {
         assert_eq!(c.headers["x-tag"], "a, b");
         assert_eq!(c.content_type.as_deref(), Some("text/plain"));
         assert_eq!(c.received_at_ms, 5);
+    }
+
+    #[test]
+    fn reads_single_headers_and_every_cookie_from_pairs() {
+        let pairs: Vec<(String, String)> = [("content-length", "7"), ("set-cookie", "a=1"), ("set-cookie", "b=2")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(header(&pairs, "content-length"), Some("7"));
+        assert_eq!(header(&pairs, "cf-connecting-ip"), None);
+        assert_eq!(set_cookies(&pairs), vec!["a=1".to_string(), "b=2".to_string()]);
     }
 
     #[test]

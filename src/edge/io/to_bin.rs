@@ -14,6 +14,7 @@ use crate::core::http::route::BinRoute;
 use crate::core::wait::{KEY_HEADER, LEAVE_PATH};
 use futures::channel::oneshot;
 use futures::future::{select, Either};
+use worker::js_sys::Reflect;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::worker_sys::web_sys;
@@ -27,10 +28,19 @@ fn js(context: &'static str) -> impl Fn(JsValue) -> ApiError {
     move |e| ApiError::internal(format!("{context}: {e:?}"))
 }
 
+/// The bins' namespace, read off `env` in one lookup: `Env::durable_object`
+/// also reads the binding's constructor name, on every request. A binding
+/// of another kind fails at `getByName`, which is caught.
+fn bins(env: &Env) -> Result<DurableObjectNamespace, ApiError> {
+    let binding = Reflect::get(env, &JsValue::from_str(BINS)).map_err(js("bin namespace"))?;
+    if binding.is_undefined() {
+        return Err(ApiError::internal(format!("no binding {BINS}")));
+    }
+    Ok(binding.unchecked_into())
+}
+
 async fn to_bin(env: &Env, bin: &str, req: &web_sys::Request) -> Result<web_sys::Response, ApiError> {
-    let namespace = env.durable_object(BINS).map_err(platform("bin namespace"))?;
-    let namespace: &DurableObjectNamespace = namespace.as_ref().unchecked_ref();
-    let stub = namespace.get_by_name(bin).map_err(js("bin stub"))?;
+    let stub = bins(env)?.get_by_name(bin).map_err(js("bin stub"))?;
     let answer =
         JsFuture::from(stub.fetch_with_request(req).map_err(js("bin object"))?).await.map_err(js("bin object"))?;
     answer.dyn_into::<web_sys::Response>().map_err(js("bin answer"))

@@ -16,20 +16,22 @@ impl BinObject {
     pub(super) async fn ingest(
         &self,
         req: Incoming,
+        method: String,
         sub_path: String,
         query: &str,
         now: i64,
     ) -> Result<Reply, ApiError> {
         let config = self.config()?;
-        let headers = req.headers();
-        build::check_declared_length(headers.get("content-length").ok().flatten().as_deref(), config.max_body_bytes)?;
+        // Every header in one crossing; the few read here come from it too.
+        let pairs = req.header_pairs();
+        build::check_declared_length(build::header(&pairs, "content-length"), config.max_body_bytes)?;
         let input = IngestInput {
-            method: req.inner().method(),
+            method,
             sub_path,
             query: query.to_string(),
-            headers: req.header_pairs(),
-            set_cookies: headers.get_all("set-cookie").unwrap_or_default(),
-            client_ip: headers.get("cf-connecting-ip").ok().flatten(),
+            set_cookies: build::set_cookies(&pairs),
+            client_ip: build::header(&pairs, "cf-connecting-ip").map(str::to_string),
+            headers: pairs,
         };
         let client = client_key(input.client_ip.as_deref());
         let limit = self.limiter.borrow_mut().take(&client, now);

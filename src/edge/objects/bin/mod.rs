@@ -48,7 +48,7 @@ use crate::edge::storage::bin::BinRecord;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use worker::wasm_bindgen::{self, prelude::wasm_bindgen};
-use worker::{console_error, Date, Env, State, WebSocket};
+use worker::{console_error, Env, State, WebSocket};
 
 /// What the object knows of its bin.
 #[derive(Debug, Clone)]
@@ -102,8 +102,10 @@ pub struct BinObject {
 /// Client IPs with an ingest bucket before idle ones are forgotten.
 const MAX_TRACKED_CLIENTS: usize = 10_000;
 
+/// The clock, ms since the epoch; `Date.now()` itself, without the Date
+/// object `worker::Date::now` allocates.
 fn now_ms() -> i64 {
-    Date::now().as_millis() as i64
+    worker::js_sys::Date::now() as i64
 }
 
 impl BinObject {

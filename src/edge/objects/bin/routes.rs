@@ -58,7 +58,7 @@ impl BinObject {
             BinRoute::Responses | BinRoute::Verify => {
                 reply(async move { self.setting(req, &meta, &route, query, now).await })
             }
-            BinRoute::Ingest { sub_path } => reply(self.ingest(req, sub_path, query, now)),
+            BinRoute::Ingest { sub_path } => reply(self.ingest(req, method.clone(), sub_path, query, now)),
             BinRoute::ListRequests => reply(async move { self.list(&req, &bin, query, now) }),
             BinRoute::Wait => reply(async move { self.await_capture(&req, &meta, query, now).await }),
             BinRoute::Export => async move { Ok(self.export(&req, &url()?, &bin, query, now)?.into()) }.boxed_local(),
