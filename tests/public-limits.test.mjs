@@ -1,6 +1,7 @@
 // Running in public, limits: IPv6 clients are one client per /64, bin
 // creation has a service-wide ceiling, retention counts every stored byte,
-// and a failing alarm cannot stop a bin from expiring.
+// a full bin keeps exactly its newest captures (their replays evicted with
+// them), and a failing alarm cannot stop a bin from expiring.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -121,5 +122,35 @@ test("sequence numbers never go back, even when eviction takes every capture", a
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a full bin keeps exactly its newest captures, and an evicted capture's finished replays go with it", async () => {
+  const target = await startTarget(() => ({ status: 200 }));
+  try {
+    await withWorker({ vars: { MAX_CAPTURES_PER_BIN: "3" } }, async ({ url }) => {
+      const bin = await createBin(url);
+      const first = await ingestOk(url, bin.id, { body: "replayed" });
+      const order = { method: "POST", body: JSON.stringify({ target_url: `${target.url}/hook` }) };
+      const started = await fetch(`${url}/v1/bins/${bin.id}/requests/${first.request_id}/replay`, order);
+      assert.equal(started.status, 202);
+      const { replay_id } = await started.json();
+      const deadline = Date.now() + 20_000;
+      while ((await getJson(`${url}/v1/replays/${replay_id}`)).status !== "succeeded") {
+        assert.ok(Date.now() < deadline, "the replay succeeds");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      for (let i = 0; i < 2; i += 1) await ingestOk(url, bin.id, { body: "kept" });
+      assert.equal((await getJson(`${url}/v1/bins/${bin.id}/replays`)).items.length, 1, "kept while its capture is");
+      for (let i = 0; i < 4; i += 1) {
+        await ingestOk(url, bin.id, { body: "newer" });
+        const seqs = (await getJson(`${url}/v1/bins/${bin.id}/requests`)).items.map((c) => c.seq);
+        assert.deepEqual(seqs, [i + 4, i + 3, i + 2], "one evicted per capture taken: exactly the newest three");
+      }
+      assert.equal((await getJson(`${url}/v1/bins/${bin.id}/replays`)).items.length, 0, "evicted with its capture");
+      await assertError(await fetch(`${url}/v1/replays/${replay_id}`), 404);
+    });
+  } finally {
+    await target.close();
   }
 });

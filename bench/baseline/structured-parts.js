@@ -1,6 +1,6 @@
-// The structured floor's other objects (bench/baseline/structured.js): the
+// The structured floor's other parts (bench/baseline/structured.js): the
 // creation limiters and the metrics shards, each doing in JavaScript what
-// its polyhook-rs counterpart does per request.
+// its polyhook-rs counterpart does per request, and a capture's list view.
 
 // A name for the client's network object. A compressed IPv6 address
 // (`2001:db8::1`) gets an odd but stable name: it only names an object.
@@ -57,4 +57,30 @@ export class Metrics {
     this.sql.exec(SAVE, batch.source, batch.epoch, batch.seq, batch.sse_clients, batch.ws_clients, Date.now());
     return new Response(null, { status: 204 });
   }
+}
+
+const hex = (bytes) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+/** The SHA-256 of a string or bytes, in hex. */
+export const sha256 = async (data) => hex(await crypto.subtle.digest("SHA-256", typeof data === "string" ? new TextEncoder().encode(data) : data));
+
+/** A stored capture row as polyhook's list shows it. */
+export function view(bin, r) {
+  const answer = r.answer === null ? null : JSON.parse(r.answer);
+  const reply = r.reply === null ? null : JSON.parse(r.reply);
+  return {
+    id: `${bin}-${r.seq}`,
+    seq: r.seq,
+    method: r.method,
+    path: r.path,
+    query: r.query,
+    headers: JSON.parse(r.headers),
+    set_cookies: JSON.parse(r.set_cookies),
+    content_type: r.content_type,
+    client_ip: r.client_ip,
+    body_size: r.body_size,
+    received_at: new Date(r.received_at_ms).toISOString(),
+    response: { rule: answer?.rule ?? null, status: answer?.status ?? 202, delay_ms: answer?.delay_ms ?? 0, delay_skipped: false, source: answer ? "rule" : "default", pending: false, waited_ms: reply?.waited_ms ?? 0, fallback: reply?.fallback ?? null, listener: null },
+    verification: r.verification === null ? null : JSON.parse(r.verification),
+  };
 }

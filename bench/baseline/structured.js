@@ -6,20 +6,24 @@
 // - Creation takes a token from the client's network limiter object, then
 //   from a shard of the service-wide one, then makes the bin's object, which
 //   writes polyhook's whole schema (BIN_SCHEMA: src/edge/storage/schema/
-//   bin_fresh.sql, its `captures` renamed so the floor's own table stays),
-//   one bin row and the 24 h alarm.
+//   bin_fresh.sql, with `captures` renamed `rs_captures`), one bin row and
+//   the 24 h alarm.
 // - An ingest is polyhook's: the client's token bucket, the declared and the
 //   read body size checked, the header map and cookies, one insert into the
 //   `capture_in` view (16 columns; its trigger writes the row and the body),
-//   the bin's usage kept, the metrics counted in memory and flushed to a
-//   metrics shard a second after the first unsent one (that shard upserts
-//   them as polyhook's does), the 202 with its rate-limit and CORS headers.
+//   the bin's usage kept and its oldest captures evicted past 10,000 (the
+//   same statements), the frame written to any SSE subscriber, the metrics
+//   counted in memory and flushed to a metrics shard a second after the
+//   first unsent one (that shard upserts them as polyhook's does), the 202
+//   with its rate-limit and CORS headers.
 // - A list read is polyhook's: its 13 columns, each row's JSON columns
 //   parsed, the `response` object, a checked cursor, a SHA-256 ETag
 //   honouring If-None-Match, and the same headers.
-// Streams are the floor's own (worker.js). Run as the `structured` target.
-import floor, { Bin as FloorBin } from "./worker.js";
-import { Metrics, Limiter, network } from "./structured-parts.js";
+// Left out, as too small to show: the request log line's settings check,
+// read tokens, list filters, and on creation the delete token and its digest.
+// Run as the `structured` target of bench/serve.mjs.
+import floor from "./worker.js";
+import { Metrics, Limiter, network, sha256, view } from "./structured-parts.js";
 
 export { Metrics, Limiter };
 
@@ -33,7 +37,19 @@ const CORS = {
 };
 const INSERT = "INSERT INTO capture_in (seq, method, path, query, headers, set_cookies, content_type, client_ip, body_size, received_at_ms, answer, verification, reply, stored_bytes, ns_path, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const PAGE = "SELECT seq, method, path, query, headers, set_cookies, content_type, client_ip, body_size, received_at_ms, answer, verification, reply FROM rs_captures WHERE seq < ? ORDER BY seq DESC LIMIT ?";
-const BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+const BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const MAX_CAPTURES = 10000;
+const MAX_STORED_BYTES = 104857600;
+const TOO_LARGE = { error: "request body too large", code: "payload_too_large" };
+const encoder = new TextEncoder();
+const FINISHED = "request_seq <= ? AND status != 'in_progress'";
+const DROP_REPLAYS = [
+  `DELETE FROM replay_attempts WHERE replay_n IN (SELECT n FROM replays WHERE ${FINISHED})`,
+  `DELETE FROM replay_bodies WHERE n IN (SELECT n FROM replays WHERE ${FINISHED})`,
+  `DELETE FROM replays WHERE ${FINISHED}`,
+];
+const OLDEST = "SELECT c.seq AS seq, COALESCE(c.stored_bytes, c.body_size) + (SELECT COALESCE(SUM(r.stored_bytes), 0) FROM replays r WHERE r.request_seq = c.seq AND r.status != 'in_progress') AS size, EXISTS (SELECT 1 FROM replays r WHERE r.request_seq <= c.seq) AS replayed FROM rs_captures c ORDER BY c.seq LIMIT ?";
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}$/;
 
 async function take(env, name, client) {
@@ -43,8 +59,6 @@ async function take(env, name, client) {
   return answer.json();
 }
 
-const hex = (bytes) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
-const sha256 = async (data) => hex(await crypto.subtle.digest("SHA-256", typeof data === "string" ? new TextEncoder().encode(data) : data));
 const json = (status, value, headers) => new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json", ...CORS, ...headers } });
 // As polyhook's client key: an IPv4 address, or an IPv6 address's /64.
 const clientKey = (ip) => (!ip ? "unknown" : ip.includes(":") ? `${ip.split(":").slice(0, 4).join(":")}::/64` : ip);
@@ -66,15 +80,16 @@ export default {
   },
 };
 
-export class Bin extends FloorBin {
+export class Bin {
   constructor(state, env) {
-    super(state, env);
+    this.sql = state.storage.sql;
     this.storage = state.storage;
     this.env = env;
     this.schema = env.BIN_SCHEMA;
+    this.writers = new Set();
     this.buckets = new Map();
     this.delta = new Map();
-    this.flushing = false;
+    this.armed = false;
     this.batch = 0;
     this.epoch = crypto.randomUUID();
   }
@@ -83,31 +98,34 @@ export class Bin extends FloorBin {
     const url = new URL(request.url);
     if (url.pathname === "/init") return this.init(request);
     const [, , id, what = ""] = url.pathname.split("/").filter(Boolean);
-    if (what === "in" && this.bin()) return this.ingest(request, id, url);
-    if (what === "requests" && this.bin()) return this.page(request, id, url);
-    return super.fetch(request);
+    if (!this.bin()) return json(404, { error: "bin not found", code: "not_found" });
+    if (what === "in") return this.ingest(request, id, url);
+    if (what === "requests") return this.page(request, id, url);
+    if (what === "stream") return this.stream();
+    return json(404, { error: "route not found", code: "not_found" });
   }
 
   async init(request) {
     const { id } = await request.json();
     const now = Date.now();
+    const shard = Math.floor(Math.random() * SHARDS);
     this.sql.exec(this.schema);
-    this.sql.exec("INSERT INTO bin (id, token_digest, created_at_ms, expires_at_ms, next_seq, capture_count, body_bytes, metrics_shard) VALUES (?, ?, ?, ?, 1, 0, 0, ?)", id, "-", now, now + DAY_MS, Math.floor(Math.random() * SHARDS));
+    this.sql.exec("INSERT INTO bin (id, token_digest, created_at_ms, expires_at_ms, next_seq, capture_count, body_bytes, metrics_shard) VALUES (?, ?, ?, ?, 1, 0, 0, ?)", id, "-", now, now + DAY_MS, shard);
     await this.storage.setAlarm(now + DAY_MS);
+    this.record = { id, expires_at_ms: now + DAY_MS, metrics_shard: shard, next: 1, count: 0, bytes: 0 };
     return Response.json({ expires_at_ms: now + DAY_MS }, { status: 201 });
   }
 
   // The bin's record, read once and kept, as polyhook-rs keeps it.
   bin() {
-    if (this.record === undefined) {
+    if (!this.record) {
       const made = this.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE name = 'bin'").one().n > 0;
-      const row = made ? this.sql.exec("SELECT id, expires_at_ms, metrics_shard FROM bin").toArray()[0] : undefined;
-      if (row) {
-        const usage = this.sql.exec("SELECT count(*) AS n, COALESCE(MAX(seq), 0) AS last, COALESCE(SUM(stored_bytes), 0) AS bytes FROM rs_captures").one();
-        this.record = { ...row, next: usage.last + 1, count: usage.n, bytes: usage.bytes };
-      } else this.record = null;
+      const row = made ? this.sql.exec("SELECT id, expires_at_ms, metrics_shard, next_seq FROM bin").toArray()[0] : undefined;
+      if (!row) return null;
+      const usage = this.sql.exec("SELECT count(*) AS n, COALESCE(MAX(seq), 0) AS last, COALESCE(SUM(stored_bytes), 0) AS bytes FROM rs_captures").one();
+      this.record = { ...row, next: Math.max(row.next_seq, usage.last + 1), count: usage.n, bytes: usage.bytes };
     }
-    return this.record !== null && this.record.expires_at_ms > Date.now() ? this.record : null;
+    return this.record.expires_at_ms > Date.now() ? this.record : null;
   }
 
   limit(client, now) {
@@ -124,13 +142,14 @@ export class Bin extends FloorBin {
   async ingest(request, id, url) {
     const started = Date.now();
     const declared = Number(request.headers.get("content-length"));
-    if (declared > MAX_BODY_BYTES) return json(413, { error: { code: "payload_too_large", message: "request body too large" } });
+    if (declared > MAX_BODY_BYTES) return json(413, TOO_LARGE);
     const ip = request.headers.get("cf-connecting-ip");
     const { allowed, headers: limitHeaders } = this.limit(clientKey(ip), started);
-    if (!allowed) return json(429, { error: { code: "rate_limited", message: "too many requests" } }, limitHeaders);
+    if (!allowed) return json(429, { error: "rate limited", code: "rate_limited" }, limitHeaders);
     const body = new Uint8Array(await request.arrayBuffer());
-    if (body.length > MAX_BODY_BYTES) return json(413, { error: { code: "payload_too_large", message: "request body too large" } });
+    if (body.length > MAX_BODY_BYTES) return json(413, TOO_LARGE);
     const bin = this.bin();
+    if (!bin) return json(404, { error: "bin not found", code: "not_found" });
     const headers = {};
     for (const [name, value] of request.headers) if (name !== "set-cookie") headers[name] = value;
     const cookies = request.headers.getSetCookie();
@@ -141,15 +160,17 @@ export class Bin extends FloorBin {
     const query = url.search.slice(1);
     const headerText = JSON.stringify(headers);
     const cookieText = JSON.stringify(cookies);
-    const stored = body.length + headerText.length + cookieText.length + path.length + query.length;
+    const stored = body.length + headerText.length + cookieText.length + 2 * path.length + query.length + 128;
     const seq = bin.next;
     const at = Math.max(Date.now(), started);
-    this.sql.exec(INSERT, seq, method, path, query, headerText, cookieText, headers["content-type"] ?? null, ip, body.length, at, null, null, null, stored, path, body);
+    this.sql.exec(INSERT, seq, method, path, query, headerText, cookieText, headers["content-type"] ?? null, ip, body.length, at, null, null, null, stored, decodeURIComponent(path), body);
     bin.next += 1;
     bin.count += 1;
     bin.bytes += stored;
-    this.count("polyhook_ingest_requests_total", "", 1);
-    this.count("polyhook_captures_total", method, 1);
+    this.evict(bin);
+    if (this.writers.size > 0) this.publish(id, seq, method, path, headers, body, at);
+    this.count("polyhook_ingest_total", "", 1);
+    this.count("polyhook_captures_total", METHODS.has(method) ? method : "OTHER", 1);
     this.count("polyhook_captured_bytes_total", "", body.length);
     const seconds = (Date.now() - started) / 1000;
     const bucket = BUCKETS_S.findIndex((b) => seconds <= b);
@@ -159,8 +180,47 @@ export class Bin extends FloorBin {
     return json(202, { request_id: `${id}-${seq}`, received_at: new Date(at).toISOString(), seq }, limitHeaders);
   }
 
+  // polyhook-rs's retention, statement for statement: the oldest rows it
+  // needs, then the captures and bodies up to the cut and the record's floor.
+  evict(bin) {
+    while (bin.count > MAX_CAPTURES || bin.bytes > MAX_STORED_BYTES) {
+      const batch = bin.bytes > MAX_STORED_BYTES ? 64 : Math.min(64, Math.max(1, bin.count - MAX_CAPTURES));
+      const oldest = this.sql.exec(OLDEST, batch).toArray();
+      let drop = 0;
+      for (const row of oldest) {
+        if (bin.count <= MAX_CAPTURES && bin.bytes <= MAX_STORED_BYTES) break;
+        bin.count -= 1;
+        bin.bytes -= row.size;
+        drop += 1;
+      }
+      if (drop === 0) break;
+      const cut = oldest[drop - 1].seq;
+      this.sql.exec("DELETE FROM rs_captures WHERE seq <= ?", cut);
+      this.sql.exec("DELETE FROM bodies WHERE seq <= ?", cut);
+      if (oldest[drop - 1].replayed) for (const statement of DROP_REPLAYS) this.sql.exec(statement, cut);
+      this.sql.exec("UPDATE bin SET next_seq = MAX(next_seq, ?)", cut + 1);
+    }
+  }
+
+  stream() {
+    const { readable, writable } = new TransformStream();
+    const writer = writable.getWriter();
+    writer.write(encoder.encode(": ok\nretry: 2000\n\n"));
+    this.writers.add(writer);
+    writer.closed.catch(() => this.writers.delete(writer));
+    return new Response(readable, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...CORS } });
+  }
+
+  publish(id, seq, method, path, headers, body, at) {
+    const capture = { id: `${id}-${seq}`, seq, method, path, headers, body_b64: btoa(String.fromCharCode(...body)), received_at: new Date(at).toISOString() };
+    const frame = encoder.encode(`id: ${id}-${seq}\nevent: request\ndata: ${JSON.stringify(capture)}\n\n`);
+    for (const writer of this.writers) writer.write(frame).catch(() => this.writers.delete(writer));
+  }
+
   async page(request, id, url) {
-    const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 50) || 50, 1), 200);
+    const asked = url.searchParams.get("limit");
+    const limit = asked === null ? 20 : /^[0-9]{1,3}$/.test(asked) ? Number(asked) : 0;
+    if (limit < 1 || limit > 100) return json(400, { error: "invalid limit", code: "bad_request" });
     const cursor = url.searchParams.get("cursor");
     let before = Number.MAX_SAFE_INTEGER;
     if (cursor) {
@@ -169,7 +229,8 @@ export class Bin extends FloorBin {
         parts = atob(cursor.replaceAll("-", "+").replaceAll("_", "/")).split(".");
       } catch {}
       const [v, seq, check] = parts;
-      if (v !== "v1" || check !== (await sha256(`polyhook-cursor:${seq}`)).slice(0, 8)) return json(400, { error: { code: "bad_request", message: "invalid cursor" } });
+      const valid = parts.length === 3 && v === "v1" && /^[0-9]{1,15}$/.test(seq) && check === (await sha256(`polyhook-cursor:${seq}`)).slice(0, 8);
+      if (!valid) return json(400, { error: "invalid cursor", code: "bad_request" });
       before = Number(seq);
     }
     const rows = this.sql.exec(PAGE, before, limit + 1).toArray();
@@ -185,46 +246,37 @@ export class Bin extends FloorBin {
   }
 
   // Counted in memory; flushed to the bin's metrics shard a second after
-  // the first unsent one, as polyhook-rs's METRICS_FLUSH_MS does.
+  // the first unsent count, as polyhook-rs's METRICS_FLUSH_MS does. A
+  // failed flush puts its samples back; news during a flush re-arms it.
   count(name, label, value) {
     const key = `${name}\u0000${label}`;
     this.delta.set(key, (this.delta.get(key) ?? 0) + value);
-    if (this.flushing) return;
-    this.flushing = true;
-    setTimeout(() => this.flush().finally(() => (this.flushing = false)), 1000);
+    if (this.armed) return;
+    this.armed = true;
+    setTimeout(() => this.flush(), 1000);
   }
 
   async flush() {
-    const samples = [...this.delta].map(([key, value]) => [...key.split("\u0000"), value]);
+    this.armed = false;
+    const sent = this.delta;
     this.delta = new Map();
     this.batch += 1;
+    const samples = [...sent].map(([key, value]) => [...key.split("\u0000"), value]);
     const batch = { source: this.record.id, epoch: this.epoch, seq: this.batch, samples, flush_ms: 0, sse_clients: this.writers.size, ws_clients: 0 };
-    const shard = this.env.METRICS.get(this.env.METRICS.idFromName(`shard-${this.record.metrics_shard}`));
-    const answer = await shard.fetch("https://metrics/batch", { method: "POST", body: JSON.stringify(batch) });
-    if (answer.status !== 204) throw new Error(`metrics batch: ${answer.status}`);
+    try {
+      const shard = this.env.METRICS.get(this.env.METRICS.idFromName(`shard-${this.record.metrics_shard}`));
+      const answer = await shard.fetch("https://metrics/batch", { method: "POST", body: JSON.stringify(batch) });
+      if (answer.status !== 204) throw new Error(`metrics batch: ${answer.status}`);
+    } catch {
+      for (const [key, value] of sent) this.delta.set(key, (this.delta.get(key) ?? 0) + value);
+    }
+    if (this.delta.size > 0 && !this.armed) {
+      this.armed = true;
+      setTimeout(() => this.flush(), 1000);
+    }
   }
 
   async alarm() {
     await this.storage.deleteAll();
   }
-}
-
-function view(bin, r) {
-  const answer = r.answer === null ? null : JSON.parse(r.answer);
-  const reply = r.reply === null ? null : JSON.parse(r.reply);
-  return {
-    id: `${bin}-${r.seq}`,
-    seq: r.seq,
-    method: r.method,
-    path: r.path,
-    query: r.query,
-    headers: JSON.parse(r.headers),
-    set_cookies: JSON.parse(r.set_cookies),
-    content_type: r.content_type,
-    client_ip: r.client_ip,
-    body_size: r.body_size,
-    received_at: new Date(r.received_at_ms).toISOString(),
-    response: { rule: answer?.rule ?? null, status: answer?.status ?? 202, delay_ms: answer?.delay_ms ?? 0, delay_skipped: false, source: answer ? "rule" : "default", pending: false, waited_ms: reply?.waited_ms ?? 0, fallback: reply?.fallback ?? null, listener: null },
-    verification: r.verification === null ? null : JSON.parse(r.verification),
-  };
 }

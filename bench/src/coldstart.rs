@@ -97,6 +97,7 @@ pub fn code_size(target: Target) -> Result<(String, u64, u64)> {
             .map_or_else(|_| root().join("bench/.before"), std::path::PathBuf::from)
             .join("build/index_bg.wasm"),
         Target::Repro => root().join("bench/repro/build/index_bg.wasm"),
+        // Sized above, with the files it imports.
         Target::Structured => root().join("bench/baseline/structured.js"),
     };
     file_size(&path)

@@ -21,8 +21,8 @@ pub enum Target {
     /// The floor's Durable Object in workers-rs (`bench/repro/`): what
     /// meeting the runtime through the `worker` crate costs by itself.
     Repro,
-    /// The floor with polyhook's creation path (`bench/baseline/structured.js`):
-    /// limiter objects, and the bin's object made at creation with polyhook's schema.
+    /// The floor doing polyhook's work in JavaScript (`bench/baseline/structured.js`):
+    /// its creation path, ingest, retention, metrics and list reads.
     Structured,
 }
 

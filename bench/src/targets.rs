@@ -1,13 +1,14 @@
 //! Issue 28's targets, each a ratio to the runtime floor: the build before
 //! that work (`bench/.before`), this one, the floor, and the floor's object
 //! written in workers-rs (`bench/repro/`, what the `worker` crate costs by
-//! itself) are measured in rounds (each figure on a fresh runtime, the four
-//! taking turns), and every ratio is the median of the rounds' ratios,
-//! shown with its spread: these figures move by ±20 % between runs here.
-//! Each round also measures the floor with polyhook's structure
+//! itself), and the floor with polyhook's structure
 //! (`bench/baseline/structured.js`: its creation path, its ingest and list
-//! work, its metrics shards, in JavaScript), so each figure can be set
-//! against what the same work costs this runtime in JavaScript.
+//! work, its retention and metrics shards, in JavaScript) are measured in
+//! rounds (each figure on a fresh runtime, the five taking turns), and every
+//! ratio is the median of the rounds' ratios, shown with its spread: these
+//! figures move by ±20 % between runs here. Against the structured floor,
+//! each figure is set against what the same work costs this runtime in
+//! JavaScript.
 
 use crate::coldstart;
 use crate::figures::{ingest_with_cpu, Lengths};

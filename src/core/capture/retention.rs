@@ -46,6 +46,16 @@ impl Usage {
     }
 }
 
+/// Oldest captures to read for one eviction round, at most `max`. A bin
+/// over on bytes may need many; one over on count alone needs exactly its
+/// excess, which for a full bin taking one capture is a single row.
+pub fn batch(usage: Usage, limits: Limits, max: u64) -> u64 {
+    if usage.bytes > limits.max_bytes {
+        return max.max(1);
+    }
+    usage.count.saturating_sub(limits.max_count).clamp(1, max.max(1))
+}
+
 /// Plans an eviction from the oldest captures, given as `(seq, stored bytes)`
 /// in ascending `seq` order. Returns how many of them to drop and the usage
 /// after dropping them. If the usage is still over and every row given was
@@ -96,6 +106,17 @@ mod tests {
         let (n, after) = plan(Usage { count: 3, bytes: 150 }, LIMITS, &[(1, 30), (2, 30), (3, 90)]);
         assert_eq!(n, 2);
         assert_eq!(after, Usage { count: 1, bytes: 90 });
+    }
+
+    #[test]
+    fn batch_reads_the_count_excess_or_a_full_batch_for_bytes() {
+        assert_eq!(batch(Usage { count: 4, bytes: 0 }, LIMITS, 64), 1);
+        assert_eq!(batch(Usage { count: 9, bytes: 0 }, LIMITS, 64), 6);
+        assert_eq!(batch(Usage { count: 500, bytes: 0 }, LIMITS, 64), 64);
+        assert_eq!(batch(Usage { count: 1, bytes: 101 }, LIMITS, 64), 64);
+        // Never zero: the caller only asks when usage is over.
+        assert_eq!(batch(Usage { count: 3, bytes: 100 }, LIMITS, 64), 1);
+        assert_eq!(batch(Usage { count: 9, bytes: 0 }, LIMITS, 0), 1);
     }
 
     #[test]
