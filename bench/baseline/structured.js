@@ -22,7 +22,7 @@
 // Left out, as too small to show: the request log line's settings check,
 // read tokens, list filters, and on creation the delete token and its digest.
 // Run as the `structured` target of bench/serve.mjs.
-import floor from "./worker.js";
+import floor, { openStream } from "./worker.js";
 import { Metrics, Limiter, network, sha256, view } from "./structured-parts.js";
 
 export { Metrics, Limiter };
@@ -203,12 +203,7 @@ export class Bin {
   }
 
   stream() {
-    const { readable, writable } = new TransformStream();
-    const writer = writable.getWriter();
-    writer.write(encoder.encode(": ok\nretry: 2000\n\n"));
-    this.writers.add(writer);
-    writer.closed.catch(() => this.writers.delete(writer));
-    return new Response(readable, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...CORS } });
+    return openStream(this.writers, CORS);
   }
 
   publish(id, seq, method, path, headers, body, at) {

@@ -23,6 +23,16 @@ export default {
   },
 };
 
+/** A new SSE stream whose writer joins `writers`, answered with `headers` added. */
+export function openStream(writers, headers = {}) {
+  const { readable, writable } = new TransformStream();
+  const writer = writable.getWriter();
+  writer.write(encoder.encode(": ok\nretry: 2000\n\n"));
+  writers.add(writer);
+  writer.closed.catch(() => writers.delete(writer));
+  return new Response(readable, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers } });
+}
+
 export class Bin {
   constructor(state) {
     this.sql = state.storage.sql;
@@ -58,12 +68,7 @@ export class Bin {
   }
 
   stream() {
-    const { readable, writable } = new TransformStream();
-    const writer = writable.getWriter();
-    writer.write(encoder.encode(": ok\nretry: 2000\n\n"));
-    this.writers.add(writer);
-    writer.closed.catch(() => this.writers.delete(writer));
-    return new Response(readable, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+    return openStream(this.writers);
   }
 
   list(id) {
