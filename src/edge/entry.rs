@@ -20,6 +20,7 @@ use crate::core::log::{self, RequestLog};
 use crate::core::metrics::shard::asked_shard;
 use crate::edge::io::aggregator;
 use crate::edge::io::body::{drain, read_limited};
+use crate::edge::io::clock::now_ms;
 use crate::edge::io::internal::internal_request;
 use crate::edge::io::limits;
 use crate::edge::io::platform_url;
@@ -38,11 +39,6 @@ const CREATE_BODY_MAX_BYTES: u64 = 4096;
 const CREATE_ATTEMPTS: usize = 3;
 
 static STARTED_MS: OnceLock<u64> = OnceLock::new();
-
-/// The clock, ms since the epoch, without the Date object `worker::Date::now` allocates.
-fn now_ms() -> u64 {
-    worker::js_sys::Date::now() as u64
-}
 
 #[event(start)]
 fn start() {

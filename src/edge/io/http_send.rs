@@ -2,11 +2,12 @@
 //! bytes to the target, within a time limit. What the answer means is the
 //! core's decision (`core::replay::runner`).
 
+use super::clock::now_ms;
 use crate::core::replay::runner::Sent;
 use futures::future::{select, Either};
 use worker::js_sys::Uint8Array;
 use worker::worker_sys::web_sys;
-use worker::{AbortController, Date, Delay, Fetch, Request, ResponseBody};
+use worker::{AbortController, Delay, Fetch, Request, ResponseBody};
 
 /// Sends `body` with `method` and `headers` to `target`, giving up after
 /// `timeout_ms`. Redirects are not followed: a 3xx is the target's answer.
@@ -20,14 +21,14 @@ pub async fn send(
     body: Vec<u8>,
     timeout_ms: u64,
 ) -> (Sent, u64) {
-    let started = Date::now().as_millis();
+    let started = now_ms();
     let built = build(target, method, headers, &body);
     drop(body);
     let sent = match built {
         Ok(request) => attempt(request, timeout_ms).await,
         Err(error) => Sent::Impossible(error),
     };
-    (sent, Date::now().as_millis().saturating_sub(started))
+    (sent, now_ms().saturating_sub(started))
 }
 
 async fn attempt(request: Request, timeout_ms: u64) -> Sent {

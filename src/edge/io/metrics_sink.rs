@@ -8,6 +8,7 @@
 //! Alarms and bin ends flush at once.
 
 use super::aggregator::{batch_request, shard};
+use super::clock::now_ms;
 use crate::core::bin::ids::random_bytes;
 use crate::core::hex::hex;
 use crate::core::metrics::batch::{Batch, Pending};
@@ -17,7 +18,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 use worker::wasm_bindgen_futures::spawn_local;
-use worker::{console_error, Date, Delay, Env};
+use worker::{console_error, Delay, Env};
 
 /// A handle to one source's unflushed metrics; clones share them.
 #[derive(Clone)]
@@ -90,11 +91,11 @@ impl Sink {
     /// which is scheduled at once.
     pub async fn flush(&self) {
         let Some(batch) = self.pending.borrow_mut().begin() else { return };
-        let started = Date::now().as_millis();
+        let started = now_ms();
         let delivered = send(&self.env, self.shard(), &batch).await;
         let mut pending = self.pending.borrow_mut();
         pending.finish(batch, delivered);
-        pending.note_flush(Date::now().as_millis().saturating_sub(started));
+        pending.note_flush(now_ms().saturating_sub(started));
         let again = pending.has_news();
         drop(pending);
         if again {

@@ -5,6 +5,7 @@
 pub mod abort;
 pub mod aggregator;
 pub mod body;
+pub mod clock;
 pub mod export_pump;
 pub mod export_set;
 pub mod http_send;

@@ -2,6 +2,7 @@
 //! backlog as the client keeps up, then live frames; the bin's keep-alive
 //! loop; and the answer that turns a stream away for now.
 
+use super::clock::now_ms;
 use super::metrics_sink::Sink;
 use super::respond::with_cors;
 use super::sse_writer::SseOutlet;
@@ -17,7 +18,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 use worker::wasm_bindgen_futures::spawn_local;
-use worker::{console_error, Date, Delay, Response};
+use worker::{console_error, Delay, Response};
 
 /// Response headers of a stream (CORS is added with the others).
 pub const HEADERS: [(&str, &str); 3] = [
@@ -131,12 +132,12 @@ async fn send_backlog(
 /// (bounded like any stall) until they fit, or the next live frame would
 /// find the stream over budget and cut it. True when the stream may go live.
 async fn wait_for_room(outlet: &SseOutlet, metrics: &Sink, stall: Duration) -> bool {
-    let deadline = Date::now().as_millis() + u64::try_from(stall.as_millis()).unwrap_or(u64::MAX);
+    let deadline = now_ms() + u64::try_from(stall.as_millis()).unwrap_or(u64::MAX);
     loop {
         match outlet.has_room_for_held() {
             None => return false, // the client left
             Some(true) => return true,
-            Some(false) if Date::now().as_millis() >= deadline => {
+            Some(false) if now_ms() >= deadline => {
                 outlet.cut();
                 metrics.record(|d| d.inc(SSE_CUT));
                 return false;

@@ -36,12 +36,14 @@ pub fn evict(sql: &SqlStorage, mut usage: Usage, limits: Limits) -> Result<Usage
         let oldest: Vec<SizeRow> = rows(sql, OLDEST, vec![int(batch)])?;
         let pairs: Vec<(u64, u64)> = oldest.iter().map(|r| (r.seq, r.size)).collect();
         let (drop, after) = retention::plan(usage, limits, &pairs);
-        let Some(&(cut, _)) = drop.checked_sub(1).and_then(|i| pairs.get(i)) else {
+        // The newest row evicted: its seq is the cut.
+        let Some(last) = drop.checked_sub(1).and_then(|i| oldest.get(i)) else {
             break;
         };
+        let cut = last.seq;
         run(sql, "DELETE FROM captures WHERE seq <= ?", vec![int(cut)])?;
         run(sql, "DELETE FROM bodies WHERE seq <= ?", vec![int(cut)])?;
-        if oldest.get(drop.saturating_sub(1)).is_some_and(|r| r.replayed != 0) {
+        if last.replayed != 0 {
             drop_replays(sql, cut)?;
         }
         // Sequence numbers are rebuilt from the rows on load; keep a floor
