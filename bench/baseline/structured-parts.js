@@ -9,6 +9,15 @@ export function network(ip) {
   return ip.includes(":") ? `${ip.split(":").slice(0, 3).join(":")}::/48` : `${ip.split(".").slice(0, 3).join(".")}.0/24`;
 }
 
+/** `key`'s token bucket in `buckets`, refilled at `perSecond` up to `burst` for the time since its last use. */
+export function refilled(buckets, key, now, perSecond, burst) {
+  const b = buckets.get(key) ?? { tokens: burst, at: now };
+  b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond);
+  b.at = now;
+  buckets.set(key, b);
+  return b;
+}
+
 // Buckets in memory, as polyhook's limiters keep them: a network's object
 // holds one per client beside its own and charges both or neither; a
 // ceiling shard (asked with no client) holds only its own.
@@ -17,19 +26,11 @@ export class Limiter {
     this.buckets = new Map();
   }
 
-  bucket(key, now) {
-    const b = this.buckets.get(key) ?? { tokens: 1e6, at: now };
-    b.tokens = Math.min(1e6, b.tokens + (now - b.at) / 1000);
-    b.at = now;
-    this.buckets.set(key, b);
-    return b;
-  }
-
   fetch(request) {
     const client = new URL(request.url).searchParams.get("client");
     const now = Date.now();
     const keys = client === null ? [""] : [`client:${client}`, ""];
-    const buckets = keys.map((key) => this.bucket(key, now));
+    const buckets = keys.map((key) => refilled(this.buckets, key, now, 1, 1e6));
     const allowed = buckets.every((b) => b.tokens >= 1);
     if (allowed) for (const b of buckets) b.tokens -= 1;
     return Response.json({ allowed, limit: 1e6, remaining: Math.floor(buckets[0].tokens), reset_epoch_s: 0, retry_after_s: 1 });

@@ -23,7 +23,7 @@
 // read tokens, list filters, and on creation the delete token and its digest.
 // Run as the `structured` target of bench/serve.mjs.
 import floor, { openStream } from "./worker.js";
-import { Metrics, Limiter, network, sha256, view } from "./structured-parts.js";
+import { Metrics, Limiter, network, refilled, sha256, view } from "./structured-parts.js";
 
 export { Metrics, Limiter };
 
@@ -129,10 +129,7 @@ export class Bin {
   }
 
   limit(client, now) {
-    const b = this.buckets.get(client) ?? { tokens: RATE.burst, at: now };
-    b.tokens = Math.min(RATE.burst, b.tokens + ((now - b.at) / 1000) * RATE.perSecond);
-    b.at = now;
-    this.buckets.set(client, b);
+    const b = refilled(this.buckets, client, now, RATE.perSecond, RATE.burst);
     const allowed = b.tokens >= 1;
     if (allowed) b.tokens -= 1;
     const headers = { "x-ratelimit-limit": String(RATE.burst), "x-ratelimit-remaining": String(Math.floor(b.tokens)), "x-ratelimit-reset": String(Math.ceil(now / 1000) + 1) };
