@@ -126,12 +126,13 @@ async function startWrangler() {
   return { url, dispose };
 }
 
-// Log lines are read and dropped: the worker still writes them, as in production.
+// Log lines are read and dropped: the worker still writes them, as in
+// production. POLYHOOK_BENCH_LINES=1 prints them (e.g. V8's --trace-gc).
 const runtime = wrangler
   ? await startWrangler()
   : which === "baseline" || which === "structured"
     ? await startBaseline()
-    : await startWorker({ vars, onLine: () => {}, from: { before, repro: path.join(here, "repro") }[which] ?? root, persistTo: persist });
+    : await startWorker({ vars, onLine: process.env.POLYHOOK_BENCH_LINES ? (line) => console.log(line) : () => {}, from: { before, repro: path.join(here, "repro") }[which] ?? root, persistTo: persist });
 process.stdout.write(`READY ${runtime.url.replace(/\/$/, "")}\n`);
 process.stdin.resume();
 process.stdin.on("end", async () => {

@@ -62,5 +62,24 @@ pub async fn load(client: &Client, base: &str, bins: &[String], duration: Durati
         open_loop::run(client, INGEST_RPS, duration, |i| (Method::POST, ingest_url(i), webhook(i))),
         open_loop::run(client, list_rps, duration, |i| (Method::GET, list_url(i), Bytes::new())),
     );
+    trace(&ingest);
     Figures { ingest, list }
+}
+
+/// With `POLYHOOK_BENCH_TRACE=FILE`, writes each webhook's scheduled start
+/// and latency (`start_ms latency_ms`, in schedule order, after a `# start_unix_ms` line) to FILE, so a tail
+/// can be told apart as periodic stalls, bursts or spread-out queueing.
+fn trace(ingest: &Outcome) {
+    let Ok(path) = std::env::var("POLYHOOK_BENCH_TRACE") else { return };
+    let mut rows: Vec<(u64, u64)> = ingest.indices.iter().copied().zip(ingest.latencies_us.iter().copied()).collect();
+    rows.sort_unstable();
+    let head = format!("# start_unix_ms {:.3}\n", ingest.start_unix_ms);
+    let text: String = std::iter::once(head)
+        .chain(
+            rows.iter().map(|(i, us)| format!("{:.1} {:.3}\n", *i as f64 * 1000.0 / INGEST_RPS, *us as f64 / 1000.0)),
+        )
+        .collect();
+    if let Err(e) = std::fs::write(&path, text) {
+        eprintln!("POLYHOOK_BENCH_TRACE: {path}: {e}");
+    }
 }

@@ -21,6 +21,9 @@ const MAX_IN_FLIGHT: usize = 512;
 pub struct Outcome {
     /// Latency of every completed request, from its scheduled start, µs.
     pub latencies_us: Vec<u64>,
+    /// The schedule index of each entry of `latencies_us` (its start is
+    /// `index / rate` after the first), for a latency trace over time.
+    pub indices: Vec<u64>,
     /// Failures by status code, or `io` for transport errors and timeouts.
     pub errors: BTreeMap<String, u64>,
     /// Requests answered 2xx.
@@ -29,6 +32,9 @@ pub struct Outcome {
     pub scheduled: u64,
     /// From the first scheduled start to the last answer, s.
     pub elapsed_s: f64,
+    /// The first scheduled start on the wall clock, ms since the Unix epoch,
+    /// to line a trace up with a profiler's timestamps.
+    pub start_unix_ms: f64,
 }
 
 impl Outcome {
@@ -71,6 +77,7 @@ where
 {
     let total = (rate_per_s * duration.as_secs_f64()).round() as u64;
     let start = Instant::now() + Duration::from_millis(20);
+    let start_unix = std::time::SystemTime::now() + Duration::from_millis(20);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     for i in 0..total {
@@ -81,13 +88,15 @@ where
         tokio::spawn(async move {
             let _permit = permits.acquire_owned().await;
             let result = send(&client, method, &url, body).await.map(|(status, _)| status);
-            let _ = tx.send((result, at.elapsed().as_micros() as u64));
+            let _ = tx.send((i, result, at.elapsed().as_micros() as u64));
         });
     }
     drop(tx);
-    let mut outcome = Outcome { scheduled: total, ..Outcome::default() };
-    while let Some((result, latency_us)) = rx.recv().await {
+    let start_unix_ms = start_unix.duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    let mut outcome = Outcome { scheduled: total, start_unix_ms, ..Outcome::default() };
+    while let Some((i, result, latency_us)) = rx.recv().await {
         outcome.latencies_us.push(latency_us);
+        outcome.indices.push(i);
         match result {
             Ok(status) if (200..300).contains(&status) => outcome.ok += 1,
             Ok(status) => *outcome.errors.entry(status.to_string()).or_default() += 1,
