@@ -8,8 +8,9 @@
 // With --perf, perf samples workerd with wall-clock timestamps, and the
 // isolate thread's samples inside the stalls are sorted by kind of work.
 // Usage: node bench/tail.mjs [--rounds N] [--seconds N] [--perf] [TARGET...]
-// (targets: rust, structured, repro, baseline, burn:N; the default six write
-// their RESULTS section).
+// (targets: rust, structured, repro, baseline, burn:N, or a directory with
+// a wrangler.toml and its build/, such as an older build; the default six
+// write their RESULTS section).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -28,6 +29,7 @@ const rounds = option("--rounds", 3);
 const seconds = option("--seconds", 20);
 const perf = args.includes("--perf") && args.splice(args.indexOf("--perf"), 1).length > 0;
 const DEFAULT = ["rust", "burn:300000", "burn:600000", "structured", "repro", "baseline"];
+const NAMED = ["rust", "structured", "repro", "baseline"];
 const targets = args.length ? args : DEFAULT;
 const out = path.join(here, ".cuts/tail");
 mkdirSync(out, { recursive: true });
@@ -72,16 +74,19 @@ async function sampled(before, done, file) {
 }
 
 async function once(target, round) {
-  const trace = path.join(out, `${target.replace(":", "-")}.${round}.trace`);
+  const file = (ext) => path.join(out, `${path.basename(target).replace(":", "-")}.${round}.${ext}`);
+  const trace = file("trace");
   const env = { ...process.env, POLYHOOK_BENCH_TRACE: trace };
   const burn = target.startsWith("burn:");
   if (burn) env.POLYHOOK_BENCH_BASELINE_SCRIPT = burnScript(loopsOf(target));
+  const dir = !burn && !NAMED.includes(target);
+  if (dir) env.POLYHOOK_BENCH_BEFORE_DIR = path.resolve(target);
   const before = workerdPids();
-  const child = spawn(bench, ["ingest", "--target", burn ? "baseline" : target, "--seconds", String(seconds)], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(bench, ["ingest", "--target", burn ? "baseline" : dir ? "before" : target, "--seconds", String(seconds)], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   child.stdout.on("data", (d) => (stdout += d));
   const done = new Promise((r) => child.on("exit", r));
-  const samples = perf ? await sampled(before, done, path.join(out, `${target.replace(":", "-")}.${round}.perf`)) : (await done, null);
+  const samples = perf ? await sampled(before, done, file("perf")) : (await done, null);
   const t = readTrace(trace);
   const found = stalls(t.rows);
   const latencies = t.rows.map((r) => r[1]);
@@ -110,7 +115,7 @@ function share(x) {
 const median = (xs) => quantile(xs, 0.5);
 const span = (xs, digits) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 const label = { rust: "polyhook-rs", structured: "structured floor", repro: "workers-rs repro", baseline: "JS floor" };
-const name = (t) => label[t] ?? `JS floor + ${loopsOf(t).toLocaleString("en")} loop turns per webhook`;
+const name = (t) => label[t] ?? (t.startsWith("burn:") ? `JS floor + ${loopsOf(t).toLocaleString("en")} loop turns per webhook` : `\`${t}\``);
 const rows = targets.map((t) => {
   const rs = runs[t];
   const work = perf ? ` | ${share(median(rs.map((r) => r.work.stalls.collector ?? 0)))} | ${share(median(rs.map((r) => r.work.all.collector ?? 0)))}` : "";

@@ -1,7 +1,10 @@
 //! A runtime `Response` built in one call: status, the headers as one
 //! block ([`crate::core::http::header_block`]) and the body bytes. Setting
 //! headers one at a time from wasm costs a crossing each; this small
-//! JavaScript function does the loop on the other side.
+//! JavaScript function does the loop on the other side. The headers go to
+//! the constructor as name/value pairs: a `Headers` object there would be
+//! copied into the response's own and left to the garbage collector, whose
+//! pauses run the runtime's finalizer for it and each of its strings.
 
 use worker::js_sys::Uint8Array;
 use worker::wasm_bindgen::{self, prelude::wasm_bindgen, JsValue};
@@ -9,11 +12,11 @@ use worker::worker_sys::web_sys;
 
 #[wasm_bindgen(inline_js = r#"
 export function polyhookResponse(status, block, body) {
-  const headers = new Headers();
+  const headers = [];
   for (const line of block.split("\n")) {
     if (line === "") continue;
     const colon = line.indexOf(":");
-    headers.append(line.slice(0, colon), line.slice(colon + 1));
+    headers.push([line.slice(0, colon), line.slice(colon + 1)]);
   }
   return new Response(body, { status, headers });
 }
