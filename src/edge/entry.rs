@@ -26,11 +26,11 @@ use crate::edge::io::limits;
 use crate::edge::io::platform_url;
 use crate::edge::io::respond::{platform, runtime_error, to_runtime};
 use crate::edge::io::settings;
-use crate::edge::io::to_bin::{forward, forward_wait, BINS};
+use crate::edge::io::to_bin::{forward, forward_wait, to_bin};
 use futures::FutureExt;
 use std::sync::OnceLock;
 use worker::worker_sys::web_sys;
-use worker::{console_log, event, Context, Env, Headers, Request};
+use worker::{console_log, event, Context, Env, Headers};
 
 /// Largest `POST /v1/bins` body read, in bytes.
 const CREATE_BODY_MAX_BYTES: u64 = 4096;
@@ -151,11 +151,6 @@ async fn create(req: &web_sys::Request, headers: &Headers, env: &Env) -> Result<
     Ok(created.headers(limit.headers()))
 }
 
-fn bin_stub(env: &Env, bin: &str) -> Result<worker::Stub, ApiError> {
-    let namespace = env.durable_object(BINS).map_err(platform("bin namespace"))?;
-    namespace.get_by_name(bin).map_err(platform("bin stub"))
-}
-
 fn health() -> Result<Reply, ApiError> {
     let started = *STARTED_MS.get_or_init(now_ms);
     let uptime_seconds = now_ms().saturating_sub(started) / 1000;
@@ -172,8 +167,7 @@ async fn create_bin(env: &Env, base_url: &str, private: bool) -> Result<Reply, A
             token_digest: token_digest(&token),
             read_token_digest: read_token.as_deref().map(token_digest),
         };
-        let mut answer =
-            bin_stub(env, &id)?.fetch_with_request(init_request(&order)?).await.map_err(platform("init"))?;
+        let mut answer = worker::Response::from(to_bin(env, &id, &init_request(&order)?).await?);
         match answer.status_code() {
             201 => {
                 let done: InitDone = answer.json().await.map_err(platform("init answer"))?;
@@ -188,8 +182,7 @@ async fn create_bin(env: &Env, base_url: &str, private: bool) -> Result<Reply, A
     Err(ApiError::internal("could not find a free bin id"))
 }
 
-fn init_request(order: &InitOrder) -> Result<Request, ApiError> {
+fn init_request(order: &InitOrder) -> Result<web_sys::Request, ApiError> {
     let body = serde_json::to_string(order).map_err(|e| ApiError::internal(e.to_string()))?;
-    let request = internal_request(&format!("https://bin{INIT_PATH}"), "POST", Some(&body), None);
-    request.map(Request::from).map_err(platform("init request"))
+    internal_request(&format!("https://bin{INIT_PATH}"), "POST", Some(&body), None).map_err(platform("init request"))
 }

@@ -1,7 +1,7 @@
 //! Talking to the metrics shards: delivering a source's batch to its shard,
 //! and reading every shard for `/metrics` (all at once) and adding them up.
 
-use super::clock::now_ms;
+use super::clock::now_signed_ms;
 use super::internal::internal_request;
 use super::respond::platform;
 use crate::core::http::error::ApiError;
@@ -45,7 +45,7 @@ thread_local! {
 /// `cache_ms` from its last one: public scrapes cannot multiply into every
 /// shard's load.
 pub async fn render(env: &Env, configured: u32, only: Option<u32>, cache_ms: i64) -> Result<Reply, ApiError> {
-    let now = now_ms() as i64;
+    let now = now_signed_ms();
     let cached = LAST
         .with_borrow(|last| last.as_ref().filter(|(at, _)| now.saturating_sub(*at) < cache_ms).map(|(_, t)| t.clone()));
     let text = match cached.filter(|_| only.is_none()) {

@@ -22,7 +22,7 @@ use worker::worker_sys::DurableObjectNamespace;
 use worker::{console_error, Context, Env};
 
 /// Binding name of the bin objects' namespace in wrangler.toml.
-pub const BINS: &str = "BINS";
+const BINS: &str = "BINS";
 
 fn js(context: &'static str) -> impl Fn(JsValue) -> ApiError {
     move |e| ApiError::internal(format!("{context}: {e:?}"))
@@ -39,7 +39,8 @@ fn bins(env: &Env) -> Result<DurableObjectNamespace, ApiError> {
     Ok(binding.unchecked_into())
 }
 
-async fn to_bin(env: &Env, bin: &str, req: &web_sys::Request) -> Result<web_sys::Response, ApiError> {
+/// Hands `req` to bin `bin`'s object and returns its answer.
+pub async fn to_bin(env: &Env, bin: &str, req: &web_sys::Request) -> Result<web_sys::Response, ApiError> {
     let stub = bins(env)?.get_by_name(bin).map_err(js("bin stub"))?;
     let answer =
         JsFuture::from(stub.fetch_with_request(req).map_err(js("bin object"))?).await.map_err(js("bin object"))?;

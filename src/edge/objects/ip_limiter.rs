@@ -11,7 +11,7 @@ use crate::core::limits::bucket::{Bucket, Decision};
 use crate::core::limits::budget::Budget;
 use crate::core::limits::creation::CreationDesk;
 use crate::core::metrics::delta::{CREATE_GLOBAL_CHECKS, RATE_LIMITED};
-use crate::edge::io::clock::now_ms;
+use crate::edge::io::clock::now_signed_ms;
 use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::settings;
 use std::cell::RefCell;
@@ -53,7 +53,7 @@ impl DurableObject for IpLimiter {
         let Some(budget) = Budget::from_path(target.path) else {
             return Response::error("no such budget", 404);
         };
-        let now = now_ms() as i64;
+        let now = now_signed_ms();
         let decision = match budget {
             Budget::Create | Budget::CreatePrefix => {
                 self.take_creation(query::param(target.query, CLIENT_PARAM).as_deref(), budget, now)

@@ -10,7 +10,7 @@ use crate::core::metrics::delta::{Delta, Sample, METRICS_BATCHES, METRICS_FLUSH_
 use crate::core::metrics::gauges::{gauge_fresh, sockets_kept, streams_kept, Live, FORGET_QUIET_MS, FORGET_SOCKETS_MS};
 use crate::core::metrics::merge::ShardView;
 use crate::edge::io::aggregator::SHARDS_HEADER;
-use crate::edge::io::clock::now_ms;
+use crate::edge::io::clock::now_signed_ms;
 use crate::edge::io::respond::{error_response, to_response};
 use crate::edge::io::settings;
 use crate::edge::storage::migrations::{self, migrate};
@@ -100,7 +100,7 @@ impl MetricsObject {
     /// Adds `batch` unless it was applied before; all in one atomic step.
     fn apply(&self, batch: &Batch) -> Result<(), ApiError> {
         let sql = self.sql()?;
-        let now = now_ms() as i64;
+        let now = now_signed_ms();
         let last: Option<SourceRow> = rows(
             &sql,
             "SELECT epoch, seq, clients, sockets FROM sources WHERE source = ?",
@@ -154,7 +154,7 @@ impl MetricsObject {
             return Reply::json(200, &ShardView::default());
         }
         let sql = self.sql()?;
-        let now = now_ms() as i64;
+        let now = now_signed_ms();
         let totals: Vec<TotalRow> = rows(&sql, "SELECT name, label, value FROM totals", vec![])?;
         let samples = totals.into_iter().map(|r| Sample { name: r.name, label: r.label, value: r.value }).collect();
         let select = "SELECT clients, sockets, seen_ms FROM sources WHERE clients > 0 OR sockets > 0";

@@ -40,7 +40,7 @@ use crate::core::stream::catchup::CatchupPool;
 use crate::core::stream::hub::Hub;
 use crate::core::stream::socket::Close;
 use crate::core::verify::verifier::Verifier;
-use crate::edge::io::clock;
+use crate::edge::io::clock::now_signed_ms as now_ms;
 use crate::edge::io::export_set::ExportSet;
 use crate::edge::io::metrics_sink::Sink;
 use crate::edge::io::settings;
@@ -102,11 +102,6 @@ pub struct BinObject {
 
 /// Client IPs with an ingest bucket before idle ones are forgotten.
 const MAX_TRACKED_CLIENTS: usize = 10_000;
-
-/// The clock as the bin's decisions take it: signed ms since the epoch.
-fn now_ms() -> i64 {
-    clock::now_ms() as i64
-}
 
 impl BinObject {
     /// The object for `state`, as the runtime constructs it (see `class.rs`).
