@@ -6,6 +6,7 @@
 //   node bench/answers.mjs [--rounds N]
 import { startWorker } from "../tests/support/worker.mjs";
 import { writeSection } from "./section.mjs";
+import { quantile } from "./stats.mjs";
 
 const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 40;
 const PER_ROUND = 25;
@@ -35,7 +36,6 @@ for (let round = 0; round < rounds + 2; round += 1) {
 }
 await w.dispose();
 
-const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const base = { p50: quantile(bins.none.ms, 0.5), mean: bins.none.ms.reduce((a, b) => a + b, 0) / bins.none.ms.length };
 const rows = Object.entries(bins).map(([name, b]) => {
   const p50 = quantile(b.ms, 0.5);

@@ -11,6 +11,7 @@
 // Usage: node bench/coldsplit.mjs [--starts N] [TARGET...]
 import { servedTarget } from "./served.mjs";
 import { writeSection } from "./section.mjs";
+import { median } from "./stats.mjs";
 
 const args = process.argv.slice(2);
 const at = args.indexOf("--starts");
@@ -39,7 +40,6 @@ async function once(target) {
   return { entry: entry.ms, create: create.ms, first: first.ms, create2: create2.ms, second: second.ms, warm: warm.ms };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const runs = Object.fromEntries(targets.map((t) => [t, []]));
 for (let i = 0; i < starts; i += 1) for (const t of targets) runs[t].push(await once(t));
 const figures = Object.fromEntries(

@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { root } from "../tests/support/worker.mjs";
 import { writeSection } from "./section.mjs";
+import { median } from "./stats.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const flag = (name, fallback) => {
@@ -66,7 +67,6 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs) => (xs?.length ? `${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})` : "");
 const cuts = ["whole", ...patches.filter((f) => !/^(floor|repro)-/.test(f)).map((f) => f.replace(/\.patch$/, "")).reverse()];
 const titles = Object.fromEntries(variants.filter((v) => v.title).map((v) => [v.cut, v.title.replace(/^Cut \d: /, "")]));

@@ -14,6 +14,7 @@ import { startCli, tempHome } from "../tests/support/cli.mjs";
 import { startTarget } from "../tests/support/target.mjs";
 import { root, startWorker } from "../tests/support/worker.mjs";
 import { writeSection } from "./section.mjs";
+import { quantile } from "./stats.mjs";
 
 const quick = process.argv.includes("--quick");
 const PACED = quick ? 50 : 500;
@@ -53,7 +54,6 @@ async function received(upTo) {
   while (![...Array(upTo).keys()].every((k) => got.has(k + 1))) await sleep(5);
 }
 
-const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 // Warm-up, then the paced run.
 let cli = listen();

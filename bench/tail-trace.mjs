@@ -38,12 +38,6 @@ export function stalls(rows) {
   return found;
 }
 
-/** The q-quantile (0..1) of `values`. */
-export const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
-};
-
 // What a sampled symbol is doing. Destructors, disposers and the allocator
 // freeing run when the garbage collector finalizes the runtime's objects.
 const KINDS = [

@@ -17,7 +17,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { root } from "../tests/support/worker.mjs";
 import { writeSection } from "./section.mjs";
-import { quantile, readSamples, readTrace, stallWork, stalls, STALL_MS } from "./tail-trace.mjs";
+import { median, quantile } from "./stats.mjs";
+import { readSamples, readTrace, stallWork, stalls, STALL_MS } from "./tail-trace.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -59,13 +60,16 @@ const workerdPids = () => {
   }
 };
 
-/** Samples the runtime that appears after `before` with perf until `done` settles. */
+/** Samples the runtime that appears after `before` with perf until `done` settles (none if none appeared). */
 async function sampled(before, done, file) {
   let pid;
-  while (!pid) {
+  let exited = false;
+  done.then(() => (exited = true));
+  while (!pid && !exited) {
     pid = workerdPids().find((p) => !before.includes(p));
     if (!pid) await new Promise((r) => setTimeout(r, 20));
   }
+  if (!pid) return [];
   const rec = spawn("perf", ["record", "-q", "-F", "4999", "-k", "CLOCK_REALTIME", "-p", pid, "-o", file], { stdio: "ignore" });
   await done;
   rec.kill("SIGINT");
@@ -112,7 +116,6 @@ for (let round = 1; round <= rounds; round++) {
 function share(x) {
   return `${Math.round((x ?? 0) * 100)} %`;
 }
-const median = (xs) => quantile(xs, 0.5);
 const span = (xs, digits) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 const label = { rust: "polyhook-rs", structured: "structured floor", repro: "workers-rs repro", baseline: "JS floor" };
 const name = (t) => label[t] ?? (t.startsWith("burn:") ? `JS floor + ${loopsOf(t).toLocaleString("en")} loop turns per webhook` : `\`${t}\``);

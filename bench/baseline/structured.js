@@ -243,6 +243,10 @@ export class Bin {
   count(name, label, value) {
     const key = `${name}\u0000${label}`;
     this.delta.set(key, (this.delta.get(key) ?? 0) + value);
+    this.arm();
+  }
+
+  arm() {
     if (this.armed) return;
     this.armed = true;
     setTimeout(() => this.flush(), 1000);
@@ -262,10 +266,7 @@ export class Bin {
     } catch {
       for (const [key, value] of sent) this.delta.set(key, (this.delta.get(key) ?? 0) + value);
     }
-    if (this.delta.size > 0 && !this.armed) {
-      this.armed = true;
-      setTimeout(() => this.flush(), 1000);
-    }
+    if (this.delta.size > 0) this.arm();
   }
 
   async alarm() {
