@@ -7,7 +7,7 @@
 // by plain JavaScript, to set its tail beside polyhook-rs's.
 // With --perf, perf samples workerd with wall-clock timestamps, and the
 // isolate thread's samples inside the stalls are sorted by kind of work.
-// Usage: node bench/tail.mjs [--rounds N] [--seconds N] [--perf] [TARGET...]
+// Usage: node bench/tail.mjs [--rounds N] [--seconds N] [--list-rps N] [--perf] [TARGET...]
 // (targets: rust, structured, repro, baseline, burn:N, or a directory with
 // a wrangler.toml and its build/, such as an older build; the default six
 // write their RESULTS section).
@@ -28,6 +28,7 @@ const option = (name, fallback) => {
 };
 const rounds = option("--rounds", 3);
 const seconds = option("--seconds", 20);
+const listRps = option("--list-rps", 20);
 const perf = args.includes("--perf") && args.splice(args.indexOf("--perf"), 1).length > 0;
 const DEFAULT = ["rust", "burn:300000", "burn:600000", "structured", "repro", "baseline"];
 const NAMED = ["rust", "structured", "repro", "baseline"];
@@ -86,7 +87,7 @@ async function once(target, round) {
   const dir = !burn && !NAMED.includes(target);
   if (dir) env.POLYHOOK_BENCH_BEFORE_DIR = path.resolve(target);
   const before = workerdPids();
-  const child = spawn(bench, ["ingest", "--target", burn ? "baseline" : dir ? "before" : target, "--seconds", String(seconds)], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(bench, ["ingest", "--target", burn ? "baseline" : dir ? "before" : target, "--seconds", String(seconds), "--list-rps", String(listRps)], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   child.stdout.on("data", (d) => (stdout += d));
   const done = new Promise((r) => child.on("exit", r));
@@ -108,7 +109,8 @@ for (let round = 1; round <= rounds; round++) {
   for (const target of targets) {
     const r = await once(target, round);
     runs[target].push(r);
-    const collector = r.work ? `, collector ${share(r.work.stalls.collector)} of stall samples (${share(r.work.all.collector)} overall)` : "";
+    const kinds = (by) => Object.entries(by).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${share(v)}`).join(", ");
+    const collector = r.work ? `; in stalls (${r.work.stallSamples} samples): ${kinds(r.work.stalls)}; over the run (${r.work.samples}): ${kinds(r.work.all)}` : "";
     console.error(`round ${round} ${target}: CPU ${r.cpu.toFixed(3)} ms, p50 ${r.p50.toFixed(1)}, p99 ${r.p99.toFixed(1)} ms, ${r.stalls} stalls${collector}`);
   }
 }
@@ -130,10 +132,10 @@ const head = perf
 const lines = [
   "## What the ingest tail is made of (`node bench/tail.mjs`)",
   "",
-  `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: ${rounds} rounds, the targets in turns, each on a fresh runtime, ${seconds} s of the ingest scenario (webhooks at 200/s over ten bins, list reads at 20/s). A stall is a run of consecutive webhooks each over ${STALL_MS} ms: one pause of the server. Medians, lowest–highest round in brackets.${perf ? " The collector's share counts perf samples of the isolate's thread in V8's collector and in the runtime objects' finalizers (destructors, the allocator freeing), from a stall's first webhook until its queue drained." : ""}`,
+  `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: ${rounds} rounds, the targets in turns, each on a fresh runtime, ${seconds} s of the ingest scenario (webhooks at 200/s over ten bins, ${listRps ? `list reads at ${listRps}/s` : "no list reads"}). A stall is a run of consecutive webhooks each over ${STALL_MS} ms: one pause of the server. Medians, lowest–highest round in brackets.${perf ? " The collector's share counts perf samples of the isolate's thread in V8's collector and in the runtime objects' finalizers (destructors, the allocator freeing), from a stall's first webhook until its queue drained." : ""}`,
   "",
   ...head,
   ...rows,
 ];
-if (args.length === 0) writeSection("bench/tail.mjs", lines);
+if (args.length === 0 && listRps === 20) writeSection("bench/tail.mjs", lines);
 else console.log(lines.join("\n"));
