@@ -7,15 +7,12 @@
 // Usage: node bench/creations.mjs [--rounds R] [--bins N] TARGET...
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { takeNumber } from "./options.mjs";
 import { servedTarget } from "./served.mjs";
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args.splice(i, 2)[1]) : fallback;
-};
-const rounds = option("--rounds", 3);
-const bins = option("--bins", 300);
+const rounds = takeNumber(args, "--rounds", 3);
+const bins = takeNumber(args, "--bins", 300);
 const targets = args.length ? args : ["rust", "baseline"];
 const VARS = [
   "RATE_LIMIT_PER_SECOND=1000000", "RATE_LIMIT_BURST=1000000", "CREATE_LIMIT_PER_MINUTE=1000000",

@@ -16,20 +16,17 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { root } from "../tests/support/worker.mjs";
+import { takeFlag, takeNumber } from "./options.mjs";
 import { writeSection } from "./section.mjs";
 import { median, quantile } from "./stats.mjs";
 import { readSamples, readTrace, stallWork, stalls, STALL_MS } from "./tail-trace.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
-};
-const rounds = option("--rounds", 3);
-const seconds = option("--seconds", 20);
-const listRps = option("--list-rps", 20);
-const perf = args.includes("--perf") && args.splice(args.indexOf("--perf"), 1).length > 0;
+const rounds = takeNumber(args, "--rounds", 3);
+const seconds = takeNumber(args, "--seconds", 20);
+const listRps = takeNumber(args, "--list-rps", 20);
+const perf = takeFlag(args, "--perf");
 const DEFAULT = ["rust", "burn:300000", "burn:600000", "structured", "repro", "baseline"];
 const NAMED = ["rust", "structured", "repro", "baseline"];
 const targets = args.length ? args : DEFAULT;
@@ -109,7 +106,6 @@ for (let round = 1; round <= rounds; round++) {
   for (const target of targets) {
     const r = await once(target, round);
     runs[target].push(r);
-    const kinds = (by) => Object.entries(by).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${share(v)}`).join(", ");
     const collector = r.work ? `; in stalls (${r.work.stallSamples} samples): ${kinds(r.work.stalls)}; over the run (${r.work.samples}): ${kinds(r.work.all)}` : "";
     console.error(`round ${round} ${target}: CPU ${r.cpu.toFixed(3)} ms, p50 ${r.p50.toFixed(1)}, p99 ${r.p99.toFixed(1)} ms, ${r.stalls} stalls${collector}`);
   }
@@ -117,6 +113,11 @@ for (let round = 1; round <= rounds; round++) {
 
 function share(x) {
   return `${Math.round((x ?? 0) * 100)} %`;
+}
+
+/** Each kind of work with its share, largest first. */
+function kinds(by) {
+  return Object.entries(by).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${share(v)}`).join(", ");
 }
 const span = (xs, digits) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 const label = { rust: "polyhook-rs", structured: "structured floor", repro: "workers-rs repro", baseline: "JS floor" };

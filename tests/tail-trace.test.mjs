@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { takeFlag, takeNumber } from "../bench/options.mjs";
 import { quantile } from "../bench/stats.mjs";
 import { readSamples, readTrace, stallWork, stalls } from "../bench/tail-trace.mjs";
 
@@ -50,4 +51,13 @@ test("samples inside a stall are sorted by kind, on the busiest thread only", ()
   assert.equal(work.stallSamples, 3);
   assert.ok(Math.abs(work.stalls.collector - 2 / 3) < 1e-9);
   assert.ok(Math.abs(work.all.collector - 2 / 5) < 1e-9);
+});
+
+test("options are taken out of the arguments, leaving the targets", () => {
+  const args = ["--rounds", "4", "rust", "--perf", "bench/.cuts/x"];
+  assert.equal(takeNumber(args, "--rounds", 3), 4);
+  assert.equal(takeNumber(args, "--seconds", 20), 20, "absent: the fallback");
+  assert.equal(takeFlag(args, "--perf"), true);
+  assert.equal(takeFlag(args, "--perf"), false, "taken once");
+  assert.deepEqual(args, ["rust", "bench/.cuts/x"]);
 });
